@@ -1,0 +1,2 @@
+//! `maillage-prep` command line: see `maillage-prep --help`.
+fn main(){}
