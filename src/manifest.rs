@@ -98,7 +98,17 @@ pub struct LayerFile {
     /// SHA-256 of the file, hex.
     pub sha256: String,
     /// Whether the file has a packed Hilbert R-tree (range requests by bbox).
+    /// Overviews have none: they are small and read whole.
     pub indexed: bool,
+    /// The fields this file carries when it holds only some of the layer's
+    /// fields (overviews keep identifiers and choropleth fields); empty
+    /// means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// Size of the precompressed `PATH.gz` copy, when there is one: a server
+    /// that honours `Accept-Encoding` sends it for whole-file reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gzip_bytes: Option<u64>,
 }
 
 /// Default choropleth classification proposed for a layer.
@@ -224,6 +234,8 @@ mod tests {
             bytes: 0,
             sha256: String::new(),
             indexed: true,
+            fields: vec![],
+            gzip_bytes: None,
         }
     }
 
