@@ -69,6 +69,28 @@ pub fn field(name: &str, kind: FieldKind, fr: &str, en: &str) -> FieldDef {
 }
 
 impl LayerData {
+    /// The overview subset: the two identifying fields (code and name) and
+    /// the choropleth fields, for light national views.
+    pub fn overview(&self) -> LayerData {
+        let keep: Vec<usize> = (0..self.fields.len())
+            .filter(|&i| i < 2 || self.fields[i].choropleth)
+            .collect();
+        LayerData {
+            fields: keep.iter().map(|&i| self.fields[i].clone()).collect(),
+            features: self
+                .features
+                .iter()
+                .map(|f| Feature {
+                    geometry: f.geometry.clone(),
+                    values: keep
+                        .iter()
+                        .map(|&i| f.values.get(i).cloned().unwrap_or(Value::Null))
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// Fills each numeric field's observed range from the data.
     pub fn compute_ranges(&mut self) {
         for (i, f) in self.fields.iter_mut().enumerate() {
@@ -113,6 +135,21 @@ mod tests {
         };
         l.compute_ranges();
         assert_eq!(l.fields[0].range, Some([-2.0, 4.0]));
+        l.fields.push(FieldDef {
+            choropleth: true,
+            ..field("c", FieldKind::Real, "c", "c")
+        });
+        l.fields.push(field("d", FieldKind::Real, "d", "d"));
+        for f in &mut l.features {
+            f.values.extend([Value::Real(1.0), Value::Real(2.0)]);
+        }
+        let o = l.overview();
+        let names: Vec<&str> = o.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["n", "t", "c"]);
+        assert_eq!(
+            o.features[2].values,
+            vec![Value::Int(-2), Value::Null, Value::Real(1.0)]
+        );
         assert_eq!(l.fields[1].range, None);
         assert_eq!(l.features[0].values[1], Value::Null);
     }

