@@ -36,8 +36,13 @@ pub const COUNTED_KINDS: [(&str, &str, &str, &str); 6] = [
         "Structures Aidants Connect",
         "Aidants Connect places",
     ),
-    ("tiers-lieu", "tiers_lieux", "Tiers-lieux", "Third places"),
-    ("mairie", "mairies", "Mairies", "Town halls"),
+    (
+        "tiers-lieu",
+        "sites_tiers_lieu",
+        "Tiers-lieux",
+        "Third places",
+    ),
+    ("mairie", "sites_mairie", "Mairies", "Town halls"),
 ];
 
 /// Per-EPCI counts of help places, by kind, as computed from the sites layer.
@@ -106,35 +111,35 @@ fn ifn_fields(level_fr: &str, level_en: &str) -> Vec<FieldDef> {
             "Overall index.",
         ),
         (
-            "ifn_thd",
+            "ifn_no_thd",
             "IFN : pas de très haut débit",
             "IFN: no very-high-speed broadband",
             "Composante couverture THD (ARCEP).",
             "Very-high-speed coverage component (ARCEP).",
         ),
         (
-            "ifn_4g",
+            "ifn_no_4g",
             "IFN : couverture 4G faible",
             "IFN: weak 4G coverage",
             "Composante couverture 4G (ARCEP).",
             "4G coverage component (ARCEP).",
         ),
         (
-            "ifn_pauvrete",
+            "ifn_poverty",
             "IFN : pauvreté",
             "IFN: poverty",
             "Composante taux de pauvreté (INSEE).",
             "Poverty component (INSEE).",
         ),
         (
-            "ifn_65_ans",
+            "ifn_over_65",
             "IFN : 65 ans et plus",
             "IFN: aged 65 and over",
             "Composante part des 65 ans et plus (INSEE).",
             "Share of people aged 65+ component (INSEE).",
         ),
         (
-            "ifn_sans_diplome",
+            "ifn_no_diploma",
             "IFN : sans diplôme",
             "IFN: no diploma",
             "Composante part des 15 ans et plus sans diplôme (INSEE).",
@@ -191,14 +196,14 @@ pub struct EpciInputs<'a> {
 pub fn epci_layer(inp: &EpciInputs) -> LayerData {
     let mut fields = vec![
         field("siren", FieldKind::Text, "SIREN", "SIREN"),
-        field("nom", FieldKind::Text, "Nom", "Name"),
+        field("name", FieldKind::Text, "Nom", "Name"),
         field("type", FieldKind::Text, "Type d'EPCI", "EPCI type"),
         field("departements", FieldKind::Text, "Départements", "Départements"),
         FieldDef { unit: unit("habitants", "inhabitants"), ..field("population", FieldKind::Integer, "Population municipale", "Municipal population") },
-        field("communes", FieldKind::Integer, "Nombre de communes", "Number of communes"),
-        FieldDef { unit: unit("km²", "km²"), ..field("superficie_km2", FieldKind::Real, "Superficie", "Area") },
+        field("commune_count", FieldKind::Integer, "Nombre de communes", "Number of communes"),
+        FieldDef { unit: unit("km²", "km²"), ..field("area_km2", FieldKind::Real, "Superficie", "Area") },
         indicator(
-            "taux_illectronisme",
+            "illectronism_rate",
             "Taux d'illectronisme",
             "Illectronism rate",
             "% des 15 ans et plus",
@@ -208,7 +213,7 @@ pub fn epci_layer(inp: &EpciInputs) -> LayerData {
         ),
         FieldDef {
             unit: unit("personnes de 15 ans et plus", "people aged 15+"),
-            ..field("personnes_illectronisme", FieldKind::Integer, "Personnes en illectronisme", "People who are illectronic")
+            ..field("illectronism_people", FieldKind::Integer, "Personnes en illectronisme", "People who are illectronic")
         },
     ];
     fields.extend(ifn_fields(
@@ -221,10 +226,10 @@ pub fn epci_layer(inp: &EpciInputs) -> LayerData {
             "Lieux d'aide au numérique (hors mairies) situés dans l'EPCI, toutes sources fusionnées.",
             "Digital help places (town halls excluded) in the EPCI, all sources merged.",
         )),
-        ..field("lieux", FieldKind::Integer, "Lieux d'inclusion numérique", "Digital inclusion places")
+        ..field("places", FieldKind::Integer, "Lieux d'inclusion numérique", "Digital inclusion places")
     });
     fields.push(indicator(
-        "lieux_pour_10000",
+        "places_per_10k",
         "Lieux pour 10 000 habitants",
         "Places per 10,000 inhabitants",
         "lieux pour 10 000 habitants",
@@ -233,7 +238,7 @@ pub fn epci_layer(inp: &EpciInputs) -> LayerData {
         "Digital inclusion places (town halls excluded) per 10,000 inhabitants.",
     ));
     fields.push(indicator(
-        "france_services_pour_10000",
+        "france_services_per_10k",
         "France services pour 10 000 habitants",
         "France services per 10,000 inhabitants",
         "lieux pour 10 000 habitants",
@@ -327,9 +332,9 @@ pub fn commune_layer(
 ) -> LayerData {
     let mut fields = vec![
         field("code", FieldKind::Text, "Code INSEE", "INSEE code"),
-        field("nom", FieldKind::Text, "Nom", "Name"),
+        field("name", FieldKind::Text, "Nom", "Name"),
         field("epci", FieldKind::Text, "SIREN de l'EPCI", "EPCI SIREN"),
-        field("epci_nom", FieldKind::Text, "EPCI", "EPCI"),
+        field("epci_name", FieldKind::Text, "EPCI", "EPCI"),
         field("departement", FieldKind::Text, "Département", "Département"),
         FieldDef {
             unit: unit("habitants", "inhabitants"),
@@ -381,7 +386,7 @@ pub fn commune_layer(
 pub fn departement_layer(t: &Territory, geometry: &[MultiPolygon<f64>]) -> LayerData {
     let fields = vec![
         field("code", FieldKind::Text, "Code", "Code"),
-        field("nom", FieldKind::Text, "Nom", "Name"),
+        field("name", FieldKind::Text, "Nom", "Name"),
         FieldDef {
             unit: unit("habitants", "inhabitants"),
             ..field(
@@ -434,10 +439,10 @@ pub struct Zone {
 pub fn zone_layer(zones: &[Zone], threshold: f64) -> LayerData {
     let fields = vec![
         field("id", FieldKind::Text, "Identifiant", "Identifier"),
-        FieldDef { unit: unit("communes", "communes"), ..field("communes", FieldKind::Integer, "Nombre de communes", "Number of communes") },
+        FieldDef { unit: unit("communes", "communes"), ..field("commune_count", FieldKind::Integer, "Nombre de communes", "Number of communes") },
         field("codes", FieldKind::Json, "Communes (codes INSEE)", "Communes (INSEE codes)"),
         FieldDef { unit: unit("habitants", "inhabitants"), ..field("population", FieldKind::Integer, "Population", "Population") },
-        FieldDef { unit: unit("km²", "km²"), ..field("superficie_km2", FieldKind::Real, "Superficie", "Area") },
+        FieldDef { unit: unit("km²", "km²"), ..field("area_km2", FieldKind::Real, "Superficie", "Area") },
         FieldDef {
             unit: unit(IFN_UNIT.0, IFN_UNIT.1),
             description: Some(Label::new(
@@ -545,18 +550,15 @@ mod tests {
         assert_eq!(l.features.len(), 2);
         assert_eq!(value(&l, 0, "population"), &Value::Int(4000));
         assert_eq!(value(&l, 0, "departements"), &Value::Str("62, 80".into()));
-        assert_eq!(value(&l, 0, "lieux"), &Value::Int(2));
-        assert_eq!(value(&l, 0, "lieux_pour_10000"), &Value::Real(5.0));
+        assert_eq!(value(&l, 0, "places"), &Value::Int(2));
+        assert_eq!(value(&l, 0, "places_per_10k"), &Value::Real(5.0));
+        assert_eq!(value(&l, 0, "france_services_per_10k"), &Value::Real(2.5));
+        assert_eq!(value(&l, 0, "sites_mairie"), &Value::Int(1));
+        assert_eq!(value(&l, 0, "area_km2"), &Value::Real(12.35));
+        assert_eq!(value(&l, 0, "illectronism_rate"), &Value::Real(18.7));
+        assert_eq!(value(&l, 1, "illectronism_rate"), &Value::Null);
         assert_eq!(
-            value(&l, 0, "france_services_pour_10000"),
-            &Value::Real(2.5)
-        );
-        assert_eq!(value(&l, 0, "mairies"), &Value::Int(1));
-        assert_eq!(value(&l, 0, "superficie_km2"), &Value::Real(12.35));
-        assert_eq!(value(&l, 0, "taux_illectronisme"), &Value::Real(18.7));
-        assert_eq!(value(&l, 1, "taux_illectronisme"), &Value::Null);
-        assert_eq!(
-            value(&l, 1, "lieux_pour_10000"),
+            value(&l, 1, "places_per_10k"),
             &Value::Null,
             "no population, no density"
         );
@@ -564,7 +566,7 @@ mod tests {
         let f = l
             .fields
             .iter()
-            .find(|f| f.name == "taux_illectronisme")
+            .find(|f| f.name == "illectronism_rate")
             .expect("field");
         assert!(f.choropleth && f.unit.as_ref().is_some_and(|u| u.fr.contains('%')));
         assert_eq!(f.range, Some([18.7, 18.7]));
@@ -576,6 +578,6 @@ mod tests {
         let g = vec![MultiPolygon(vec![square(0.0, 0.0, 1.0)]); 2];
         let l = departement_layer(&t, &g);
         assert_eq!(value(&l, 0, "population"), &Value::Int(3000));
-        assert_eq!(value(&l, 1, "nom"), &Value::Str("Somme".into()));
+        assert_eq!(value(&l, 1, "name"), &Value::Str("Somme".into()));
     }
 }

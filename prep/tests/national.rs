@@ -90,8 +90,8 @@ fn epci_layer_has_every_epci_with_its_indicators() {
         &b.dir.join("epci.fgb"),
         &[
             "siren",
-            "nom",
-            "taux_illectronisme",
+            "name",
+            "illectronism_rate",
             "ifn_total",
             "population",
         ],
@@ -237,8 +237,8 @@ fn overview_is_light_and_manifest_describes_fields() {
     assert!(sent <= 300_000, "EPCI overview sends {sent} bytes");
     let gz = std::fs::read(built().dir.join(format!("{}.gz", overview.path))).expect("gz");
     assert_eq!(gz.len() as u64, sent);
-    assert!(overview.fields.contains(&"taux_illectronisme".to_string()));
-    let rate = epci.field("taux_illectronisme").expect("field");
+    assert!(overview.fields.contains(&"illectronism_rate".to_string()));
+    let rate = epci.field("illectronism_rate").expect("field");
     assert!(rate.choropleth && rate.unit.is_some());
     let ifn = epci.field("ifn_total").expect("field");
     assert!(
