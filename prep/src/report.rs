@@ -29,7 +29,7 @@ pub struct Entry {
     pub line: u64,
     /// What was done.
     pub action: Action,
-    /// Short machine-readable reason ("bad-coordinates", "outside-france", ...).
+    /// Short machine-readable reason ("bad-coordinates", "outside-communes", ...).
     pub reason: String,
     /// Human explanation with the offending value.
     pub detail: String,

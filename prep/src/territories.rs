@@ -67,6 +67,20 @@ impl SiteCounts {
     }
 }
 
+/// Counts sites per EPCI SIREN (sites outside any EPCI are not counted).
+pub fn count_by_epci(sites: &[crate::sites::Site]) -> BTreeMap<String, SiteCounts> {
+    let mut counts: BTreeMap<String, SiteCounts> = BTreeMap::new();
+    for s in sites {
+        if let Some(e) = &s.epci {
+            counts
+                .entry(e.clone())
+                .or_default()
+                .add(s.kinds().iter().map(|k| k.as_str()));
+        }
+    }
+    counts
+}
+
 fn unit(fr: &str, en: &str) -> Option<Label> {
     Some(Label::new(fr, en))
 }

@@ -221,7 +221,7 @@ fn parse_row(
     };
     if !in_france(lon, lat) {
         return Err(Note::rejected(
-            "outside-france",
+            "outside-communes",
             format!("lon {lon}, lat {lat}"),
         ));
     }
@@ -454,7 +454,7 @@ mod tests {
             vec![
                 (4, "bad-flag"),
                 (6, "bad-coordinates"),
-                (7, "outside-france"),
+                (7, "outside-communes"),
                 (8, "duplicate-id"),
                 (9, "missing-id")
             ]

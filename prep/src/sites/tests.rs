@@ -8,7 +8,7 @@ use crate::layer::Value;
 use crate::model::{square, Commune, Epci, Mairie};
 use crate::report::{Action, Report};
 use geo_types::{MultiPolygon, Polygon};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -305,7 +305,8 @@ fn loads_merges_and_reports_fixtures() {
     let mut r = Report::default();
     let sites = load_files(&all_fixtures(), &t, &mut r).expect("load");
 
-    assert_eq!(counts(&r, "france-services-2024"), (9, 6, 0, 3, 5));
+    // Row 5 names Arras by code but lies in New York: kept at Arras's point.
+    assert_eq!(counts(&r, "france-services-2024"), (9, 7, 0, 2, 6));
     assert_eq!(
         entries(&r, "france-services-2024"),
         vec![
@@ -313,7 +314,7 @@ fn loads_merges_and_reports_fixtures() {
             (3, Repaired, "unparsed-hours"),
             (3, Repaired, "code-padded"),
             (4, Repaired, "bad-coordinates"),
-            (5, Rejected, "outside-france"),
+            (5, Repaired, "position-mismatch"),
             (6, Rejected, "duplicate-id"),
             (7, Rejected, "missing-name"),
             (8, Repaired, "commune-mismatch"),
@@ -327,7 +328,7 @@ fn loads_merges_and_reports_fixtures() {
         vec![
             (2, Repaired, "unparsed-hours"),
             (3, Repaired, "bad-date"),
-            (4, Rejected, "outside-france"),
+            (4, Rejected, "outside-communes"),
             (5, Rejected, "missing-id"),
             (6, Rejected, "bad-record"),
             (7, Repaired, "former-commune"),
@@ -399,9 +400,17 @@ fn loads_merges_and_reports_fixtures() {
     for (source, s) in &r.summary {
         assert_eq!(s.read, s.kept + s.merged + s.rejected, "{source}");
     }
-    assert_eq!(sites.len(), 19);
+    assert_eq!(sites.len(), 20);
     let kept: u64 = r.summary.values().map(|s| s.kept).sum();
-    assert_eq!(kept, 19);
+    assert_eq!(kept, 20);
+    let ny = sites
+        .iter()
+        .find(|s| s.id == "france-services-2024:4")
+        .expect("row 5");
+    assert_eq!(
+        (ny.commune.as_str(), ny.precision),
+        ("62041", Precision::Commune)
+    );
 
     let by_id = |id: &str| {
         sites
@@ -509,10 +518,13 @@ fn loads_merges_and_reports_fixtures() {
 
     // Sorted, unique ids; counts per EPCI and kind.
     assert!(sites.windows(2).all(|w| w[0].id < w[1].id));
-    let counts = kind_counts_by_epci(&sites);
-    assert_eq!(counts["200000001"][&Kind::FranceServices], 3);
-    assert_eq!(counts["200000001"][&Kind::Mairie], 2);
-    assert_eq!(counts[""][&Kind::ConseillerNumerique], 2);
+    let counts = crate::territories::count_by_epci(&sites);
+    assert_eq!(counts["200000001"].by_kind["france-services"], 4);
+    assert_eq!(counts["200000001"].by_kind["mairie"], 2);
+    assert!(
+        !counts.contains_key(""),
+        "sites outside any EPCI are not counted"
+    );
 
     // Same inputs, same output.
     let again = load_files(&all_fixtures(), &t, &mut Report::default()).expect("load");
