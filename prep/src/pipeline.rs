@@ -262,6 +262,38 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
             attribution: r.source.attribution.clone(),
         })
         .collect();
+    let mut sources_info = sources_info;
+    for (id, path, title, publisher, licence) in [
+        (
+            "lieux-schema-v1",
+            &o.lieux_v1,
+            "Lieux de médiation numérique (schéma v1, fichier fourni)",
+            "producteur du fichier fourni",
+            "à préciser par le fournisseur",
+        ),
+        (
+            "arcep-sites",
+            &o.arcep,
+            "Sites mobiles, drapeaux zone blanche et DCC (fichier fourni)",
+            "ARCEP (Mon réseau mobile)",
+            "Licence Ouverte 2.0",
+        ),
+    ] {
+        let Some(path) = path else { continue };
+        sources_info.push(SourceInfo {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            publisher: publisher.to_owned(),
+            licence: licence.to_owned(),
+            vintage: String::new(),
+            url: path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: crate::sources::sha256_file(path).map_err(err)?,
+            attribution: publisher.to_owned(),
+        });
+    }
 
     let layers = stages.run("layers (write fgb)", || -> Result<Vec<LayerInfo>, BuildError> {
         let counts = territories::count_by_epci(&site_list);
@@ -314,6 +346,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         if let Some(a) = &arcep {
             let mut w = Writer::new(o, "arcep-sites", LayerKind::Sites, Label::new("Sites mobiles New Deal (ARCEP)", "New Deal mobile sites (ARCEP)"));
             w.geometry = GeometryType::Point;
+            w.sources = vec!["arcep-sites"];
             w.write(&Level { suffix: "", tolerance_m: 0.0, zooms: (0.0, 24.0), overview: false }, &sites::arcep_layer(a))?;
             out.push(w.finish());
         }

@@ -25,6 +25,9 @@ fn options(out: &str) -> Options {
             .join(format!("maillage-national-{out}-{}", std::process::id())),
         sources_file: root.join("data/sources.toml"),
         source_date_epoch: 1_795_305_600,
+        // Synthetic user-supplied files, to cover the optional inputs.
+        arcep: Some(root.join("data/fixtures/sites/synthetic-arcep-sites-2024-t1.csv")),
+        lieux_v1: Some(root.join("data/fixtures/sites/synthetic-lieux-v1.csv")),
         ..Options::default()
     }
 }
@@ -257,6 +260,22 @@ fn overview_is_light_and_manifest_describes_fields() {
             assert_eq!(&bytes[..3], b"fgb", "{}", f.path);
         }
     }
+}
+
+#[test]
+fn user_supplied_files_are_built_and_recorded() {
+    let m = manifest();
+    let arcep = m.layer("arcep-sites").expect("ARCEP layer");
+    let r = &built().out.report;
+    let s = &r.summary["arcep-sites"];
+    assert_eq!(s.read, 8);
+    assert_eq!(arcep.feature_count, s.kept);
+    assert!(m
+        .sources
+        .iter()
+        .any(|x| x.id == "arcep-sites" && x.sha256.len() == 64));
+    assert_eq!(r.summary["lieux-schema-v1"].read, 3);
+    assert!(m.sources.iter().any(|x| x.id == "lieux-schema-v1"));
 }
 
 #[test]
