@@ -97,7 +97,8 @@ pub struct Level {
     /// Zoom range [min, max).
     pub zooms: (f64, f64),
     /// An overview: identifiers and choropleth fields only, single
-    /// precision, no index, so a national view is one small download.
+    /// precision and a gzip copy, so a national view is one small download
+    /// (read whole; the index serves GIS tools and regional reads).
     pub overview: bool,
 }
 
@@ -417,7 +418,7 @@ impl<'a> Writer<'a> {
                 &subset,
                 names,
                 FgbOptions {
-                    index: false,
+                    index: true,
                     single_precision: true,
                     gzip_copy: true,
                 },

@@ -81,6 +81,19 @@ pub fn count_by_epci(sites: &[crate::sites::Site]) -> BTreeMap<String, SiteCount
     counts
 }
 
+/// Municipal population, shared by the territory layers.
+fn population_field() -> FieldDef {
+    FieldDef {
+        unit: unit("habitants", "inhabitants"),
+        ..field(
+            "population",
+            FieldKind::Integer,
+            "Population municipale",
+            "Municipal population",
+        )
+    }
+}
+
 fn unit(fr: &str, en: &str) -> Option<Label> {
     Some(Label::new(fr, en))
 }
@@ -350,15 +363,7 @@ pub fn commune_layer(
         field("epci", FieldKind::Text, "SIREN de l'EPCI", "EPCI SIREN"),
         field("epci_name", FieldKind::Text, "EPCI", "EPCI"),
         field("departement", FieldKind::Text, "Département", "Département"),
-        FieldDef {
-            unit: unit("habitants", "inhabitants"),
-            ..field(
-                "population",
-                FieldKind::Integer,
-                "Population municipale",
-                "Municipal population",
-            )
-        },
+        population_field(),
     ];
     fields.extend(ifn_fields(
         "décile national de la commune",
@@ -401,15 +406,7 @@ pub fn departement_layer(t: &Territory, geometry: &[MultiPolygon<f64>]) -> Layer
     let fields = vec![
         field("code", FieldKind::Text, "Code", "Code"),
         field("name", FieldKind::Text, "Nom", "Name"),
-        FieldDef {
-            unit: unit("habitants", "inhabitants"),
-            ..field(
-                "population",
-                FieldKind::Integer,
-                "Population municipale",
-                "Municipal population",
-            )
-        },
+        population_field(),
     ];
     let mut pop: BTreeMap<&str, u64> = BTreeMap::new();
     for c in &t.communes {

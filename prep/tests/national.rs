@@ -235,7 +235,7 @@ fn overview_is_light_and_manifest_describes_fields() {
     let epci = m.layer("epci").expect("epci");
     // The national view reads the overview whole, gzip-compressed on the wire.
     let overview = epci.file_for_zoom(5.0).expect("overview");
-    assert!(!overview.indexed);
+    assert!(overview.indexed);
     let sent = overview.gzip_bytes.expect("gzip copy");
     assert!(sent <= 300_000, "EPCI overview sends {sent} bytes");
     let gz = std::fs::read(built().dir.join(format!("{}.gz", overview.path))).expect("gz");

@@ -24,6 +24,16 @@ fn add_labels<'a>(d: &mut Draft, labels: impl IntoIterator<Item = &'a str>) {
 }
 
 /// Postcode from a column, padded back to 5 digits (reported).
+/// `adresse` and `complement_adresse` joined, as both schemas and the
+/// France Services list spell them.
+fn street_address(f: &mut Fields) -> String {
+    [f.text("adresse"), f.text("complement_adresse")]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn read_postcode(f: &mut Fields, col: &str) -> String {
     let raw = f.text(col);
     let (pc, padded) = postcode(&raw);
@@ -89,13 +99,7 @@ fn schema_draft(f: &mut Fields, s: &Schema) -> Draft {
         ..Draft::default()
     };
     d.postcode = read_postcode(f, "code_postal");
-    let street = f.text("adresse");
-    let extra = f.text("complement_adresse");
-    d.address = [street, extra]
-        .into_iter()
-        .filter(|x| !x.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    d.address = street_address(f);
     d.coords = Coords::from_pair(&f.text("latitude"), &f.text("longitude"));
     if d.coords == Coords::Missing {
         // GeoJSON exports may carry the position only in the geometry.
@@ -168,13 +172,7 @@ pub(crate) fn france_services(f: &mut Fields) -> Result<Draft, Note> {
         ..Draft::default()
     };
     d.postcode = read_postcode(f, "code_postal");
-    let street = f.text("adresse");
-    let extra = f.text("complement_adresse");
-    d.address = [street, extra]
-        .into_iter()
-        .filter(|x| !x.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    d.address = street_address(f);
     add_labels(&mut d, ["France Services"]);
     let days: Vec<String> = FS_DAYS.iter().map(|c| f.text(c)).collect();
     let refs: Vec<&str> = days.iter().map(String::as_str).collect();
