@@ -76,10 +76,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Reproducible builds take their date from SOURCE_DATE_EPOCH (the
+    // scripts set it to the last commit); a manual build shows today.
     options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
     if command == "bench" {
         options.out_dir =
             std::env::temp_dir().join(format!("maillage-bench-{}", std::process::id()));

