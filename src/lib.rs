@@ -1,4 +1,11 @@
 //! Maillage core: everything that describes and processes the map's data,
 //! built and tested natively; the browser glue lives in `web` (wasm32 only).
+//!
+//! Data flow: `manifest` describes the layers → `fgb` turns byte ranges into
+//! features → `style` classifies values → the canvas draws them (`web`).
+pub mod fgb;
 pub mod geom;
 pub mod manifest;
+pub mod style;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,1 @@
+//! Choropleth styling: classification, palettes, legend model.

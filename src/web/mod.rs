@@ -1,0 +1,1 @@
+//! Browser glue (wasm32 only): converts and delegates to the core.
