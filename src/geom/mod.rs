@@ -1,4 +1,7 @@
-//! Geometry that the widget and the CLI share: simplification, projection.
+//! Geometry that the widget and the CLI share: simplification, projection,
+//! Web Mercator and the viewport camera.
 
+pub mod camera;
+pub mod mercator;
 pub mod project;
 pub mod simplify;

@@ -1,0 +1,102 @@
+//! One error type for everything that can be wrong with FlatGeobuf bytes.
+
+use std::fmt;
+
+/// Why a FlatGeobuf file (or a byte range of it) could not be read.
+///
+/// Layer files come from the network and from partners, so every variant
+/// names what was wrong and where, to tell a broken file from a broken server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FgbError {
+    /// The first 8 bytes are not `fgb\x03fgb?`: not a FlatGeobuf v3 file (or an HTML error page).
+    BadMagic,
+    /// Fewer bytes than the structure needs: a short file or a cut range response.
+    Truncated {
+        /// What was being read.
+        what: &'static str,
+        /// Bytes needed.
+        need: u64,
+        /// Bytes available.
+        have: u64,
+    },
+    /// The header size field is above [`crate::fgb::MAX_HEADER_SIZE`] (below 8 is a `BadOffset`).
+    HeaderTooLarge {
+        /// The size the file claims.
+        size: u64,
+    },
+    /// A flatbuffer offset, vtable or vector points outside its buffer.
+    BadOffset {
+        /// Which structure held the offset.
+        what: &'static str,
+        /// Position of the offending field within the buffer.
+        at: u64,
+    },
+    /// `features_count` is above [`crate::fgb::MAX_FEATURES`].
+    TooManyFeatures {
+        /// The count the header claims.
+        count: u64,
+    },
+    /// The spatial index would exceed [`crate::fgb::MAX_INDEX_BYTES`] or a `u64`.
+    IndexTooLarge {
+        /// Features in the header.
+        count: u64,
+        /// Node size in the header.
+        node_size: u16,
+    },
+    /// The index contradicts its own layout (child outside its level, offsets going backwards…).
+    BadIndex {
+        /// What was inconsistent.
+        reason: &'static str,
+    },
+    /// A geometry's vectors disagree (odd coordinate count, ring ends past the coordinates…).
+    BadGeometry {
+        /// What was inconsistent.
+        reason: &'static str,
+    },
+    /// A coordinate (or a search box) is NaN or infinite where a number is required.
+    NonFinite,
+    /// A property value could not be read.
+    BadProperty {
+        /// Column index as written in the feature.
+        column: u64,
+        /// What was wrong with it.
+        reason: &'static str,
+    },
+    /// Valid FlatGeobuf that this reader deliberately does not handle (curves, per-feature schemas…).
+    Unsupported {
+        /// What is not handled.
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for FgbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadMagic => write!(f, "not a FlatGeobuf v3 file (bad magic bytes)"),
+            Self::Truncated { what, need, have } => {
+                write!(f, "truncated {what}: need {need} bytes, have {have}")
+            }
+            Self::HeaderTooLarge { size } => write!(f, "implausible header size {size} bytes"),
+            Self::BadOffset { what, at } => {
+                write!(f, "{what} at byte {at} points outside the buffer")
+            }
+            Self::TooManyFeatures { count } => write!(f, "implausible features_count {count}"),
+            Self::IndexTooLarge { count, node_size } => write!(
+                f,
+                "spatial index for {count} features with node size {node_size} is too large"
+            ),
+            Self::BadIndex { reason } => write!(f, "inconsistent spatial index: {reason}"),
+            Self::BadGeometry { reason } => write!(f, "malformed geometry: {reason}"),
+            Self::NonFinite => write!(f, "coordinate is NaN or infinite"),
+            Self::BadProperty { column, reason } => {
+                write!(f, "property of column {column}: {reason}")
+            }
+            Self::Unsupported { what } => write!(f, "unsupported FlatGeobuf content: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for FgbError {}
+
+/// Shorthand used across the FlatGeobuf reader.
+pub type Result<T> = std::result::Result<T, FgbError>;

@@ -1,0 +1,251 @@
+//! Web Mercator (EPSG:3857) as the web maps use it, in *world coordinates*:
+//! the square world mapped onto `[0, 1]²`, `x` growing eastwards from the
+//! antimeridian (lon −180° → 0), `y` growing southwards from the top edge
+//! (lat +85.0511° → 0). A unit square rather than metres keeps the maths
+//! scale-free: at zoom `z` the world is `256 · 2^z` CSS pixels wide, so a
+//! world coordinate times [`Zoom::world_size_px`] is a pixel position.
+//!
+//! ```
+//! use maillage::geom::mercator::{lon_lat_to_world, world_to_lon_lat, Zoom};
+//! let w = lon_lat_to_world([2.3522, 48.8566]); // Paris
+//! let px = Zoom::new(10.0).unwrap().world_size_px();
+//! // Paris is in the standard slippy-map tile 518/352 at zoom 10.
+//! assert_eq!([(w[0] * px / 256.0).floor(), (w[1] * px / 256.0).floor()], [518.0, 352.0]);
+//! let back = world_to_lon_lat(w);
+//! assert!((back[0] - 2.3522).abs() < 1e-12 && (back[1] - 48.8566).abs() < 1e-12);
+//! ```
+
+use std::f64::consts::PI;
+use std::fmt;
+
+/// Latitude where the Web Mercator square ends, `atan(sinh π)` in degrees
+/// (≈ 85.0511°): beyond it `y` would leave `[0, 1]` and tend to infinity.
+pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
+
+/// Side of a tile in CSS pixels: the world is one tile wide at zoom 0.
+pub const TILE_SIZE: f64 = 256.0;
+
+/// WGS84 equatorial radius (metres), the sphere Web Mercator is defined on.
+pub const EARTH_RADIUS_M: f64 = 6_378_137.0;
+
+/// A zoom level, validated once so that nothing downstream has to check for
+/// NaN or absurd scales. Fractional zooms are allowed (smooth wheel/pinch).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Zoom(f64);
+
+/// Why a number is not a [`Zoom`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ZoomError {
+    /// NaN or infinite: usually a division by zero upstream.
+    NotFinite,
+    /// Finite but outside `MIN..=MAX`; carries the rejected value.
+    OutOfRange(f64),
+}
+
+impl fmt::Display for ZoomError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFinite => write!(f, "zoom is not a finite number"),
+            Self::OutOfRange(z) => write!(
+                f,
+                "zoom {z} is outside {}..={}",
+                Zoom::MIN.get(),
+                Zoom::MAX.get()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ZoomError {}
+
+impl Zoom {
+    /// Whole world in one tile.
+    pub const MIN: Zoom = Zoom(0.0);
+    /// About 4 cm per pixel at the equator: far beyond any data we draw.
+    pub const MAX: Zoom = Zoom(22.0);
+
+    /// Accepts finite zooms in `0..=22`; use for values from outside (URL,
+    /// attributes) where a bad value should be reported.
+    ///
+    /// ```
+    /// use maillage::geom::mercator::{Zoom, ZoomError};
+    /// assert_eq!(Zoom::new(5.5).map(|z| z.get()), Ok(5.5));
+    /// assert_eq!(Zoom::new(23.0), Err(ZoomError::OutOfRange(23.0)));
+    /// assert_eq!(Zoom::new(f64::NAN), Err(ZoomError::NotFinite));
+    /// ```
+    pub fn new(z: f64) -> Result<Zoom, ZoomError> {
+        if !z.is_finite() {
+            Err(ZoomError::NotFinite)
+        } else if !(Self::MIN.0..=Self::MAX.0).contains(&z) {
+            Err(ZoomError::OutOfRange(z))
+        } else {
+            Ok(Zoom(z))
+        }
+    }
+
+    /// Nearest valid zoom (NaN becomes [`Zoom::MIN`]); for values computed
+    /// from gestures, where clamping is the expected behaviour.
+    pub fn clamped(z: f64) -> Zoom {
+        if z.is_nan() {
+            Self::MIN
+        } else {
+            Zoom(z.clamp(Self::MIN.0, Self::MAX.0))
+        }
+    }
+
+    /// The zoom as a number.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+
+    /// Width (and height) of the whole world in CSS pixels: `256 · 2^zoom`.
+    pub fn world_size_px(self) -> f64 {
+        TILE_SIZE * self.0.exp2()
+    }
+}
+
+impl TryFrom<f64> for Zoom {
+    type Error = ZoomError;
+    fn try_from(z: f64) -> Result<Self, Self::Error> {
+        Zoom::new(z)
+    }
+}
+
+/// Latitude limited to `±MAX_LATITUDE` (NaN stays NaN).
+pub fn clamp_latitude(lat: f64) -> f64 {
+    lat.clamp(-MAX_LATITUDE, MAX_LATITUDE)
+}
+
+/// Longitude brought into `[-180, 180]` by whole turns (values already in
+/// range are returned unchanged, so 180 stays 180).
+///
+/// ```
+/// use maillage::geom::mercator::wrap_longitude;
+/// assert_eq!(wrap_longitude(190.0), -170.0);
+/// assert_eq!(wrap_longitude(-540.0), -180.0);
+/// assert_eq!(wrap_longitude(180.0), 180.0);
+/// ```
+pub fn wrap_longitude(lon: f64) -> f64 {
+    if (-180.0..=180.0).contains(&lon) || !lon.is_finite() {
+        lon
+    } else {
+        (lon + 180.0).rem_euclid(360.0) - 180.0
+    }
+}
+
+/// World `x` of a longitude; not wrapped, so −190° lies left of the world.
+pub fn lon_to_x(lon: f64) -> f64 {
+    (lon + 180.0) / 360.0
+}
+
+/// World `y` of a latitude, clamped to the Mercator square first.
+pub fn lat_to_y(lat: f64) -> f64 {
+    let phi = clamp_latitude(lat).to_radians();
+    (1.0 - (PI / 4.0 + phi / 2.0).tan().ln() / PI) / 2.0
+}
+
+/// Longitude of a world `x`.
+pub fn x_to_lon(x: f64) -> f64 {
+    x * 360.0 - 180.0
+}
+
+/// Latitude of a world `y`; `y` outside `[0, 1]` gives latitudes beyond
+/// `±MAX_LATITUDE` (up to ±90°) rather than an error.
+pub fn y_to_lat(y: f64) -> f64 {
+    (PI * (1.0 - 2.0 * y)).sinh().atan().to_degrees()
+}
+
+/// `[lon, lat]` in degrees → `[x, y]` world coordinates.
+pub fn lon_lat_to_world(lon_lat: [f64; 2]) -> [f64; 2] {
+    [lon_to_x(lon_lat[0]), lat_to_y(lon_lat[1])]
+}
+
+/// `[x, y]` world coordinates → `[lon, lat]` in degrees.
+pub fn world_to_lon_lat(world: [f64; 2]) -> [f64; 2] {
+    [x_to_lon(world[0]), y_to_lat(world[1])]
+}
+
+/// Ground metres covered by one CSS pixel at a latitude: what a scale bar
+/// needs (Mercator stretches by `1 / cos(lat)`).
+///
+/// ```
+/// use maillage::geom::mercator::{metres_per_pixel, Zoom};
+/// // 156 543.03 m per pixel at the equator at zoom 0, half of it at 60°.
+/// assert!((metres_per_pixel(0.0, Zoom::MIN) - 156_543.034).abs() < 1e-3);
+/// assert!((metres_per_pixel(60.0, Zoom::MIN) - 78_271.517).abs() < 1e-3);
+/// ```
+pub fn metres_per_pixel(lat: f64, zoom: Zoom) -> f64 {
+    2.0 * PI * EARTH_RADIUS_M * clamp_latitude(lat).to_radians().cos() / zoom.world_size_px()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corners_of_the_world() {
+        assert_eq!(lon_to_x(-180.0), 0.0);
+        assert_eq!(lon_to_x(180.0), 1.0);
+        assert_eq!(lon_to_x(0.0), 0.5);
+        assert!(lat_to_y(MAX_LATITUDE).abs() < 1e-15);
+        assert!((lat_to_y(-MAX_LATITUDE) - 1.0).abs() < 1e-15);
+        assert_eq!(lat_to_y(0.0), 0.5);
+        // Poles are clamped onto the edges instead of going infinite.
+        assert_eq!(lat_to_y(90.0), lat_to_y(MAX_LATITUDE));
+        assert_eq!(lat_to_y(-90.0), lat_to_y(-MAX_LATITUDE));
+        assert!((y_to_lat(0.0) - MAX_LATITUDE).abs() < 1e-12);
+    }
+
+    #[test]
+    fn known_places() {
+        // Paris (Notre-Dame area) and Arras: x by hand, y from the formula,
+        // tiles cross-checked with the slippy-map tile numbers at zoom 10.
+        let paris = lon_lat_to_world([2.3522, 48.8566]);
+        assert!((paris[0] - 0.506_533_888_888_889).abs() < 1e-15);
+        assert!((paris[1] - 0.344_028_403_067_578_2).abs() < 1e-12);
+        let arras = lon_lat_to_world([2.7775, 50.2910]);
+        assert!((arras[0] - 0.507_715_277_777_777_8).abs() < 1e-15);
+        assert!((arras[1] - 0.337_883_404_485_629_9).abs() < 1e-12);
+        let z10 = Zoom::new(10.0).unwrap().world_size_px() / TILE_SIZE;
+        assert_eq!((arras[0] * z10).floor(), 519.0);
+        assert_eq!((arras[1] * z10).floor(), 345.0);
+    }
+
+    #[test]
+    fn round_trips() {
+        for lon in [-180.0, -179.999, -5.2, 0.0, 2.3522, 55.45, 180.0] {
+            for lat in [-85.05, -21.1, 0.0, 16.25, 48.8566, 51.1, 85.05] {
+                let back = world_to_lon_lat(lon_lat_to_world([lon, lat]));
+                assert!((back[0] - lon).abs() < 1e-9, "{lon} {lat} {back:?}");
+                assert!((back[1] - lat).abs() < 1e-9, "{lon} {lat} {back:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn zoom_is_validated() {
+        assert_eq!(Zoom::new(0.0), Ok(Zoom::MIN));
+        assert_eq!(Zoom::new(22.0), Ok(Zoom::MAX));
+        assert_eq!(Zoom::new(-0.1), Err(ZoomError::OutOfRange(-0.1)));
+        assert_eq!(Zoom::new(f64::INFINITY), Err(ZoomError::NotFinite));
+        assert_eq!(Zoom::try_from(3.0), Ok(Zoom(3.0)));
+        assert_eq!(Zoom::clamped(f64::NAN), Zoom::MIN);
+        assert_eq!(Zoom::clamped(-4.0), Zoom::MIN);
+        assert_eq!(Zoom::clamped(f64::INFINITY), Zoom::MAX);
+        assert_eq!(Zoom::MIN.world_size_px(), 256.0);
+        assert_eq!(Zoom::new(3.0).unwrap().world_size_px(), 2048.0);
+        assert_eq!(
+            ZoomError::OutOfRange(30.0).to_string(),
+            "zoom 30 is outside 0..=22"
+        );
+    }
+
+    #[test]
+    fn wrapping_longitudes() {
+        assert_eq!(wrap_longitude(370.0), 10.0);
+        assert_eq!(wrap_longitude(-190.0), 170.0);
+        assert_eq!(wrap_longitude(-180.0), -180.0);
+        assert!(wrap_longitude(f64::NAN).is_nan());
+    }
+}

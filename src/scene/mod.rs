@@ -1,0 +1,273 @@
+//! The display list: what to draw, in screen pixels, independent of the
+//! renderer. The core builds it from features, a projection and a style; the
+//! browser only replays it on a canvas. Tests can snapshot it, and hit
+//! testing (hover, click) runs on it without a browser.
+
+/// An sRGB colour with alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgba(pub [u8; 4]);
+
+impl Rgba {
+    /// Parses "#rrggbb" or "#rrggbbaa".
+    pub fn from_hex(s: &str) -> Option<Self> {
+        let h = s.strip_prefix('#')?;
+        if !(h.len() == 6 || h.len() == 8) || !h.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+        let a = if h.len() == 8 { byte(6)? } else { 255 };
+        Some(Rgba([byte(0)?, byte(2)?, byte(4)?, a]))
+    }
+
+    /// CSS colour text for the canvas.
+    pub fn css(self) -> String {
+        let [r, g, b, a] = self.0;
+        if a == 255 {
+            format!("#{r:02x}{g:02x}{b:02x}")
+        } else {
+            format!("rgba({r},{g},{b},{:.3})", f64::from(a) / 255.0)
+        }
+    }
+}
+
+/// How a polygon is painted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PolygonStyle {
+    /// Fill colour; `None` draws the outline only.
+    pub fill: Option<Rgba>,
+    /// Outline colour and width in CSS pixels.
+    pub stroke: Option<(Rgba, f32)>,
+    /// Diagonal hatching over the fill (no-data, grey zones): colour is
+    /// never the only carrier of meaning.
+    pub hatch: Option<Rgba>,
+}
+
+/// One thing to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A polygon with holes, possibly several parts, drawn with the even-odd rule.
+    Polygon {
+        /// Feature it belongs to, for hit testing.
+        feature: u32,
+        /// Rings in screen pixels.
+        rings: Vec<Vec<[f32; 2]>>,
+        /// Paint.
+        style: PolygonStyle,
+    },
+}
+
+/// The display list of one frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisplayList {
+    /// Items in drawing order.
+    pub items: Vec<Item>,
+}
+
+/// Vertices closer than this (CSS px) to the previous kept one are dropped:
+/// they cannot be seen, and skipping them keeps panning cheap.
+pub const MIN_SEGMENT_PX: f64 = 0.5;
+
+impl DisplayList {
+    /// Adds a polygon given as parts of rings in lon/lat, projected by
+    /// `project` to screen pixels. Rings that collapse below 3 distinct
+    /// pixels are skipped; parts entirely outside `viewport` (w, h) too.
+    pub fn push_polygon(
+        &mut self,
+        feature: u32,
+        parts: &[Vec<Vec<[f64; 2]>>],
+        project: impl Fn([f64; 2]) -> [f64; 2],
+        viewport: [f64; 2],
+        style: PolygonStyle,
+    ) {
+        let mut rings = Vec::new();
+        for part in parts {
+            let mut part_rings = Vec::new();
+            let mut bbox = [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            for ring in part {
+                let mut out: Vec<[f32; 2]> = Vec::with_capacity(ring.len());
+                let mut last: Option<[f64; 2]> = None;
+                for &p in ring {
+                    let s = project(p);
+                    if !(s[0].is_finite() && s[1].is_finite()) {
+                        continue;
+                    }
+                    if let Some(l) = last {
+                        if (s[0] - l[0]).abs() < MIN_SEGMENT_PX
+                            && (s[1] - l[1]).abs() < MIN_SEGMENT_PX
+                        {
+                            continue;
+                        }
+                    }
+                    bbox = [
+                        bbox[0].min(s[0]),
+                        bbox[1].min(s[1]),
+                        bbox[2].max(s[0]),
+                        bbox[3].max(s[1]),
+                    ];
+                    out.push([s[0] as f32, s[1] as f32]);
+                    last = Some(s);
+                }
+                if out.len() >= 3 {
+                    part_rings.push(out);
+                }
+            }
+            let visible = bbox[2] >= 0.0
+                && bbox[3] >= 0.0
+                && bbox[0] <= viewport[0]
+                && bbox[1] <= viewport[1];
+            if visible {
+                rings.extend(part_rings);
+            }
+        }
+        if !rings.is_empty() {
+            self.items.push(Item::Polygon {
+                feature,
+                rings,
+                style,
+            });
+        }
+    }
+
+    /// The topmost feature under a screen point (even-odd rule, like the
+    /// canvas fill), for hover and click.
+    pub fn hit(&self, x: f32, y: f32) -> Option<u32> {
+        self.items.iter().rev().find_map(|item| match item {
+            Item::Polygon {
+                feature,
+                rings,
+                style,
+            } if style.fill.is_some() => {
+                let inside = rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1;
+                inside.then_some(*feature)
+            }
+            Item::Polygon { .. } => None,
+        })
+    }
+
+    /// Number of vertices, for the render report.
+    pub fn vertex_count(&self) -> usize {
+        self.items
+            .iter()
+            .map(|Item::Polygon { rings, .. }| rings.iter().map(Vec::len).sum::<usize>())
+            .sum()
+    }
+}
+
+fn ring_contains(ring: &[[f32; 2]], x: f32, y: f32) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    for i in 0..n {
+        let [x0, y0] = ring[i];
+        let [x1, y1] = ring[(i + 1) % n];
+        if (y0 > y) != (y1 > y) && x < (x1 - x0) * (y - y0) / (y1 - y0) + x0 {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64, s: f64) -> Vec<Vec<[f64; 2]>> {
+        vec![vec![[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]
+    }
+
+    fn fill(hex: &str) -> PolygonStyle {
+        PolygonStyle {
+            fill: Rgba::from_hex(hex),
+            stroke: None,
+            hatch: None,
+        }
+    }
+
+    #[test]
+    fn colours_parse_and_print() {
+        assert_eq!(
+            Rgba::from_hex("#440154"),
+            Some(Rgba([0x44, 0x01, 0x54, 255]))
+        );
+        assert_eq!(
+            Rgba::from_hex("#44015480").map(Rgba::css).as_deref(),
+            Some("rgba(68,1,84,0.502)")
+        );
+        assert_eq!(Rgba([1, 2, 3, 255]).css(), "#010203");
+        assert_eq!(Rgba::from_hex("440154"), None);
+        assert_eq!(Rgba::from_hex("#éé0154"), None);
+    }
+
+    #[test]
+    fn projects_culls_and_hits() {
+        let scale = |p: [f64; 2]| [p[0] * 10.0, p[1] * 10.0];
+        let mut d = DisplayList::default();
+        d.push_polygon(
+            1,
+            &[square(0.0, 0.0, 10.0)],
+            scale,
+            [200.0, 200.0],
+            fill("#ff0000"),
+        );
+        // A hole-free square overlapping the first, drawn on top.
+        d.push_polygon(
+            2,
+            &[square(5.0, 5.0, 10.0)],
+            scale,
+            [200.0, 200.0],
+            fill("#00ff00"),
+        );
+        // Off screen: culled.
+        d.push_polygon(
+            3,
+            &[square(50.0, 50.0, 1.0)],
+            scale,
+            [200.0, 200.0],
+            fill("#0000ff"),
+        );
+        assert_eq!(d.items.len(), 2);
+        assert_eq!(d.hit(20.0, 20.0), Some(1));
+        assert_eq!(d.hit(80.0, 80.0), Some(2), "topmost wins");
+        assert_eq!(d.hit(190.0, 190.0), None);
+        assert_eq!(d.vertex_count(), 10);
+    }
+
+    #[test]
+    fn holes_are_not_hit_and_specks_are_dropped() {
+        let id = |p: [f64; 2]| p;
+        let mut with_hole = square(0.0, 0.0, 100.0);
+        with_hole.push(vec![
+            [40.0, 40.0],
+            [60.0, 40.0],
+            [60.0, 60.0],
+            [40.0, 60.0],
+            [40.0, 40.0],
+        ]);
+        let mut d = DisplayList::default();
+        d.push_polygon(7, &[with_hole], id, [500.0, 500.0], fill("#123456"));
+        assert_eq!(d.hit(10.0, 10.0), Some(7));
+        assert_eq!(d.hit(50.0, 50.0), None);
+        // A 0.1 px polygon collapses below 3 vertices: nothing is pushed.
+        d.push_polygon(
+            8,
+            &[square(1.0, 1.0, 0.1)],
+            id,
+            [500.0, 500.0],
+            fill("#123456"),
+        );
+        assert_eq!(d.items.len(), 1);
+        // Non-finite projections are skipped, not drawn at infinity.
+        d.push_polygon(
+            9,
+            &[square(0.0, 0.0, 10.0)],
+            |_| [f64::NAN, 0.0],
+            [500.0, 500.0],
+            fill("#123456"),
+        );
+        assert_eq!(d.items.len(), 1);
+    }
+}
