@@ -6,6 +6,7 @@
 pub mod fgb;
 pub mod geom;
 pub mod manifest;
+pub mod map;
 pub mod scene;
 pub mod style;
 #[cfg(target_arch = "wasm32")]
