@@ -4,6 +4,8 @@
 //! lives here, natively tested; the browser glue only fetches bytes and
 //! replays the display list.
 
+pub mod gesture;
+
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
 use crate::scene::{DisplayList, PolygonStyle, Rgba};
