@@ -40,3 +40,9 @@ rustup_need() {
     target) rustup target list --installed | grep -qx "$2" || rustup target add "$2" ;;
   esac
 }
+
+# build_layers: builds the map layers into www/layers with maillage-prep
+# (sources: ../shared/data when present, else downloaded and cached in .cache/).
+build_layers() {
+  cargo run --release -p maillage-prep -- build --data ../shared/data --cache .cache --out www/layers
+}

@@ -7,6 +7,7 @@ pub mod fgb;
 pub mod geom;
 pub mod manifest;
 pub mod map;
+pub mod net;
 pub mod scene;
 pub mod style;
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,120 @@
+//! The range client on `fetch`: `Range: bytes=a-b` requests checked against
+//! the rules of `super::range`, cancellable with an `AbortSignal`. No
+//! dependency on an HTTP crate: the browser does the transport.
+
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
+
+use crate::net::{check_answer, check_request, take_bytes, ByteRange, FetchError};
+
+/// Fetches `range` of `url` (rules in `crate::net`). Expects 206; a server that ignores
+/// `Range` (200) is tolerated for a small file (the slice is taken) and
+/// reported as `FetchError::ServerIgnoresRange` for a large one, without
+/// downloading it. `signal` cancels the request (`FetchError::Aborted`).
+pub async fn fetch_range(
+    url: &str,
+    range: ByteRange,
+    signal: &AbortSignal,
+) -> Result<Vec<u8>, FetchError> {
+    let range = check_request(range)?;
+    let headers = Headers::new().map_err(network)?;
+    headers
+        .set("Range", &range.http_header())
+        .map_err(network)?;
+    let response = send(url, Some(&headers), signal).await?;
+    let content_range = header(&response, "content-range");
+    let content_length = header(&response, "content-length").and_then(|v| v.trim().parse().ok());
+    let answer = match check_answer(
+        range,
+        response.status(),
+        content_range.as_deref(),
+        content_length,
+    ) {
+        Ok(a) => a,
+        Err(e) => {
+            // Do not download a body we refuse (a whole large file).
+            if let Some(body) = response.body() {
+                let _ = body.cancel();
+            }
+            return Err(e);
+        }
+    };
+    let body = body_bytes(&response).await?;
+    take_bytes(range, answer, body)
+}
+
+/// Fetches a whole small document (the manifest) as text; any status other
+/// than 2xx is an error.
+pub async fn fetch_text(url: &str, signal: &AbortSignal) -> Result<String, FetchError> {
+    let response = send(url, None, signal).await?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?;
+    text.as_string()
+        .ok_or_else(|| FetchError::Network("corps de réponse non textuel".into()))
+}
+
+/// Sends a GET and waits for the status line and headers.
+async fn send(
+    url: &str,
+    headers: Option<&Headers>,
+    signal: &AbortSignal,
+) -> Result<Response, FetchError> {
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("pas de window".into()))?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_signal(Some(signal));
+    if let Some(h) = headers {
+        init.set_headers(h);
+    }
+    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(network)?;
+    answer
+        .dyn_into::<Response>()
+        .map_err(|_| FetchError::Network("fetch n'a pas rendu de Response".into()))
+}
+
+/// Reads the whole body.
+async fn body_bytes(response: &Response) -> Result<Vec<u8>, FetchError> {
+    let buffer = JsFuture::from(response.array_buffer().map_err(network)?)
+        .await
+        .map_err(network)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// A response header, if present and readable.
+fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).ok().flatten()
+}
+
+/// A rejected fetch promise: `AbortError` becomes `Aborted`, anything else a
+/// network error with the browser's message.
+fn network(e: JsValue) -> FetchError {
+    if let Some(ex) = e.dyn_ref::<js_sys::Error>() {
+        if ex.name() == "AbortError" {
+            return FetchError::Aborted;
+        }
+        return FetchError::Network(String::from(ex.message()));
+    }
+    // DOMException is not a js_sys::Error subclass in every engine: read its
+    // name and message generically.
+    let field = |k: &str| {
+        js_sys::Reflect::get(&e, &JsValue::from_str(k))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    match field("name").as_deref() {
+        Some("AbortError") => FetchError::Aborted,
+        _ => FetchError::Network(
+            field("message")
+                .or_else(|| e.as_string())
+                .unwrap_or_else(|| "échec de la requête".into()),
+        ),
+    }
+}

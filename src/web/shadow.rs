@@ -1,0 +1,58 @@
+//! The element's open shadow root: a canvas and a status line, styled by CSS
+//! custom properties that a partner page sets on `maillage-map`.
+//!
+//! Theming (all optional, with their defaults):
+//! `--maillage-accent` (#00758f), `--maillage-background` (#f4f2ec),
+//! `--maillage-text` (#1d2433), `--maillage-panel` (rgb(255 255 255 / .92)),
+//! `--maillage-error` (#b3261e), `--maillage-font` (system-ui, sans-serif),
+//! `--maillage-height` (420px), `--maillage-radius` (4px).
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlCanvasElement, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// Markup of the shadow root: a constant written here, never built from input
+/// (text from the network goes in with `set_text_content`).
+const TEMPLATE: &str = r#"<style>
+:host { display: block; position: relative; height: var(--maillage-height, 420px); min-height: 200px;
+  font: 14px/1.4 var(--maillage-font, system-ui, sans-serif); color: var(--maillage-text, #1d2433); contain: content; }
+:host([hidden]) { display: none; }
+.frame { position: relative; width: 100%; height: 100%; overflow: hidden;
+  border-radius: var(--maillage-radius, 4px); background: var(--maillage-background, #f4f2ec); }
+canvas { display: block; width: 100%; height: 100%; }
+.status { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 10px; max-width: calc(100% - 36px);
+  background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f);
+  border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); overflow-wrap: anywhere; }
+.status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
+</style><div class="frame" part="frame"><canvas part="canvas" role="img" aria-label="Carte de l'inclusion numérique"></canvas><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
+
+/// The parts of the shadow root the widget drives.
+pub struct Parts {
+    /// Container sized by the page; the canvas follows it.
+    pub frame: HtmlElement,
+    /// Drawing surface, sized in device pixels.
+    pub canvas: HtmlCanvasElement,
+    /// Live region for progress and errors.
+    pub status: HtmlElement,
+}
+
+/// Attaches the open shadow root (or reuses it when the element is connected
+/// again) and fills it with a fresh structure.
+pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
+    let root = match host.shadow_root() {
+        Some(r) => r,
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+    };
+    root.set_inner_html(TEMPLATE);
+    Ok(Parts {
+        frame: part(&root, ".frame")?,
+        canvas: part(&root, "canvas")?,
+        status: part(&root, ".status")?,
+    })
+}
+
+/// One element of the template, with its type.
+fn part<T: JsCast>(root: &ShadowRoot, selector: &str) -> Result<T, JsValue> {
+    root.query_selector(selector)?
+        .and_then(|e| e.dyn_into::<T>().ok())
+        .ok_or_else(|| JsValue::from_str(&format!("maillage: élément {selector} absent")))
+}

@@ -1,0 +1,424 @@
+//! The Rust side of one `<maillage-map>` element. `www/maillage.js` creates a
+//! `Widget` when the element is connected and frees it when it is
+//! disconnected; everything the widget registers with the browser (resize
+//! observer, animation frame, fetches) is released by that `free()`.
+//!
+//! Ownership: the JS element owns the `Widget`, the `Widget` owns the shared
+//! state (`Rc<Inner>`), and the closures handed to the browser hold only a
+//! `Weak` to it, so nothing is leaked and no closure is `forget()`-ed.
+//! Events are dispatched only from asynchronous tasks, never from inside a
+//! method JS called, so a listener may remove the element (and free the
+//! widget) safely.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{
+    AbortController, AbortSignal, CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement,
+    ResizeObserver, ResizeObserverEntry, Window,
+};
+
+use super::{events, fetch, shadow};
+use crate::manifest::{Manifest, MANIFEST_FORMAT};
+use crate::net::FetchError;
+
+/// Attributes the element reacts to (`observedAttributes`).
+const ATTRIBUTES: [&str; 1] = ["manifest"];
+
+/// Bytes of the first layer file read after the manifest, to prove that the
+/// server answers range requests (the FlatGeobuf magic number and more).
+const PROBE_BYTES: u64 = 12;
+
+/// Canvas background when the computed style gives none.
+const DEFAULT_BACKGROUND: &str = "#f4f2ec";
+
+/// One map element's state; created by `new Widget(element)` in
+/// `www/maillage.js`, released by `widget.free()`.
+#[wasm_bindgen]
+pub struct Widget {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Builds the shadow root of `host`, starts observing its size and loads
+    /// the manifest named by its `manifest` attribute. Progress and errors
+    /// arrive as `maillage:ready` / `maillage:error` events.
+    #[wasm_bindgen(constructor)]
+    pub fn new(host: HtmlElement) -> Result<Widget, JsValue> {
+        let window = web_sys::window().ok_or("maillage: pas de window")?;
+        let parts = shadow::build(&host)?;
+        let ctx = parts
+            .canvas
+            .get_context("2d")?
+            .ok_or("maillage: contexte 2d indisponible")?
+            .dyn_into::<CanvasRenderingContext2d>()?;
+        let inner = Rc::new(Inner {
+            host,
+            frame: parts.frame,
+            canvas: parts.canvas,
+            ctx,
+            status: parts.status,
+            window,
+            generation: Cell::new(0),
+            abort: RefCell::new(None),
+            on_frame: RefCell::new(None),
+            frame_request: Cell::new(None),
+            resize: RefCell::new(None),
+        });
+        Inner::install(&inner)?;
+        Inner::load(&inner);
+        Ok(Widget { inner })
+    }
+
+    /// The attribute names the element observes.
+    #[wasm_bindgen(js_name = observedAttributes)]
+    pub fn observed_attributes() -> js_sys::Array {
+        ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect()
+    }
+
+    /// Called by the element's `attributeChangedCallback`: a new `manifest`
+    /// cancels the current load and starts another.
+    #[wasm_bindgen(js_name = attributeChanged)]
+    pub fn attribute_changed(&self, name: &str, old: Option<String>, new: Option<String>) {
+        if name == "manifest" && old != new {
+            Inner::load(&self.inner);
+        }
+    }
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        self.inner.shutdown();
+    }
+}
+
+/// The requestAnimationFrame callback (argument: the frame time).
+type FrameCallback = Closure<dyn FnMut(f64)>;
+/// The ResizeObserver callback (argument: the entries).
+type ResizeCallback = Closure<dyn FnMut(js_sys::Array)>;
+
+/// State shared by the widget and its callbacks.
+struct Inner {
+    host: HtmlElement,
+    frame: HtmlElement,
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    status: HtmlElement,
+    window: Window,
+    /// Bumped by every load and by shutdown: a task that finds another value stops.
+    generation: Cell<u32>,
+    /// Cancels the fetches of the current load.
+    abort: RefCell<Option<AbortController>>,
+    /// The one requestAnimationFrame callback, reused for every frame.
+    on_frame: RefCell<Option<FrameCallback>>,
+    /// Pending animation frame, if any.
+    frame_request: Cell<Option<i32>>,
+    /// Observer of the frame's size and its callback.
+    resize: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
+}
+
+impl Inner {
+    /// Creates the frame and resize callbacks (holding `Weak`s) and observes the frame.
+    fn install(this: &Rc<Self>) -> Result<(), JsValue> {
+        let weak = Rc::downgrade(this);
+        let on_frame = FrameCallback::new(move |_time: f64| {
+            if let Some(inner) = weak.upgrade() {
+                inner.frame_request.set(None);
+                inner.draw();
+            }
+        });
+        *this.on_frame.borrow_mut() = Some(on_frame);
+
+        let weak: Weak<Self> = Rc::downgrade(this);
+        let on_resize = ResizeCallback::new(move |entries: js_sys::Array| {
+            if let Some(inner) = weak.upgrade() {
+                inner.resized(&entries);
+            }
+        });
+        let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
+        observer.observe(&this.frame);
+        *this.resize.borrow_mut() = Some((observer, on_resize));
+        Ok(())
+    }
+
+    /// Cancels the current load and starts reading the manifest again.
+    fn load(this: &Rc<Self>) {
+        let generation = this.generation.get().wrapping_add(1);
+        this.generation.set(generation);
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        let previous = this.abort.replace(controller);
+        if let Some(c) = previous {
+            c.abort();
+        }
+        this.set_status("loading", "Chargement de la carte…");
+        let manifest = this.host.get_attribute("manifest");
+        let base = this.host.base_uri().ok().flatten();
+        let weak = Rc::downgrade(this);
+        spawn_local(async move {
+            let outcome = match signal {
+                Some(signal) => run(manifest, base, &signal).await,
+                None => Err(LoadError::Fetch(FetchError::Network(
+                    "AbortController indisponible".into(),
+                ))),
+            };
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if inner.generation.get() == generation {
+                inner.finish(outcome);
+            }
+        });
+    }
+
+    /// Shows the outcome of a load and dispatches its event (last, so that a
+    /// listener may remove the element).
+    fn finish(&self, outcome: Result<Summary, LoadError>) {
+        match outcome {
+            Ok(summary) => {
+                self.set_status("ready", &layer_count(summary.layers));
+                self.request_redraw();
+                let detail = events::detail(&[
+                    ("layers", JsValue::from(summary.layers as f64)),
+                    ("rangeBytes", JsValue::from(summary.range_bytes as f64)),
+                ]);
+                events::dispatch(&self.host, events::READY, &detail);
+            }
+            Err(e) if e.is_aborted() => {}
+            Err(e) => {
+                let message = e.to_string();
+                self.set_status("error", &format!("Erreur : {message}"));
+                events::dispatch_error(&self.host, e.kind(), &message);
+            }
+        }
+    }
+
+    /// Sizes the canvas to the frame at the device pixel ratio and redraws at once
+    /// (resize observers run before paint, so no blank frame shows).
+    fn resized(&self, entries: &js_sys::Array) {
+        let Some(entry) = entries
+            .iter()
+            .last()
+            .and_then(|e| e.dyn_into::<ResizeObserverEntry>().ok())
+        else {
+            return;
+        };
+        let rect = entry.content_rect();
+        let dpr = self.window.device_pixel_ratio().max(1.0);
+        let w = device_pixels(rect.width(), dpr);
+        let h = device_pixels(rect.height(), dpr);
+        if self.canvas.width() != w || self.canvas.height() != h {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+            self.draw();
+        }
+    }
+
+    /// Asks for a redraw at the next animation frame (one pending at most).
+    fn request_redraw(&self) {
+        if self.frame_request.get().is_some() {
+            return;
+        }
+        let on_frame = self.on_frame.borrow();
+        if let Some(cb) = on_frame.as_ref() {
+            if let Ok(id) = self
+                .window
+                .request_animation_frame(cb.as_ref().unchecked_ref())
+            {
+                self.frame_request.set(Some(id));
+            }
+        }
+    }
+
+    /// Clears the canvas to the theme background (`--maillage-background`).
+    fn draw(&self) {
+        let background = self
+            .window
+            .get_computed_style(&self.frame)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value("background-color").ok())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned());
+        let (w, h) = (
+            f64::from(self.canvas.width()),
+            f64::from(self.canvas.height()),
+        );
+        self.ctx.clear_rect(0.0, 0.0, w, h);
+        self.ctx.set_fill_style_str(&background);
+        self.ctx.fill_rect(0.0, 0.0, w, h);
+    }
+
+    /// Sets the status line's text (as text, never HTML) and state.
+    fn set_status(&self, state: &str, text: &str) {
+        self.status.set_text_content(Some(text));
+        let _ = self.status.set_attribute("data-state", state);
+    }
+
+    /// Releases everything registered with the browser; pending tasks stop.
+    fn shutdown(&self) {
+        self.generation.set(self.generation.get().wrapping_add(1));
+        let controller = self.abort.borrow_mut().take();
+        if let Some(c) = controller {
+            c.abort();
+        }
+        let resize = self.resize.borrow_mut().take();
+        if let Some((observer, _callback)) = resize {
+            observer.disconnect();
+        }
+        if let Some(id) = self.frame_request.take() {
+            let _ = self.window.cancel_animation_frame(id);
+        }
+        let on_frame = self.on_frame.borrow_mut().take();
+        drop(on_frame);
+    }
+}
+
+/// What a successful load found.
+struct Summary {
+    layers: usize,
+    range_bytes: usize,
+}
+
+/// Reads the manifest, then the first bytes of the first layer file.
+async fn run(
+    manifest_attr: Option<String>,
+    base: Option<String>,
+    signal: &AbortSignal,
+) -> Result<Summary, LoadError> {
+    let attr = manifest_attr
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(LoadError::MissingManifest)?;
+    let manifest_url = resolve(&attr, base.as_deref())?;
+    let text = fetch::fetch_text(&manifest_url, signal)
+        .await
+        .map_err(LoadError::Manifest)?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| LoadError::BadManifest(e.to_string()))?;
+    if manifest.format != MANIFEST_FORMAT {
+        return Err(LoadError::BadManifest(format!(
+            "format {} non pris en charge (attendu {MANIFEST_FORMAT})",
+            manifest.format
+        )));
+    }
+    let first_file = manifest.layers.first().and_then(|l| l.files.first());
+    let range_bytes = match first_file {
+        Some(file) => {
+            let url = resolve(&file.path, Some(&manifest_url))?;
+            fetch::fetch_range(
+                &url,
+                crate::net::ByteRange {
+                    start: 0,
+                    end: Some(PROBE_BYTES),
+                },
+                signal,
+            )
+            .await
+            .map_err(|error| LoadError::Layer {
+                path: file.path.clone(),
+                error,
+            })?
+            .len()
+        }
+        None => 0,
+    };
+    Ok(Summary {
+        layers: manifest.layers.len(),
+        range_bytes,
+    })
+}
+
+/// Absolute URL of `reference` against `base` (the page, or the manifest).
+fn resolve(reference: &str, base: Option<&str>) -> Result<String, LoadError> {
+    let url = match base {
+        Some(b) => web_sys::Url::new_with_base(reference, b),
+        None => web_sys::Url::new(reference),
+    };
+    url.map(|u| u.href())
+        .map_err(|_| LoadError::BadUrl(reference.to_owned()))
+}
+
+/// CSS pixels to whole device pixels (at least 1).
+fn device_pixels(css: f64, dpr: f64) -> u32 {
+    let px = (css * dpr).round();
+    if px.is_finite() && px >= 1.0 {
+        px.min(f64::from(u32::MAX)) as u32
+    } else {
+        1
+    }
+}
+
+/// "5 couches" for the status line.
+fn layer_count(n: usize) -> String {
+    match n {
+        0 => "Aucune couche".to_owned(),
+        1 => "1 couche".to_owned(),
+        n => format!("{n} couches"),
+    }
+}
+
+/// Why a load failed.
+#[derive(Debug)]
+enum LoadError {
+    /// No `manifest` attribute.
+    MissingManifest,
+    /// An address that does not parse.
+    BadUrl(String),
+    /// The manifest could not be fetched.
+    Manifest(FetchError),
+    /// The manifest is not valid JSON of the expected format.
+    BadManifest(String),
+    /// A layer file could not be read.
+    Layer { path: String, error: FetchError },
+    /// A fetch failed outside the two cases above.
+    Fetch(FetchError),
+}
+
+impl LoadError {
+    /// The `kind` of the `maillage:error` event.
+    fn kind(&self) -> &'static str {
+        match self {
+            LoadError::MissingManifest => "missing-manifest",
+            LoadError::BadUrl(_) => "bad-url",
+            LoadError::BadManifest(_) => "bad-manifest",
+            LoadError::Manifest(e) | LoadError::Layer { error: e, .. } | LoadError::Fetch(e) => {
+                e.kind()
+            }
+        }
+    }
+
+    /// A cancelled load (new attribute, element removed): nothing to show.
+    fn is_aborted(&self) -> bool {
+        matches!(
+            self,
+            LoadError::Manifest(FetchError::Aborted)
+                | LoadError::Layer {
+                    error: FetchError::Aborted,
+                    ..
+                }
+                | LoadError::Fetch(FetchError::Aborted)
+        )
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::MissingManifest => write!(
+                f,
+                "attribut manifest absent : indiquez l'adresse de manifest.json"
+            ),
+            LoadError::BadUrl(u) => write!(f, "adresse invalide : {u}"),
+            LoadError::Manifest(e) => write!(f, "lecture du manifeste impossible : {e}"),
+            LoadError::BadManifest(m) => write!(f, "manifeste illisible : {m}"),
+            LoadError::Layer { path, error } => {
+                write!(f, "lecture de la couche {path} impossible : {error}")
+            }
+            LoadError::Fetch(e) => write!(f, "{e}"),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// Shared by the browser tests: the project's static server and a headless
+// Chromium (Debian's /usr/bin/chromium driven by playwright-core), each with
+// a time limit, and both stopped by the caller's `after` hooks.
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OUT = join(ROOT, 'tests', 'browser', 'out');
+const SERVER = join(ROOT, 'target', 'release', 'maillage-serve');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** Waits at most `ms` for `promise`, else rejects naming `what`. */
+export function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The built manifest (scripts/test builds www/layers first). */
+export async function manifest() {
+  const path = join(ROOT, 'www', 'layers', 'manifest.json');
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} unreadable (${e.message}): build the layers first (scripts/test does)`);
+  }
+}
+
+/**
+ * Starts `maillage-serve --root www --port 0` (release build) and returns
+ * {url, stats(), fault(spec), stop()}. The address is its first stdout line.
+ */
+export async function startServer() {
+  const child = spawn(SERVER, ['--root', join(ROOT, 'www'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await within(10_000, 'maillage-serve address', new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl).trim().replace(/\/$/, ''));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`maillage-serve exited (${code}): ${stderr}`)));
+  }));
+  const call = async (method, path) => {
+    const res = await within(5_000, `${method} ${path}`, fetch(url + path, { method }));
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+    return res.json();
+  };
+  return {
+    url,
+    stats: () => call('GET', '/__stats'),
+    resetStats: () => call('POST', '/__stats/reset'),
+    fault: (spec) => call('POST', `/__fault?${spec}`),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await within(5_000, 'maillage-serve exit', exited);
+    },
+  };
+}
+
+/**
+ * Launches headless Chromium with a fresh profile in a temporary folder.
+ * Returns {context, close()}; close() also removes the profile.
+ */
+export async function startBrowser({ deviceScaleFactor = 1 } = {}) {
+  const profile = await mkdtemp(join(tmpdir(), 'maillage-chromium-'));
+  const context = await within(30_000, 'Chromium launch', chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // Without the background-networking flags Chromium floods the closed network.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 900, height: 600 },
+    deviceScaleFactor,
+    timeout: 30_000,
+  }));
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    async close() {
+      await within(15_000, 'Chromium close', context.close()).catch(() => {});
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens `url` in a new page, HTTP cache off, that records every maillage:*
+ * event (from before the page's own scripts run) and every console error.
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  // Every page fetches from the server: the tests count requests and change
+  // how the server answers, which a cached 206 would hide.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.addInitScript(() => {
+    window.__maillageEvents = [];
+    for (const type of ['maillage:ready', 'maillage:error']) {
+      document.addEventListener(type, (e) => window.__maillageEvents.push({ type, detail: e.detail }), true);
+    }
+  });
+  await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+  return { page, consoleErrors };
+}
+
+/** Waits for the `n`-th maillage:* event of the page (1-based) and returns it. */
+export async function nthEvent(page, n = 1, timeout = 15_000) {
+  await page.waitForFunction((k) => window.__maillageEvents.length >= k, n, { timeout });
+  return page.evaluate((k) => window.__maillageEvents[k - 1], n);
+}
+
+/** Screenshot into tests/browser/out/NAME.png; returns the path. */
+export async function screenshot(page, name) {
+  await mkdir(OUT, { recursive: true });
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path, timeout: 10_000 });
+  return path;
+}

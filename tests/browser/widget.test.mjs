@@ -1,0 +1,153 @@
+// The <maillage-map> element in headless Chromium, against maillage-serve:
+// loading, range requests, theming, resizing, errors and the panic hook.
+// Run: scripts/test (builds everything first), or `node --test tests/browser/`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { manifest, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let layers;
+
+before(async () => {
+  layers = (await manifest()).layers;
+  server = await startServer();
+  browser = await startBrowser({ deviceScaleFactor: 2 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The first layer file, as the server's stats name it. */
+const firstFilePath = () => `/layers/${layers[0].files[0].path}`;
+
+/** Canvas size, frame size and the colour of the canvas's centre pixel. */
+const canvasState = (page) => page.evaluate(() => {
+  const root = document.querySelector('maillage-map').shadowRoot;
+  const canvas = root.querySelector('canvas');
+  const frame = root.querySelector('.frame').getBoundingClientRect();
+  const [r, g, b, a] = canvas.getContext('2d')
+    .getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data;
+  return { width: canvas.width, height: canvas.height, frameWidth: frame.width,
+    frameHeight: frame.height, dpr: devicePixelRatio, pixel: [r, g, b, a] };
+});
+
+describe('maillage-map', () => {
+  test('loads the manifest, reads 12 bytes by range and draws', async () => {
+    await server.fault('mode=none');
+    await server.resetStats();
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    const event = await nthEvent(page);
+    assert.equal(event.type, 'maillage:ready', `got ${JSON.stringify(event)}`);
+    assert.deepEqual(event.detail, { layers: layers.length, rangeBytes: 12 });
+
+    const status = page.locator('maillage-map .status');
+    assert.equal(await status.textContent(), `${layers.length} couches`);
+    assert.equal(await status.getAttribute('role'), 'status');
+    assert.equal(await status.getAttribute('aria-live'), 'polite');
+    assert.equal(await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.mode), 'open');
+
+    // Canvas sized to its frame in device pixels, cleared to the theme background.
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const s = await canvasState(page);
+    assert.equal(s.dpr, 2);
+    assert.equal(s.width, Math.round(s.frameWidth * 2));
+    assert.equal(s.height, Math.round(s.frameHeight * 2));
+    assert.deepEqual(s.pixel, [0xf4, 0xf2, 0xec, 255]);
+
+    // The server saw a 206 of exactly 12 bytes for the first layer file.
+    const stats = (await server.stats()).paths[firstFilePath()];
+    assert.ok(stats, `no request for ${firstFilePath()}`);
+    assert.deepEqual(stats.status, { 206: 1 });
+    assert.equal(stats.bytes, 12);
+
+    await screenshot(page, 'carte');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('names the server problem when Range is ignored on a large file', async () => {
+    const size = layers[0].files[0].bytes;
+    assert.ok(size > 256 * 1024, `first layer file (${size} B) must exceed the 256 KiB whole-body limit`);
+    await server.fault('mode=no-range');
+    try {
+      const { page } = await openPage(browser.context, `${server.url}/carte.html`);
+      const event = await nthEvent(page);
+      assert.equal(event.type, 'maillage:error', `got ${JSON.stringify(event)}`);
+      assert.equal(event.detail.kind, 'server-ignores-range');
+      assert.match(event.detail.message, /Range/);
+      assert.match(event.detail.message, new RegExp(`${size} octets`));
+
+      const status = page.locator('maillage-map .status');
+      assert.equal(await status.getAttribute('data-state'), 'error');
+      assert.ok(await status.isVisible());
+      assert.match(await status.textContent(), /^Erreur : .*ignore les requêtes partielles \(en-tête Range\)/);
+      await screenshot(page, 'carte-no-range');
+      await page.close();
+    } finally {
+      await server.fault('mode=none');
+    }
+  });
+
+  test('follows attribute changes, theme and size; removal stops it cleanly', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+
+    // A manifest that does not exist: error event and message, then back.
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', 'layers/absent.json'));
+    const missing = await nthEvent(page, 2);
+    assert.equal(missing.type, 'maillage:error');
+    assert.equal(missing.detail.kind, 'http-status');
+    assert.match(missing.detail.message, /404/);
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', 'layers/manifest.json'));
+    assert.equal((await nthEvent(page, 3)).type, 'maillage:ready');
+
+    // Theme colour and a new size: the resize observer redraws at the new size.
+    await page.evaluate(() => {
+      const el = document.querySelector('maillage-map');
+      el.style.setProperty('--maillage-background', 'rgb(10, 20, 30)');
+      el.style.width = '400px';
+      el.style.setProperty('--maillage-height', '300px');
+    });
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot
+      .querySelector('canvas').width === 800, null, { timeout: 5_000 });
+    const s = await canvasState(page);
+    assert.deepEqual([s.width, s.height], [800, 600]);
+    assert.deepEqual(s.pixel, [10, 20, 30, 255]);
+
+    // Removed while loading, then re-inserted: no error, a fresh ready.
+    await page.evaluate(() => {
+      const el = document.querySelector('maillage-map');
+      el.setAttribute('manifest', 'layers/manifest.json?again');
+      el.remove();
+      setTimeout(() => document.body.append(el), 50);
+    });
+    const again = await nthEvent(page, 4);
+    assert.equal(again.type, 'maillage:ready', `got ${JSON.stringify(again)}`);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.__maillageEvents.length), 4);
+    // Chromium logs the 404 of the absent manifest itself; nothing else.
+    assert.deepEqual(consoleErrors.filter((m) => !/status of 404/.test(m)), []);
+    assert.equal(consoleErrors.length, 1);
+    await page.close();
+  });
+
+  test('a Rust panic becomes a maillage:error event and a visible message', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+    const thrown = await page.evaluate(async () => {
+      const wasm = await import('./pkg/maillage.js');
+      try { wasm.__panicForTests(); return null; } catch (e) { return String(e); }
+    });
+    assert.match(thrown ?? '', /unreachable/);
+    const event = await nthEvent(page, 2);
+    assert.equal(event.type, 'maillage:error');
+    assert.equal(event.detail.kind, 'panic');
+    assert.match(event.detail.message, /panique demandée par les tests/);
+    assert.match(await page.locator('maillage-map .status').textContent(), /erreur interne/);
+    assert.ok(consoleErrors.some((m) => m.includes('panique demandée')), 'panic logged to the console');
+    await page.close();
+  });
+});

@@ -1,0 +1,68 @@
+// Maillage — the one script a partner page includes:
+//
+//   <script type="module" src="https://…/maillage.js"></script>
+//   <maillage-map manifest="https://…/layers/manifest.json">
+//     <p>Fallback text, shown until the map starts (or without JavaScript).</p>
+//   </maillage-map>
+//
+// It loads the WebAssembly module next to it (pkg/), once, then defines the
+// <maillage-map> element. All behaviour lives in Rust (src/web/): this file
+// only forwards the element's lifecycle to a Rust `Widget`.
+// Events: `maillage:ready` (detail {layers, rangeBytes}) and `maillage:error`
+// (detail {kind, message}), dispatched on the element; they bubble.
+// Hosting: the layer files are read with HTTP range requests (206). A server
+// that ignores Range is tolerated only for files up to 256 KiB; beyond, the
+// element shows an error naming the problem (kind `server-ignores-range`).
+
+import init, { Widget } from './pkg/maillage.js';
+
+const TAG = 'maillage-map';
+
+class MaillageMap extends HTMLElement {
+  static get observedAttributes() {
+    return Widget.observedAttributes();
+  }
+
+  connectedCallback() {
+    // Connected again after a move: start afresh.
+    this.#widget?.free();
+    this.#widget = null;
+    try {
+      this.#widget = new Widget(this);
+    } catch (error) {
+      fail(this, 'start', `la carte n'a pas pu démarrer : ${error}`);
+    }
+  }
+
+  disconnectedCallback() {
+    // Aborts fetches, disconnects the observer, drops the frame callback.
+    this.#widget?.free();
+    this.#widget = null;
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    // Before connection the widget reads the attributes itself.
+    this.#widget?.attributeChanged(name, oldValue, newValue);
+  }
+
+  #widget = null;
+}
+
+function fail(element, kind, message) {
+  element.dispatchEvent(new CustomEvent('maillage:error', {
+    bubbles: true, composed: true, detail: { kind, message },
+  }));
+}
+
+init().then(
+  () => {
+    if (!customElements.get(TAG)) customElements.define(TAG, MaillageMap);
+  },
+  (error) => {
+    // The module did not load (wrong MIME type for .wasm, blocked by CSP…):
+    // the elements keep their fallback content; tell the page.
+    const message = `la carte n'a pas pu démarrer : ${error}`;
+    console.error(`maillage: ${message}`);
+    for (const el of document.querySelectorAll(TAG)) fail(el, 'load', message);
+  },
+);
