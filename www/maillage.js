@@ -8,7 +8,7 @@
 // It loads the WebAssembly module next to it (pkg/), once, then defines the
 // <maillage-map> element. All behaviour lives in Rust (src/web/): this file
 // only forwards the element's lifecycle to a Rust `Widget`.
-// Events: `maillage:ready` (detail {layers, rangeBytes}) and `maillage:error`
+// Events: `maillage:ready` (detail {layers, rangeBytes, features, field}) and `maillage:error`
 // (detail {kind, message}), dispatched on the element; they bubble.
 // Hosting: the layer files are read with HTTP range requests (206). A server
 // that ignores Range is tolerated only for files up to 256 KiB; beyond, the
@@ -38,6 +38,12 @@ class MaillageMap extends HTMLElement {
     // Aborts fetches, disconnects the observer, drops the frame callback.
     this.#widget?.free();
     this.#widget = null;
+  }
+
+  /** Screen position [x, y] (CSS px) of a lon/lat point, or undefined before the map is ready. */
+  project(lon, lat) {
+    const p = this.#widget?.project(lon, lat);
+    return p ? Array.from(p) : undefined;
   }
 
   attributeChangedCallback(name, oldValue, newValue) {

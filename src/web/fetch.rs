@@ -59,6 +59,16 @@ pub async fn fetch_text(url: &str, signal: &AbortSignal) -> Result<String, Fetch
         .ok_or_else(|| FetchError::Network("corps de réponse non textuel".into()))
 }
 
+/// Fetches a whole file (an overview, read in one request; the server may
+/// send its precompressed copy, which the browser decodes).
+pub async fn fetch_bytes(url: &str, signal: &AbortSignal) -> Result<Vec<u8>, FetchError> {
+    let response = send(url, None, signal).await?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    body_bytes(&response).await
+}
+
 /// Sends a GET and waits for the status line and headers.
 async fn send(
     url: &str,

@@ -17,10 +17,12 @@
 //! - `shadow`: the shadow root's markup and themable CSS;
 //! - `widget`: the element's state, resize, redraw and load;
 //! - `fetch`: the range client on `fetch` (its rules are `crate::net`);
+//! - `render`: replays the display list on the canvas, writes the legend;
 //! - `events`: custom events and the panic hook.
 
 mod events;
 mod fetch;
+mod render;
 mod shadow;
 mod widget;
 

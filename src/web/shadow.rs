@@ -22,8 +22,19 @@ canvas { display: block; width: 100%; height: 100%; }
 .status { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 10px; max-width: calc(100% - 36px);
   background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f);
   border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); overflow-wrap: anywhere; }
+.legend { position: absolute; right: 8px; top: 8px; max-width: min(320px, calc(100% - 16px)); max-height: calc(100% - 60px); overflow: auto;
+  margin: 0; padding: 6px 8px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); }
+.legend:empty { display: none; }
+.legend .title { margin: 0 0 4px; font-weight: 600; }
+.legend button { display: flex; align-items: center; gap: 6px; width: 100%; min-height: 32px; margin: 0; padding: 2px 4px; border: 0;
+  background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
+.legend button[aria-pressed="false"] { opacity: .45; text-decoration: line-through; }
+.legend button:focus-visible, canvas:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: -3px; }
+.legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); }
+.legend .swatch.hatched { background-image: repeating-linear-gradient(45deg, transparent 0 3px, #fff 3px 4px); }
+.legend .count { margin-left: auto; opacity: .8; }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><div class="frame" part="frame"><canvas part="canvas" role="img" aria-label="Carte de l'inclusion numérique"></canvas><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
+</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
 
 /// The parts of the shadow root the widget drives.
 pub struct Parts {
@@ -33,6 +44,8 @@ pub struct Parts {
     pub canvas: HtmlCanvasElement,
     /// Live region for progress and errors.
     pub status: HtmlElement,
+    /// Legend container (filled by `render::legend`).
+    pub legend: HtmlElement,
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
@@ -47,6 +60,7 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         frame: part(&root, ".frame")?,
         canvas: part(&root, "canvas")?,
         status: part(&root, ".status")?,
+        legend: part(&root, ".legend")?,
     })
 }
 

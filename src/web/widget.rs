@@ -21,12 +21,18 @@ use web_sys::{
     ResizeObserver, ResizeObserverEntry, Window,
 };
 
-use super::{events, fetch, shadow};
+use super::{events, fetch, render, shadow};
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
+use crate::map::gesture::{Input, Key};
+use crate::map::view::{Attributes, MapView, Plan, PlanError};
+use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
+use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 1] = ["manifest"];
+const ATTRIBUTES: [&str; 7] = [
+    "manifest", "layer", "field", "method", "classes", "palette", "lang",
+];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
 /// server answers range requests (the FlatGeobuf magic number and more).
@@ -62,6 +68,9 @@ impl Widget {
             canvas: parts.canvas,
             ctx,
             status: parts.status,
+            legend: parts.legend,
+            view: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
             window,
             generation: Cell::new(0),
             abort: RefCell::new(None),
@@ -80,11 +89,19 @@ impl Widget {
         ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect()
     }
 
+    /// Screen position (CSS pixels from the map's top-left corner) of a
+    /// lon/lat point in the current view, or `undefined` before the map is
+    /// loaded: lets a page place its own marker or check what is drawn.
+    pub fn project(&self, lon: f64, lat: f64) -> Option<Vec<f64>> {
+        let view = self.inner.view.borrow();
+        view.as_ref().map(|v| v.camera.project(lon, lat).to_vec())
+    }
+
     /// Called by the element's `attributeChangedCallback`: a new `manifest`
     /// cancels the current load and starts another.
     #[wasm_bindgen(js_name = attributeChanged)]
     pub fn attribute_changed(&self, name: &str, old: Option<String>, new: Option<String>) {
-        if name == "manifest" && old != new {
+        if ATTRIBUTES.contains(&name) && old != new {
             Inner::load(&self.inner);
         }
     }
@@ -100,6 +117,8 @@ impl Drop for Widget {
 type FrameCallback = Closure<dyn FnMut(f64)>;
 /// The ResizeObserver callback (argument: the entries).
 type ResizeCallback = Closure<dyn FnMut(js_sys::Array)>;
+/// A DOM event listener.
+type EventCallback = Closure<dyn FnMut(web_sys::Event)>;
 
 /// State shared by the widget and its callbacks.
 struct Inner {
@@ -108,6 +127,11 @@ struct Inner {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
     status: HtmlElement,
+    legend: HtmlElement,
+    /// The loaded map, once the layers are read.
+    view: RefCell<Option<MapView>>,
+    /// Listeners on the canvas and legend, removed at shutdown.
+    listeners: RefCell<Vec<(HtmlElement, &'static str, EventCallback)>>,
     window: Window,
     /// Bumped by every load and by shutdown: a task that finds another value stops.
     generation: Cell<u32>,
@@ -142,7 +166,110 @@ impl Inner {
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
         observer.observe(&this.frame);
         *this.resize.borrow_mut() = Some((observer, on_resize));
+
+        let canvas: HtmlElement = this.canvas.clone().unchecked_into();
+        for name in [
+            "pointerdown",
+            "pointermove",
+            "pointerup",
+            "pointercancel",
+            "wheel",
+            "dblclick",
+            "keydown",
+        ] {
+            Self::listen(this, &canvas, name, |inner, e| inner.canvas_event(&e))?;
+        }
+        let legend = this.legend.clone();
+        Self::listen(this, &legend, "click", |inner, e| inner.legend_click(&e))?;
         Ok(())
+    }
+
+    /// Adds a listener holding a `Weak` to the state; removed at shutdown.
+    fn listen(
+        this: &Rc<Self>,
+        target: &HtmlElement,
+        name: &'static str,
+        handler: fn(&Inner, web_sys::Event),
+    ) -> Result<(), JsValue> {
+        let weak = Rc::downgrade(this);
+        let cb = EventCallback::new(move |e: web_sys::Event| {
+            if let Some(inner) = weak.upgrade() {
+                handler(&inner, e);
+            }
+        });
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_passive(false);
+        target.add_event_listener_with_callback_and_add_event_listener_options(
+            name,
+            cb.as_ref().unchecked_ref(),
+            &opts,
+        )?;
+        this.listeners.borrow_mut().push((target.clone(), name, cb));
+        Ok(())
+    }
+
+    /// DOM events of the canvas become core inputs.
+    fn canvas_event(&self, e: &web_sys::Event) {
+        let input = if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+            Key::from_dom(&k.key()).map(Input::Key)
+        } else if let Some(w) = e.dyn_ref::<web_sys::WheelEvent>() {
+            // Lines (Firefox) and pages become pixels.
+            let scale = match w.delta_mode() {
+                1 => 16.0,
+                2 => 400.0,
+                _ => 1.0,
+            };
+            Some(Input::Wheel {
+                x: f64::from(w.offset_x()),
+                y: f64::from(w.offset_y()),
+                delta_y: w.delta_y() * scale,
+            })
+        } else if let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() {
+            let (x, y) = (f64::from(m.offset_x()), f64::from(m.offset_y()));
+            match e.type_().as_str() {
+                "pointerdown" => {
+                    if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
+                        let _ = self.canvas.set_pointer_capture(p.pointer_id());
+                    }
+                    Some(Input::Down { x, y })
+                }
+                "pointermove" => Some(Input::Move { x, y }),
+                "pointerup" | "pointercancel" => Some(Input::Up),
+                "dblclick" => Some(Input::DoubleClick { x, y }),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some(input) = input else { return };
+        let mut view = self.view.borrow_mut();
+        let Some(v) = view.as_mut() else { return };
+        if !matches!(input, Input::Move { .. } | Input::Up | Input::Down { .. }) {
+            e.prevent_default();
+        }
+        let before = (v.camera, v.selected);
+        v.input(input);
+        if (v.camera, v.selected) != before {
+            drop(view);
+            self.request_redraw();
+        }
+    }
+
+    /// A click on a legend class toggles it.
+    fn legend_click(&self, e: &web_sys::Event) {
+        let class = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button[data-class]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-class"))
+            .and_then(|k| k.parse::<usize>().ok());
+        let Some(k) = class else { return };
+        let mut view = self.view.borrow_mut();
+        let Some(v) = view.as_mut() else { return };
+        v.toggle_class(k);
+        let _ = render::legend(&self.legend, v, &v.title);
+        drop(view);
+        self.request_redraw();
     }
 
     /// Cancels the current load and starts reading the manifest again.
@@ -157,11 +284,20 @@ impl Inner {
         }
         this.set_status("loading", "Chargement de la carte…");
         let manifest = this.host.get_attribute("manifest");
+        let attr = |n: &str| this.host.get_attribute(n).filter(|v| !v.trim().is_empty());
+        let attributes = Attributes {
+            layer: attr("layer"),
+            field: attr("field"),
+            method: attr("method"),
+            classes: attr("classes"),
+            palette: attr("palette"),
+            lang: attr("lang"),
+        };
         let base = this.host.base_uri().ok().flatten();
         let weak = Rc::downgrade(this);
         spawn_local(async move {
             let outcome = match signal {
-                Some(signal) => run(manifest, base, &signal).await,
+                Some(signal) => run(manifest, attributes, base, &signal).await,
                 None => Err(LoadError::Fetch(FetchError::Network(
                     "AbortController indisponible".into(),
                 ))),
@@ -178,13 +314,34 @@ impl Inner {
     /// Shows the outcome of a load and dispatches its event (last, so that a
     /// listener may remove the element).
     fn finish(&self, outcome: Result<Summary, LoadError>) {
+        let outcome = outcome.and_then(|mut s| {
+            let size = [
+                f64::from(self.frame.client_width()),
+                f64::from(self.frame.client_height()),
+            ];
+            let (shapes, outlines) = (
+                std::mem::take(&mut s.shapes),
+                std::mem::take(&mut s.outlines),
+            );
+            let view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
+                .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
+            let _ = render::legend(&self.legend, &view, &view.title);
+            let features = view.shapes.len();
+            *self.view.borrow_mut() = Some(view);
+            Ok((s, features))
+        });
         match outcome {
-            Ok(summary) => {
-                self.set_status("ready", &layer_count(summary.layers));
+            Ok((summary, features)) => {
+                self.set_status(
+                    "ready",
+                    &format!("{} · {features} territoires", layer_count(summary.layers)),
+                );
                 self.request_redraw();
                 let detail = events::detail(&[
                     ("layers", JsValue::from(summary.layers as f64)),
                     ("rangeBytes", JsValue::from(summary.range_bytes as f64)),
+                    ("features", JsValue::from(features as f64)),
+                    ("field", JsValue::from_str(&summary.plan.field)),
                 ]);
                 events::dispatch(&self.host, events::READY, &detail);
             }
@@ -211,6 +368,9 @@ impl Inner {
         let dpr = self.window.device_pixel_ratio().max(1.0);
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
+        if let Some(v) = self.view.borrow_mut().as_mut() {
+            v.resize(rect.width(), rect.height());
+        }
         if self.canvas.width() != w || self.canvas.height() != h {
             self.canvas.set_width(w);
             self.canvas.set_height(h);
@@ -251,6 +411,15 @@ impl Inner {
         self.ctx.clear_rect(0.0, 0.0, w, h);
         self.ctx.set_fill_style_str(&background);
         self.ctx.fill_rect(0.0, 0.0, w, h);
+        if let Some(v) = self.view.borrow().as_ref() {
+            let css_width = f64::from(self.frame.client_width()).max(1.0);
+            render::replay(&self.ctx, &v.frame(), w / css_width);
+            if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
+                self.canvas
+                    .set_attribute("aria-label", &format!("Carte : {} sélectionné", s.name))
+                    .ok();
+            }
+        }
     }
 
     /// Sets the status line's text (as text, never HTML) and state.
@@ -275,6 +444,9 @@ impl Inner {
         }
         let on_frame = self.on_frame.borrow_mut().take();
         drop(on_frame);
+        for (target, name, cb) in self.listeners.borrow_mut().drain(..) {
+            let _ = target.remove_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
+        }
     }
 }
 
@@ -282,11 +454,16 @@ impl Inner {
 struct Summary {
     layers: usize,
     range_bytes: usize,
+    lang: Lang,
+    plan: Plan,
+    shapes: Vec<Shape>,
+    outlines: Vec<Shape>,
 }
 
 /// Reads the manifest, then the first bytes of the first layer file.
 async fn run(
     manifest_attr: Option<String>,
+    attributes: Attributes,
     base: Option<String>,
     signal: &AbortSignal,
 ) -> Result<Summary, LoadError> {
@@ -326,9 +503,40 @@ async fn run(
         }
         None => 0,
     };
+    let (plan, lang) = Plan::from_attributes(&manifest, &attributes).map_err(LoadError::Plan)?;
+    let read = |path: String| {
+        let manifest_url = manifest_url.clone();
+        async move {
+            let url = resolve(&path, Some(&manifest_url))?;
+            let bytes =
+                fetch::fetch_bytes(&url, signal)
+                    .await
+                    .map_err(|error| LoadError::Layer {
+                        path: path.clone(),
+                        error,
+                    })?;
+            Ok::<_, LoadError>((path, bytes))
+        }
+    };
+    let (path, bytes) = read(plan.layer_path.clone()).await?;
+    let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
+        .map_err(|e| LoadError::BadLayer(path, e.to_string()))?;
+    let outlines = match plan.outline_path.clone() {
+        Some(p) => {
+            let (path, bytes) = read(p).await?;
+            shapes_from_file(&bytes, "code", "name", "")
+                .map_err(|e| LoadError::BadLayer(path, e.to_string()))?
+                .1
+        }
+        None => Vec::new(),
+    };
     Ok(Summary {
         layers: manifest.layers.len(),
         range_bytes,
+        lang,
+        plan,
+        shapes,
+        outlines,
     })
 }
 
@@ -374,6 +582,10 @@ enum LoadError {
     BadManifest(String),
     /// A layer file could not be read.
     Layer { path: String, error: FetchError },
+    /// A layer file was read but is not valid FlatGeobuf.
+    BadLayer(String, String),
+    /// The attributes or the manifest do not give a drawable layer.
+    Plan(PlanError),
     /// A fetch failed outside the two cases above.
     Fetch(FetchError),
 }
@@ -385,6 +597,8 @@ impl LoadError {
             LoadError::MissingManifest => "missing-manifest",
             LoadError::BadUrl(_) => "bad-url",
             LoadError::BadManifest(_) => "bad-manifest",
+            LoadError::BadLayer(..) => "bad-layer",
+            LoadError::Plan(_) => "bad-attribute",
             LoadError::Manifest(e) | LoadError::Layer { error: e, .. } | LoadError::Fetch(e) => {
                 e.kind()
             }
@@ -418,6 +632,8 @@ impl fmt::Display for LoadError {
             LoadError::Layer { path, error } => {
                 write!(f, "lecture de la couche {path} impossible : {error}")
             }
+            LoadError::BadLayer(path, why) => write!(f, "couche {path} illisible : {why}"),
+            LoadError::Plan(e) => write!(f, "{e}"),
             LoadError::Fetch(e) => write!(f, "{e}"),
         }
     }

@@ -23,33 +23,80 @@ after(async () => {
 /** The first layer file, as the server's stats name it. */
 const firstFilePath = () => `/layers/${layers[0].files[0].path}`;
 
-/** Canvas size, frame size and the colour of the canvas's centre pixel. */
+/** Canvas size, frame size and the colour of the canvas's top-left pixel (background, off the map). */
 const canvasState = (page) => page.evaluate(() => {
   const root = document.querySelector('maillage-map').shadowRoot;
   const canvas = root.querySelector('canvas');
   const frame = root.querySelector('.frame').getBoundingClientRect();
-  const [r, g, b, a] = canvas.getContext('2d')
-    .getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data;
+  const [r, g, b, a] = canvas.getContext('2d').getImageData(2, 2, 1, 1).data;
   return { width: canvas.width, height: canvas.height, frameWidth: frame.width,
     frameHeight: frame.height, dpr: devicePixelRatio, pixel: [r, g, b, a] };
 });
 
+/** Colour of the canvas pixel under a lon/lat point, and the legend's classes with exact bounds. */
+const colourAt = (page, lon, lat) => page.evaluate(([lon, lat]) => {
+  const el = document.querySelector('maillage-map');
+  const canvas = el.shadowRoot.querySelector('canvas');
+  const [x, y] = el.project(lon, lat);
+  const k = canvas.width / canvas.getBoundingClientRect().width;
+  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+  const classes = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((btn) => ({
+    lower: Number(btn.dataset.lower), upper: Number(btn.dataset.upper),
+    colour: getComputedStyle(btn.querySelector('.swatch')).backgroundColor,
+  }));
+  return { pixel: `rgb(${r}, ${g}, ${b})`, classes };
+}, [lon, lat]);
+
 describe('maillage-map', () => {
+  test('paints the EPCI of Arras in the colour of its class', async () => {
+    await server.fault('mode=none');
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    const first = await nthEvent(page);
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('field', 'illectronism_rate'));
+    const events = [first, await nthEvent(page, 2)];
+    assert.equal(events[1].type, 'maillage:ready', JSON.stringify(events));
+    assert.equal(events[1].detail.field, 'illectronism_rate');
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    // CU d'Arras: 15.8 % (INSEE 2019); the town hall is well inside it.
+    const { pixel, classes } = await colourAt(page, 2.7785, 50.2931);
+    assert.equal(classes.length, 5);
+    const k = classes.findIndex((c, i) => (i === 0 ? c.lower <= 15.8 : c.lower < 15.8) && 15.8 <= c.upper);
+    assert.ok(k >= 0, JSON.stringify(classes));
+    assert.equal(pixel, classes[k].colour, `Arras is in class ${k} (${JSON.stringify(classes[k])})`);
+    // Paris has no INSEE rate: hatched no-data grey or its white hatching, never a class colour.
+    const paris = await colourAt(page, 2.3522, 48.8566);
+    assert.ok(!classes.some((c) => c.colour === paris.pixel), paris.pixel);
+    await screenshot(page, 'arras');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a bad attribute value is an error naming it', async () => {
+    const { page } = await openPage(browser.context, `${server.url}/carte.html`);
+    await nthEvent(page);
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('classes', '12'));
+    const e = await nthEvent(page, 2);
+    assert.equal(e.type, 'maillage:error');
+    assert.equal(e.detail.kind, 'bad-attribute');
+    assert.match(e.detail.message, /classes="12"/);
+    await page.close();
+  });
+
   test('loads the manifest, reads 12 bytes by range and draws', async () => {
     await server.fault('mode=none');
     await server.resetStats();
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     const event = await nthEvent(page);
     assert.equal(event.type, 'maillage:ready', `got ${JSON.stringify(event)}`);
-    assert.deepEqual(event.detail, { layers: layers.length, rangeBytes: 12 });
+    assert.deepEqual(event.detail, { layers: layers.length, rangeBytes: 12, features: 1253, field: 'ifn_total' });
 
     const status = page.locator('maillage-map .status');
-    assert.equal(await status.textContent(), `${layers.length} couches`);
+    assert.equal(await status.textContent(), `${layers.length} couches · 1253 territoires`);
     assert.equal(await status.getAttribute('role'), 'status');
     assert.equal(await status.getAttribute('aria-live'), 'polite');
     assert.equal(await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.mode), 'open');
 
-    // Canvas sized to its frame in device pixels, cleared to the theme background.
+    // Canvas sized to its frame in device pixels; off the map, the theme background.
     await page.waitForFunction(() => true, null, { polling: 'raf' });
     const s = await canvasState(page);
     assert.equal(s.dpr, 2);
@@ -57,11 +104,13 @@ describe('maillage-map', () => {
     assert.equal(s.height, Math.round(s.frameHeight * 2));
     assert.deepEqual(s.pixel, [0xf4, 0xf2, 0xec, 255]);
 
-    // The server saw a 206 of exactly 12 bytes for the first layer file.
+    // The server saw the 12-byte range probe, then one whole read of the
+    // overview, sent as its precompressed copy.
     const stats = (await server.stats()).paths[firstFilePath()];
     assert.ok(stats, `no request for ${firstFilePath()}`);
-    assert.deepEqual(stats.status, { 206: 1 });
-    assert.equal(stats.bytes, 12);
+    assert.deepEqual(stats.status, { 200: 1, 206: 1 });
+    const overview = layers.find((l) => l.id === 'epci').files[0];
+    assert.equal(stats.bytes, 12 + overview.gzip_bytes);
 
     await screenshot(page, 'carte');
     assert.deepEqual(consoleErrors, []);

@@ -1,0 +1,467 @@
+//! One map's state between frames: the loaded shapes, the choropleth, the
+//! camera and the gesture state. The widget holds one, feeds it inputs and
+//! sizes, and replays the display list it returns.
+
+use super::gesture::{Gestures, Input};
+use super::{Choropleth, Shape};
+use crate::geom::camera::Camera;
+use crate::geom::mercator::Zoom;
+use crate::manifest::{LayerInfo, Manifest};
+use crate::scene::DisplayList;
+use crate::style::classify::{ClassifyError, Method};
+use crate::style::legend::Lang;
+use crate::style::palette::Palette;
+
+/// Metropolitan France and Corsica (west, south, east, north): the initial
+/// view, since the layers' own extent includes the overseas départements.
+pub const METROPOLE: [f64; 4] = [-5.2, 41.3, 9.6, 51.1];
+
+/// What to read to draw a choropleth layer, decided from the manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The choropleth layer's file for the national view (read whole).
+    pub layer_path: String,
+    /// Its code field (first field: SIREN, INSEE code).
+    pub code_field: String,
+    /// Its name field (second field).
+    pub name_field: String,
+    /// The drawn field.
+    pub field: String,
+    /// Unit of the drawn field, in the widget's language.
+    pub unit: String,
+    /// Label of the drawn field, in the widget's language (legend title).
+    pub label: String,
+    /// Classification method, class count and palette.
+    pub method: Method,
+    /// Number of classes.
+    pub classes: usize,
+    /// Palette.
+    pub palette: Palette,
+    /// Base outlines file (départements), if the manifest has one.
+    pub outline_path: Option<String>,
+}
+
+/// Why a plan cannot be made from a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    /// No layer with this id (or no choropleth layer at all).
+    NoLayer(String),
+    /// The layer has no file, no default style or not the named field.
+    BadLayer(String),
+    /// An attribute value that is not understood.
+    BadAttribute(String),
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::NoLayer(id) => write!(f, "couche « {id} » absente du manifeste"),
+            PlanError::BadLayer(why) => write!(f, "couche inutilisable : {why}"),
+            PlanError::BadAttribute(a) => write!(f, "attribut non compris : {a}"),
+        }
+    }
+}
+
+fn overview(layer: &LayerInfo) -> Option<String> {
+    layer.file_for_zoom(0.0).map(|f| f.path.clone())
+}
+
+impl Plan {
+    /// The plan for layer `layer` (default: the first choropleth layer) and
+    /// field `field` (default: the layer's default style).
+    pub fn new(
+        manifest: &Manifest,
+        layer: Option<&str>,
+        field: Option<&str>,
+        lang: Lang,
+    ) -> Result<Plan, PlanError> {
+        use crate::manifest::LayerKind;
+        let l = match layer {
+            Some(id) => manifest.layer(id),
+            None => manifest.layers.iter().find(|l| l.kind == LayerKind::Rates),
+        }
+        .ok_or_else(|| PlanError::NoLayer(layer.unwrap_or("choroplèthe").to_owned()))?;
+        let style = l
+            .default_style
+            .as_ref()
+            .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de style", l.id)))?;
+        let field = field.unwrap_or(&style.field);
+        let def = l
+            .field(field)
+            .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de champ « {field} »", l.id)))?;
+        let name_of = |i: usize| l.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
+        let unit = def
+            .unit
+            .as_ref()
+            .map(|u| {
+                if lang == Lang::En {
+                    u.en.clone()
+                } else {
+                    u.fr.clone()
+                }
+            })
+            .unwrap_or_default();
+        Ok(Plan {
+            layer_path: overview(l)
+                .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de fichier", l.id)))?,
+            code_field: name_of(0),
+            name_field: name_of(1),
+            field: field.to_owned(),
+            label: if lang == Lang::En {
+                def.label.en.clone()
+            } else {
+                def.label.fr.clone()
+            },
+            unit,
+            method: Method::from_name(&style.method).unwrap_or(Method::Quantiles),
+            classes: usize::from(style.classes),
+            palette: Palette::from_name(&style.palette).unwrap_or(Palette::Viridis),
+            outline_path: manifest.layer("departements").and_then(overview),
+        })
+    }
+}
+
+/// Attribute values a page may set on the element, as text (validated by
+/// [`Plan::from_attributes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attributes {
+    /// `layer`: layer id.
+    pub layer: Option<String>,
+    /// `field`: drawn field.
+    pub field: Option<String>,
+    /// `method`: quantiles, jenks, equal or manual.
+    pub method: Option<String>,
+    /// `classes`: 3 to 9.
+    pub classes: Option<String>,
+    /// `palette`: a palette name.
+    pub palette: Option<String>,
+    /// `lang`: fr (default) or en.
+    pub lang: Option<String>,
+}
+
+impl Plan {
+    /// The plan for the element's attributes; a value that is not
+    /// understood is an error naming the attribute, not a silent default.
+    pub fn from_attributes(manifest: &Manifest, a: &Attributes) -> Result<(Plan, Lang), PlanError> {
+        let bad = |name: &str, v: &str| PlanError::BadAttribute(format!("{name}=\"{v}\""));
+        let lang = match a.lang.as_deref() {
+            None => Lang::Fr,
+            Some(v) => {
+                let primary = v
+                    .trim()
+                    .split(['-', '_'])
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                match primary.as_str() {
+                    "fr" | "en" => Lang::from_tag(v),
+                    _ => return Err(bad("lang", v)),
+                }
+            }
+        };
+        let mut plan = Plan::new(manifest, a.layer.as_deref(), a.field.as_deref(), lang)?;
+        if let Some(v) = a.method.as_deref() {
+            plan.method = Method::from_name(v).ok_or_else(|| bad("method", v))?;
+        }
+        if let Some(v) = a.classes.as_deref() {
+            plan.classes = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|k| (3..=9).contains(k))
+                .ok_or_else(|| bad("classes", v))?;
+        }
+        if let Some(v) = a.palette.as_deref() {
+            plan.palette = Palette::from_name(v).ok_or_else(|| bad("palette", v))?;
+        }
+        Ok((plan, lang))
+    }
+}
+
+/// The loaded map.
+#[derive(Debug, Clone)]
+pub struct MapView {
+    /// Choropleth shapes.
+    pub shapes: Vec<Shape>,
+    /// Base outlines.
+    pub outlines: Vec<Shape>,
+    /// Classes, colours and legend.
+    pub choropleth: Choropleth,
+    /// Current camera.
+    pub camera: Camera,
+    gestures: Gestures,
+    /// Legend filter: classes shown (all by default).
+    pub visible: Vec<bool>,
+    /// Selected shape, if any.
+    pub selected: Option<usize>,
+    /// Legend title: the field's label and unit.
+    pub title: String,
+}
+
+impl MapView {
+    /// Classifies the shapes and frames metropolitan France in a `w`×`h` CSS-pixel view.
+    pub fn new(
+        plan: &Plan,
+        shapes: Vec<Shape>,
+        outlines: Vec<Shape>,
+        size: [f64; 2],
+        lang: Lang,
+    ) -> Result<MapView, ClassifyError> {
+        // Class labels carry a short unit ("%"); the legend title the full one.
+        let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
+        let choropleth = Choropleth::new(
+            &shapes,
+            &plan.method,
+            plan.classes,
+            plan.palette,
+            short_unit,
+            lang,
+        )?;
+        let camera = Camera::new(
+            [2.2, 46.6],
+            Zoom::clamped(5.0),
+            size[0].max(1.0),
+            size[1].max(1.0),
+        )
+        .fit_bounds(METROPOLE, 8.0);
+        let visible = vec![true; choropleth.classification.classes()];
+        let title = if plan.unit.is_empty() {
+            plan.label.clone()
+        } else {
+            format!("{} ({})", plan.label, plan.unit)
+        };
+        Ok(MapView {
+            shapes,
+            outlines,
+            choropleth,
+            camera,
+            gestures: Gestures::default(),
+            visible,
+            selected: None,
+            title,
+        })
+    }
+
+    /// Follows the element's size, keeping the view's centre and zoom.
+    pub fn resize(&mut self, w: f64, h: f64) {
+        self.camera = self.camera.with_size(w.max(1.0), h.max(1.0));
+    }
+
+    /// Applies one input; a click selects the shape under it (or clears the selection).
+    pub fn input(&mut self, input: Input) {
+        let out = self.gestures.apply(self.camera, input);
+        self.camera = out.camera;
+        if let Some([x, y]) = out.click {
+            self.selected = self
+                .frame()
+                .hit(x as f32, y as f32)
+                .map(|i| i as usize)
+                .filter(|i| *i < self.shapes.len());
+        }
+    }
+
+    /// Toggles a legend class on or off.
+    pub fn toggle_class(&mut self, class: usize) {
+        if let Some(v) = self.visible.get_mut(class) {
+            *v = !*v;
+        }
+    }
+
+    /// The display list for the current camera.
+    pub fn frame(&self) -> DisplayList {
+        self.choropleth.frame(
+            &self.camera,
+            &self.shapes,
+            &self.outlines,
+            Some(&self.visible),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{
+        DefaultStyle, FieldDef, FieldKind, Label, LayerFile, LayerKind, MANIFEST_FORMAT,
+    };
+
+    fn manifest() -> Manifest {
+        let field = |name: &str, unit: Option<&str>| FieldDef {
+            name: name.into(),
+            kind: FieldKind::Real,
+            label: Label::new(name, name),
+            unit: unit.map(|u| Label::new(u, "pct")),
+            description: None,
+            range: None,
+            choropleth: unit.is_some(),
+        };
+        let file = |path: &str, min: f64, max: f64| LayerFile {
+            path: path.into(),
+            min_zoom: min,
+            max_zoom: max,
+            tolerance_m: 0.0,
+            bytes: 1,
+            sha256: String::new(),
+            indexed: true,
+            fields: vec![],
+            gzip_bytes: None,
+        };
+        let layer = |id: &str, kind: LayerKind, style: bool| LayerInfo {
+            id: id.into(),
+            kind,
+            title: Label::new(id, id),
+            geometry: "MultiPolygon".into(),
+            feature_count: 1,
+            bbox: [0.0; 4],
+            files: vec![
+                file(&format!("{id}-overview.fgb"), 0.0, 7.0),
+                file(&format!("{id}.fgb"), 7.0, 24.0),
+            ],
+            fields: vec![
+                field("siren", None),
+                field("name", None),
+                field("rate", Some("%")),
+            ],
+            default_style: style.then(|| DefaultStyle {
+                field: "rate".into(),
+                method: "jenks".into(),
+                classes: 4,
+                palette: "cividis".into(),
+            }),
+            sources: vec![],
+            note: None,
+        };
+        Manifest {
+            format: MANIFEST_FORMAT,
+            build_date: String::new(),
+            generator: String::new(),
+            layers: vec![
+                layer("departements", LayerKind::Base, false),
+                layer("epci", LayerKind::Rates, true),
+            ],
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn plans_from_the_manifest() {
+        let m = manifest();
+        let p = Plan::new(&m, None, None, Lang::Fr).expect("plan");
+        assert_eq!(p.layer_path, "epci-overview.fgb");
+        assert_eq!(
+            (
+                p.code_field.as_str(),
+                p.name_field.as_str(),
+                p.field.as_str()
+            ),
+            ("siren", "name", "rate")
+        );
+        assert_eq!(
+            (p.method.name(), p.classes, p.palette),
+            ("jenks", 4, Palette::Cividis)
+        );
+        assert_eq!(p.outline_path.as_deref(), Some("departements-overview.fgb"));
+        assert_eq!(p.unit, "%");
+        assert_eq!(p.label, "rate");
+        assert_eq!(
+            Plan::new(&m, None, None, Lang::En).map(|p| p.unit),
+            Ok("pct".into())
+        );
+        assert_eq!(
+            Plan::new(&m, Some("nope"), None, Lang::Fr),
+            Err(PlanError::NoLayer("nope".into()))
+        );
+        assert!(matches!(
+            Plan::new(&m, None, Some("zzz"), Lang::Fr),
+            Err(PlanError::BadLayer(_))
+        ));
+    }
+
+    #[test]
+    fn attributes_override_the_default_style() {
+        let m = manifest();
+        let a = Attributes {
+            method: Some("quantiles".into()),
+            classes: Some("7".into()),
+            palette: Some("blues".into()),
+            lang: Some("en".into()),
+            ..Attributes::default()
+        };
+        let (p, lang) = Plan::from_attributes(&m, &a).expect("plan");
+        assert_eq!(
+            (p.method.name(), p.classes, p.palette, lang),
+            ("quantiles", 7, Palette::Blues, Lang::En)
+        );
+        for (a, text) in [
+            (
+                Attributes {
+                    classes: Some("12".into()),
+                    ..Attributes::default()
+                },
+                "classes=\"12\"",
+            ),
+            (
+                Attributes {
+                    palette: Some("rainbow".into()),
+                    ..Attributes::default()
+                },
+                "palette=\"rainbow\"",
+            ),
+            (
+                Attributes {
+                    method: Some("<b>".into()),
+                    ..Attributes::default()
+                },
+                "method=\"<b>\"",
+            ),
+            (
+                Attributes {
+                    lang: Some("de".into()),
+                    ..Attributes::default()
+                },
+                "lang=\"de\"",
+            ),
+        ] {
+            assert_eq!(
+                Plan::from_attributes(&m, &a).map(|_| ()),
+                Err(PlanError::BadAttribute(text.into()))
+            );
+        }
+    }
+
+    #[test]
+    fn view_frames_france_selects_and_filters() {
+        let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
+        let square = |x: f64, v: f64| Shape {
+            code: format!("{x}"),
+            name: String::new(),
+            value: Some(v),
+            parts: vec![vec![vec![
+                [x, 46.0],
+                [x + 1.0, 46.0],
+                [x + 1.0, 47.0],
+                [x, 47.0],
+                [x, 46.0],
+            ]]],
+        };
+        let shapes: Vec<Shape> = (0..8).map(|i| square(-4.0 + i as f64, i as f64)).collect();
+        let mut v = MapView::new(&p, shapes, vec![], [1024.0, 768.0], Lang::Fr).expect("view");
+        let z = v.camera.zoom().get();
+        assert!((z - 6.2).abs() < 0.1, "France fits at zoom {z}");
+        // Click on shape 3's centre selects it.
+        let c = v.camera.project(-0.5, 46.5);
+        v.input(Input::Down { x: c[0], y: c[1] });
+        v.input(Input::Up);
+        assert_eq!(v.selected, Some(3));
+        v.toggle_class(0);
+        assert_eq!(v.visible, vec![false, true, true, true]);
+        assert_eq!(v.frame().items.len(), 8);
+        v.resize(500.0, 400.0);
+        assert_eq!((v.camera.width(), v.camera.height()), (500.0, 400.0));
+        assert_eq!(
+            v.frame().items.len(),
+            7,
+            "the westernmost square is now off screen"
+        );
+    }
+}

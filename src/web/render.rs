@@ -1,0 +1,175 @@
+//! Replays the core's display list on the canvas and writes the legend as
+//! DOM. Nothing is decided here: colours, classes and labels come from the
+//! core; text goes in with `set_text_content`, never as HTML.
+
+use wasm_bindgen::JsValue;
+use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Document, HtmlElement};
+
+use crate::map::view::MapView;
+use crate::scene::{DisplayList, Item};
+use crate::style::legend::LegendEntry;
+
+/// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels).
+pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_line_join("round");
+    for item in &list.items {
+        let Item::Polygon { rings, style, .. } = item;
+        ctx.begin_path();
+        for ring in rings {
+            let mut points = ring.iter();
+            if let Some(first) = points.next() {
+                ctx.move_to(f64::from(first[0]), f64::from(first[1]));
+                for p in points {
+                    ctx.line_to(f64::from(p[0]), f64::from(p[1]));
+                }
+                ctx.close_path();
+            }
+        }
+        if let Some(fill) = style.fill {
+            ctx.set_fill_style_str(&fill.css());
+            ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
+        }
+        if let Some(hatch) = style.hatch {
+            hatch_path(ctx, rings, &hatch.css());
+        }
+        if let Some((colour, width)) = style.stroke {
+            ctx.set_stroke_style_str(&colour.css());
+            ctx.set_line_width(f64::from(width));
+            ctx.stroke();
+        }
+    }
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+}
+
+/// Diagonal lines clipped to the current path (no-data areas).
+fn hatch_path(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>], colour: &str) {
+    let mut b = [
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    ];
+    for p in rings.iter().flatten() {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    if !(b[0] <= b[2] && b[1] <= b[3]) {
+        return;
+    }
+    const STEP: f64 = 6.0;
+    ctx.save();
+    ctx.clip_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
+    ctx.begin_path();
+    let (x0, y0, x1, y1) = (
+        f64::from(b[0]),
+        f64::from(b[1]),
+        f64::from(b[2]),
+        f64::from(b[3]),
+    );
+    let mut x = x0 - (y1 - y0);
+    while x <= x1 {
+        ctx.move_to(x, y1);
+        ctx.line_to(x + (y1 - y0), y0);
+        x += STEP;
+    }
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+    ctx.restore();
+    // The clip consumed the path: rebuild it for the outline.
+    ctx.begin_path();
+    for ring in rings {
+        let mut points = ring.iter();
+        if let Some(first) = points.next() {
+            ctx.move_to(f64::from(first[0]), f64::from(first[1]));
+            for p in points {
+                ctx.line_to(f64::from(p[0]), f64::from(p[1]));
+            }
+            ctx.close_path();
+        }
+    }
+}
+
+fn element(
+    doc: &Document,
+    tag: &str,
+    class: &str,
+    text: Option<&str>,
+) -> Result<HtmlElement, JsValue> {
+    let e: HtmlElement = wasm_bindgen::JsCast::dyn_into(doc.create_element(tag)?)?;
+    e.set_class_name(class);
+    if let Some(t) = text {
+        e.set_text_content(Some(t));
+    }
+    Ok(e)
+}
+
+/// One legend line: a toggle button with its swatch, label and count.
+fn entry(
+    doc: &Document,
+    e: &LegendEntry,
+    class: Option<usize>,
+    pressed: bool,
+) -> Result<HtmlElement, JsValue> {
+    let button = element(doc, "button", "class", None)?;
+    button.set_attribute("type", "button")?;
+    match class {
+        Some(k) => {
+            button.set_attribute("data-class", &k.to_string())?;
+            // Exact bounds for scripts and tests (the label is rounded).
+            if let (Some(lo), Some(hi)) = (e.lower, e.upper) {
+                button.set_attribute("data-lower", &lo.to_string())?;
+                button.set_attribute("data-upper", &hi.to_string())?;
+            }
+            button.set_attribute("aria-pressed", if pressed { "true" } else { "false" })?;
+        }
+        None => button.set_attribute("disabled", "")?,
+    }
+    let swatch = element(
+        doc,
+        "span",
+        if e.hatched {
+            "swatch hatched"
+        } else {
+            "swatch"
+        },
+        None,
+    )?;
+    swatch.style().set_property(
+        "background-color",
+        &format!("rgb({} {} {})", e.color.r, e.color.g, e.color.b),
+    )?;
+    swatch.set_attribute("aria-hidden", "true")?;
+    let label = element(doc, "span", "label", Some(&e.label))?;
+    let count = element(doc, "span", "count", Some(&format!("({})", e.count)))?;
+    for child in [&swatch, &label, &count] {
+        button.append_child(child)?;
+    }
+    Ok(button)
+}
+
+/// Writes the legend of `view` into `container`: title, one toggle per
+/// class (clicking filters the map to the classes left on), then no data.
+pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<(), JsValue> {
+    let doc = container
+        .owner_document()
+        .ok_or("maillage: pas de document")?;
+    container.set_text_content(None);
+    let heading = element(&doc, "p", "title", Some(title))?;
+    container.append_child(&heading)?;
+    for (k, e) in view.choropleth.legend.classes.iter().enumerate() {
+        let pressed = view.visible.get(k).copied().unwrap_or(true);
+        let line = entry(&doc, e, Some(k), pressed)?;
+        container.append_child(&line)?;
+    }
+    if view.choropleth.legend.no_data.count > 0 {
+        let line = entry(&doc, &view.choropleth.legend.no_data, None, true)?;
+        container.append_child(&line)?;
+    }
+    Ok(())
+}
