@@ -69,11 +69,12 @@ pub fn field(name: &str, kind: FieldKind, fr: &str, en: &str) -> FieldDef {
 }
 
 impl LayerData {
-    /// The overview subset: the two identifying fields (code and name) and
-    /// the choropleth fields, for light national views.
-    pub fn overview(&self) -> LayerData {
+    /// The overview subset: the two identifying fields (code and name), the
+    /// choropleth fields and the fields named in `also` (what a page scopes
+    /// by, such as an EPCI's départements), for light national views.
+    pub fn overview(&self, also: &[&str]) -> LayerData {
         let keep: Vec<usize> = (0..self.fields.len())
-            .filter(|&i| i < 2 || self.fields[i].choropleth)
+            .filter(|&i| i < 2 || self.fields[i].choropleth || also.contains(&self.fields[i].name.as_str()))
             .collect();
         LayerData {
             fields: keep.iter().map(|&i| self.fields[i].clone()).collect(),
@@ -143,13 +144,14 @@ mod tests {
         for f in &mut l.features {
             f.values.extend([Value::Real(1.0), Value::Real(2.0)]);
         }
-        let o = l.overview();
+        let o = l.overview(&["d"]);
         let names: Vec<&str> = o.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["n", "t", "c"]);
+        assert_eq!(names, ["n", "t", "c", "d"], "d is kept on request");
         assert_eq!(
             o.features[2].values,
-            vec![Value::Int(-2), Value::Null, Value::Real(1.0)]
+            vec![Value::Int(-2), Value::Null, Value::Real(1.0), Value::Real(2.0)]
         );
+        assert_eq!(l.overview(&[]).fields.len(), 3);
         assert_eq!(l.fields[1].range, None);
         assert_eq!(l.features[0].values[1], Value::Null);
     }

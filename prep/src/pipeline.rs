@@ -413,7 +413,8 @@ impl<'a> Writer<'a> {
         let name = format!("{}{}.fgb", self.id, level.suffix);
         let subset;
         let (data, fields, opts) = if level.overview {
-            subset = data.overview();
+            // Pages scope an EPCI map by département: keep that field.
+            subset = data.overview(&["departements"]);
             let names = subset.fields.iter().map(|f| f.name.clone()).collect();
             (
                 &subset,

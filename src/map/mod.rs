@@ -5,6 +5,7 @@
 //! replays the display list.
 
 pub mod gesture;
+pub mod scope;
 pub mod view;
 
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
@@ -15,7 +16,7 @@ use crate::style::legend::{Lang, Legend};
 use crate::style::palette::{Palette, Rgb, NO_DATA};
 
 /// One territory (EPCI, commune, département) ready to draw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
     /// Code (SIREN, INSEE code).
     pub code: String,
@@ -25,6 +26,9 @@ pub struct Shape {
     pub value: Option<f64>,
     /// Polygons → rings → lon/lat positions.
     pub parts: Vec<Vec<Vec<[f64; 2]>>>,
+    /// Départements it lies in ("59, 62"), when the file says: a page
+    /// scoped to a département keeps its EPCIs.
+    pub departements: String,
 }
 
 /// A number from any numeric property; text and non-finite values are no data.
@@ -93,6 +97,7 @@ pub fn shapes_from_features(
         header.column_index(name),
         header.column_index(field),
     );
+    let di = header.column_index("departements");
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         let mut f = decode_feature(slice?, header)?;
@@ -104,6 +109,7 @@ pub fn shapes_from_features(
             name: text(ni.and_then(|i| f.property(i))),
             value: numeric(fi.and_then(|i| f.property(i))),
             parts,
+            departements: text(di.and_then(|i| f.property(i))),
         });
     }
     Ok(out)
@@ -229,6 +235,7 @@ mod tests {
             code: code.into(),
             name: format!("T{code}"),
             value,
+            departements: String::new(),
             parts: vec![vec![vec![
                 [x, y],
                 [x + 1.0, y],

@@ -435,6 +435,7 @@ mod tests {
         let square = |x: f64, v: f64| Shape {
             code: format!("{x}"),
             name: String::new(),
+            departements: String::new(),
             value: Some(v),
             parts: vec![vec![vec![
                 [x, 46.0],

@@ -1,0 +1,149 @@
+//! Scoping a map to a territory: a départemental portal shows only its
+//! département, a hub page its region, an EPCI its own area. The page names
+//! the territory by codes in the `territory` attribute; the map keeps the
+//! shapes in it, fits them and classifies them among themselves.
+
+use super::Shape;
+
+/// Most codes a `territory` attribute may list (a region has 5 to 13 départements).
+pub const MAX_CODES: usize = 200;
+
+/// Codes of a territory: départements ("62", "2A", "971") and EPCI SIRENs
+/// (9 digits), in any mix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Territory {
+    codes: Vec<String>,
+}
+
+impl Territory {
+    /// Parses "59, 62" or "200033579 200069037"; anything else is an error
+    /// quoting the offending code (the attribute comes from a partner page).
+    pub fn parse(attr: &str) -> Result<Territory, String> {
+        let codes: Vec<String> = attr
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|c| !c.is_empty())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        if codes.is_empty() {
+            return Err("territoire vide".into());
+        }
+        if codes.len() > MAX_CODES {
+            return Err(format!("plus de {MAX_CODES} codes"));
+        }
+        for c in &codes {
+            let digits = c.chars().all(|ch| ch.is_ascii_digit());
+            let dep = (c.len() == 2 && (digits || c == "2A" || c == "2B"))
+                || (c.len() == 3 && digits && c.starts_with("97"));
+            let siren = c.len() == 9 && digits;
+            if !(dep || siren) {
+                let shown: String = c.chars().take(20).collect();
+                return Err(format!("code « {shown} » : ni département ni SIREN"));
+            }
+        }
+        Ok(Territory { codes })
+    }
+
+    /// Whether a shape belongs to the territory: its own code is listed, or
+    /// one of its départements is.
+    pub fn contains(&self, shape: &Shape) -> bool {
+        self.codes.contains(&shape.code)
+            || shape
+                .departements
+                .split(',')
+                .map(str::trim)
+                .any(|d| self.codes.iter().any(|c| c == d))
+    }
+
+    /// The shapes in the territory, and the départements they touch (for
+    /// the base outlines).
+    pub fn filter(&self, shapes: Vec<Shape>) -> (Vec<Shape>, Vec<String>) {
+        let kept: Vec<Shape> = shapes.into_iter().filter(|s| self.contains(s)).collect();
+        let mut deps: Vec<String> = kept
+            .iter()
+            .flat_map(|s| s.departements.split(',').map(|d| d.trim().to_owned()))
+            .chain(self.codes.iter().filter(|c| c.len() <= 3).cloned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        deps.sort();
+        deps.dedup();
+        (kept, deps)
+    }
+}
+
+/// Bounding box (west, south, east, north) of shapes, if any has a position.
+pub fn bbox(shapes: &[Shape]) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in shapes
+        .iter()
+        .flat_map(|s| s.parts.iter().flatten().flatten())
+    {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epci(code: &str, deps: &str, x: f64) -> Shape {
+        Shape {
+            code: code.into(),
+            departements: deps.into(),
+            parts: vec![vec![vec![
+                [x, 50.0],
+                [x + 1.0, 50.0],
+                [x + 1.0, 51.0],
+                [x, 50.0],
+            ]]],
+            ..Shape::default()
+        }
+    }
+
+    #[test]
+    fn parses_codes_and_refuses_others() {
+        assert!(Territory::parse("62").is_ok());
+        assert!(Territory::parse(" 59, 62 ;2a 971 200033579").is_ok());
+        assert_eq!(Territory::parse(""), Err("territoire vide".into()));
+        assert!(Territory::parse("62,<script>")
+            .expect_err("html")
+            .contains("<SCRIPT>"));
+        assert!(Territory::parse("6").is_err());
+        assert!(Territory::parse("1234").is_err());
+        let many = vec!["62"; MAX_CODES + 1].join(",");
+        assert!(Territory::parse(&many).is_err());
+    }
+
+    #[test]
+    fn keeps_the_territory_and_its_outlines() {
+        let shapes = vec![
+            epci("200033579", "62", 2.0),
+            epci("245900410", "59", 3.0),
+            epci("200040491", "59, 62", 2.5),
+            epci("200069037", "80", 1.0),
+        ];
+        let (kept, deps) = Territory::parse("62").expect("62").filter(shapes.clone());
+        let codes: Vec<&str> = kept.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["200033579", "200040491"],
+            "EPCIs across the border count"
+        );
+        assert_eq!(deps, ["59", "62"]);
+        let (kept, deps) = Territory::parse("200069037").expect("siren").filter(shapes);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(deps, ["80"]);
+        assert_eq!(bbox(&kept), Some([1.0, 50.0, 2.0, 51.0]));
+        assert_eq!(bbox(&[]), None);
+    }
+}
