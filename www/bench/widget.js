@@ -1,0 +1,57 @@
+// The widget side of the benchmark (tests/browser/bench.mjs). A classic
+// script, run before the element starts, so that no event is missed.
+//
+// widget.html: France, the element's own first view; complete first paint =
+// `maillage:ready`, then the next animation frame.
+// widget.html?bbox=W,S,E,N: after `maillage:ready`, the element is asked for
+// the view that fits the box (centre and fractional zoom, 256 px tiles, as
+// Leaflet's fitBounds computes it); complete first paint = the first
+// `maillage:render` after that whose detail does not say that data is still
+// coming, then the next animation frame.
+// Result: window.__bench = {done: ms since navigation start, ...} or
+// {notMeasured: why} or {error}.
+(() => {
+  'use strict';
+  const query = new URLSearchParams(location.search);
+  const bbox = query.get('bbox')?.split(',').map(Number);
+  const finish = (extra) => requestAnimationFrame(() => {
+    window.__bench ??= { done: performance.now(), ...extra };
+  });
+
+  /** Centre and zoom that fit [w, s, e, n] in the element (Web Mercator, 256 px world at zoom 0). */
+  function fit([w, s, e, n], width, height) {
+    const x = (lon) => (lon + 180) / 360;
+    const y = (lat) => {
+      const r = (lat * Math.PI) / 180;
+      return (1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2;
+    };
+    const zoom = Math.log2(Math.min(width / ((x(e) - x(w)) * 256), height / ((y(s) - y(n)) * 256)));
+    const cy = (y(s) + y(n)) / 2;
+    const lat = (Math.atan(Math.sinh(Math.PI * (1 - 2 * cy))) * 180) / Math.PI;
+    return { lon: (w + e) / 2, lat, zoom };
+  }
+
+  /** Whether a maillage:render detail says the view is still waiting for data. */
+  const partial = (d) => d != null && (d.complete === false || d.pending > 0 || d.loading === true);
+
+  let viewSet = false;
+  document.addEventListener('maillage:error', (e) => {
+    window.__bench ??= { error: `${e.detail?.kind}: ${e.detail?.message}` };
+  }, true);
+  document.addEventListener('maillage:render', (e) => {
+    if (viewSet && !partial(e.detail)) finish({ render: e.detail ?? null });
+  }, true);
+  document.addEventListener('maillage:ready', (e) => {
+    if (!bbox) { finish({ ready: e.detail }); return; }
+    if (viewSet) return;
+    const el = e.target;
+    if (typeof el.setView !== 'function') {
+      window.__bench = { notMeasured: 'the element has no setView() yet' };
+      return;
+    }
+    const r = el.getBoundingClientRect();
+    const v = fit(bbox, r.width, r.height);
+    viewSet = true;
+    el.setView(v.lon, v.lat, v.zoom);
+  }, true);
+})();
