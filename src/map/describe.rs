@@ -1,0 +1,111 @@
+//! The words for one territory: what the hover tooltip, the detail panel
+//! and the `maillage:select` event say about it, formatted for the
+//! reader's language (decimal comma and narrow spaces in French).
+
+use super::Shape;
+use crate::style::legend::{format_number, no_data_label, with_unit, Lang};
+
+/// Longest name shown; longer (hostile or broken) names are cut with "…".
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// What to say about a shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    /// The territory's name (cut to [`MAX_NAME_CHARS`]).
+    pub name: String,
+    /// Its code (SIREN, INSEE code).
+    pub code: String,
+    /// The drawn value with its unit, or "Pas de donnée".
+    pub value: String,
+    /// The class the value falls in ("classe 2 sur 5"), when it has one:
+    /// meaning never rests on colour alone.
+    pub class: Option<String>,
+}
+
+/// Describes `shape` for the field `unit`, with its class index among `classes`.
+pub fn describe(
+    shape: &Shape,
+    unit: &str,
+    class: Option<usize>,
+    classes: usize,
+    lang: Lang,
+) -> Description {
+    let name: String = if shape.name.chars().count() > MAX_NAME_CHARS {
+        shape
+            .name
+            .chars()
+            .take(MAX_NAME_CHARS - 1)
+            .chain(['…'])
+            .collect()
+    } else {
+        shape.name.clone()
+    };
+    let value = match shape.value {
+        Some(v) => with_unit(&format_number(v, decimals(v), lang), unit, lang),
+        None => no_data_label(lang).to_owned(),
+    };
+    let class = class.map(|k| match lang {
+        Lang::Fr => format!("classe {} sur {classes}", k + 1),
+        Lang::En => format!("class {} of {classes}", k + 1),
+    });
+    Description {
+        name,
+        code: shape.code.clone(),
+        value,
+        class,
+    }
+}
+
+/// One decimal for rates and indices, none for large counts.
+fn decimals(v: f64) -> usize {
+    if v.abs() >= 1000.0 {
+        0
+    } else {
+        1
+    }
+}
+
+impl Description {
+    /// One line for a tooltip or a screen-reader announcement.
+    pub fn line(&self) -> String {
+        match &self.class {
+            Some(c) => format!("{} : {} ({c})", self.name, self.value),
+            None => format!("{} : {}", self.name, self.value),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(name: &str, value: Option<f64>) -> Shape {
+        Shape {
+            code: "200033579".into(),
+            name: name.into(),
+            value,
+            ..Shape::default()
+        }
+    }
+
+    #[test]
+    fn french_and_english_lines() {
+        let d = describe(&shape("CU d'Arras", Some(15.8)), "%", Some(1), 5, Lang::Fr);
+        assert_eq!(d.value, "15,8\u{202f}%");
+        assert_eq!(d.line(), "CU d'Arras : 15,8\u{202f}% (classe 2 sur 5)");
+        let e = describe(&shape("CU d'Arras", Some(15.8)), "%", Some(1), 5, Lang::En);
+        assert_eq!(e.line(), "CU d'Arras : 15.8\u{a0}% (class 2 of 5)");
+        let n = describe(&shape("X", None), "%", None, 5, Lang::Fr);
+        assert_eq!(n.line(), "X : Pas de donnée");
+        let big = describe(&shape("Y", Some(123_456.0)), "habitants", None, 5, Lang::Fr);
+        assert_eq!(big.value, "123\u{202f}456\u{202f}habitants");
+    }
+
+    #[test]
+    fn hostile_names_are_cut() {
+        let long = "<script>".repeat(10_000);
+        let d = describe(&shape(&long, Some(1.0)), "", None, 5, Lang::Fr);
+        assert_eq!(d.name.chars().count(), MAX_NAME_CHARS);
+        assert!(d.name.ends_with('…'));
+    }
+}
