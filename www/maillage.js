@@ -8,8 +8,10 @@
 // It loads the WebAssembly module next to it (pkg/), once, then defines the
 // <maillage-map> element. All behaviour lives in Rust (src/web/): this file
 // only forwards the element's lifecycle to a Rust `Widget`.
-// Events: `maillage:ready` (detail {layers, rangeBytes, features, field}) and `maillage:error`
-// (detail {kind, message}), dispatched on the element; they bubble.
+// Events: `maillage:ready` (detail {layers, rangeBytes, features, field}), `maillage:render`
+// after each completed view load (detail {features, bytes, requests, ms, level, file, failed}:
+// zoomed in, the detailed levels are read by range) and `maillage:error` (detail {kind, message}),
+// dispatched on the element; they bubble.
 // Hosting: the layer files are read with HTTP range requests (206). A server
 // that ignores Range is tolerated only for files up to 256 KiB; beyond, the
 // element shows an error naming the problem (kind `server-ignores-range`).
@@ -44,6 +46,18 @@ class MaillageMap extends HTMLElement {
   project(lon, lat) {
     const p = this.#widget?.project(lon, lat);
     return p ? Array.from(p) : undefined;
+  }
+
+  /** Moves the map to lon/lat (degrees) at a zoom (0–22); throws before the map is ready. */
+  setView(lon, lat, zoom) {
+    if (!this.#widget) throw new Error('maillage: carte non démarrée');
+    this.#widget.setView(lon, lat, zoom);
+  }
+
+  /** The current view as {lon, lat, zoom}, or undefined before the map is ready. */
+  getView() {
+    const v = this.#widget?.getView();
+    return v ? { lon: v[0], lat: v[1], zoom: v[2] } : undefined;
   }
 
   attributeChangedCallback(name, oldValue, newValue) {

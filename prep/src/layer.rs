@@ -74,7 +74,9 @@ impl LayerData {
     /// by, such as an EPCI's départements), for light national views.
     pub fn overview(&self, also: &[&str]) -> LayerData {
         let keep: Vec<usize> = (0..self.fields.len())
-            .filter(|&i| i < 2 || self.fields[i].choropleth || also.contains(&self.fields[i].name.as_str()))
+            .filter(|&i| {
+                i < 2 || self.fields[i].choropleth || also.contains(&self.fields[i].name.as_str())
+            })
             .collect();
         LayerData {
             fields: keep.iter().map(|&i| self.fields[i].clone()).collect(),
@@ -149,7 +151,12 @@ mod tests {
         assert_eq!(names, ["n", "t", "c", "d"], "d is kept on request");
         assert_eq!(
             o.features[2].values,
-            vec![Value::Int(-2), Value::Null, Value::Real(1.0), Value::Real(2.0)]
+            vec![
+                Value::Int(-2),
+                Value::Null,
+                Value::Real(1.0),
+                Value::Real(2.0)
+            ]
         );
         assert_eq!(l.overview(&[]).fields.len(), 3);
         assert_eq!(l.fields[1].range, None);

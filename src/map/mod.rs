@@ -7,6 +7,7 @@
 pub mod describe;
 pub mod gesture;
 pub mod scope;
+pub mod stream;
 pub mod view;
 
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};

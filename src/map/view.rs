@@ -2,12 +2,15 @@
 //! camera and the gesture state. The widget holds one, feeds it inputs and
 //! sizes, and replays the display list it returns.
 
+use std::collections::HashMap;
+
 use super::gesture::{Gestures, Input};
+use super::stream::Loads;
 use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
 use crate::manifest::{LayerInfo, Manifest};
-use crate::scene::DisplayList;
+use crate::scene::{DisplayList, Item};
 use crate::style::classify::{ClassifyError, Method};
 use crate::style::legend::Lang;
 use crate::style::palette::Palette;
@@ -181,6 +184,13 @@ impl Plan {
 /// The loaded map.
 #[derive(Debug, Clone)]
 pub struct MapView {
+    /// Detailed levels read by range as the view zooms in (see
+    /// [`super::stream`]); `None` draws the overviews only.
+    pub stream: Option<Loads>,
+    /// Position of each choropleth shape by code: a detailed shape takes
+    /// its overview shape's id, so hits and the selection do not depend on
+    /// the level drawn.
+    ids: HashMap<String, usize>,
     /// Choropleth shapes.
     pub shapes: Vec<Shape>,
     /// Base outlines.
@@ -230,7 +240,15 @@ impl MapView {
         } else {
             format!("{} ({})", plan.label, plan.unit)
         };
+        let ids = shapes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.code.is_empty())
+            .map(|(i, s)| (s.code.clone(), i))
+            .collect();
         Ok(MapView {
+            stream: None,
+            ids,
             shapes,
             outlines,
             choropleth,
@@ -267,14 +285,61 @@ impl MapView {
         }
     }
 
+    /// Tells the stream where the camera is; `Some(id)` when a new view
+    /// load started (the glue cancels the previous one's fetches).
+    pub fn sync_stream(&mut self) -> Option<u64> {
+        let camera = self.camera;
+        self.stream.as_mut()?.set_view(&camera)
+    }
+
     /// The display list for the current camera.
     pub fn frame(&self) -> DisplayList {
+        if let Some(stream) = &self.stream {
+            let view = self.camera.bounds();
+            let shapes = stream.shapes_in(0, view, &self.shapes);
+            let outlines = stream.shapes_in(1, view, &self.outlines);
+            if shapes.is_some() || outlines.is_some() {
+                return self.frame_of(
+                    shapes.unwrap_or_else(|| self.shapes.iter().collect()),
+                    outlines.unwrap_or_else(|| self.outlines.iter().collect()),
+                );
+            }
+        }
         self.choropleth.frame(
             &self.camera,
             &self.shapes,
             &self.outlines,
             Some(&self.visible),
         )
+    }
+
+    /// The frame of streamed shapes: each drawn exactly as
+    /// [`Choropleth::frame`] draws it, under its overview shape's id.
+    fn frame_of(&self, shapes: Vec<&Shape>, outlines: Vec<&Shape>) -> DisplayList {
+        let mut d = DisplayList::default();
+        for s in shapes {
+            let id = self.ids.get(&s.code).map_or(u32::MAX - 1, |&i| i as u32);
+            let one = self.choropleth.frame(
+                &self.camera,
+                std::slice::from_ref(s),
+                &[],
+                Some(&self.visible),
+            );
+            d.items.extend(one.items.into_iter().map(|item| match item {
+                Item::Polygon { rings, style, .. } => Item::Polygon {
+                    feature: id,
+                    rings,
+                    style,
+                },
+            }));
+        }
+        for s in outlines {
+            let one = self
+                .choropleth
+                .frame(&self.camera, &[], std::slice::from_ref(s), None);
+            d.items.extend(one.items);
+        }
+        d
     }
 }
 

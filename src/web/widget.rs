@@ -9,6 +9,13 @@
 //! Events are dispatched only from asynchronous tasks, never from inside a
 //! method JS called, so a listener may remove the element (and free the
 //! widget) safely.
+//!
+//! Detailed levels: after every camera change the core's stream
+//! (`crate::map::stream`) says whether a new view load starts; if so the
+//! previous one's fetches are aborted (one `AbortController` per view load)
+//! and [`pump`] asks the core what to fetch, fetches it, feeds it back and
+//! redraws, until the core reports the view load complete
+//! (`maillage:render`).
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -22,8 +29,10 @@ use web_sys::{
 };
 
 use super::{events, fetch, render, shadow};
+use crate::geom::mercator::Zoom;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::gesture::{Input, Key};
+use crate::map::stream::{level_label, Fed, Loads, Report};
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
@@ -37,6 +46,10 @@ const ATTRIBUTES: [&str; 7] = [
 /// Bytes of the first layer file read after the manifest, to prove that the
 /// server answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
+
+/// Dispatched after each completed view load: detail `{features, bytes,
+/// requests, ms, level, file}`.
+const RENDER: &str = "maillage:render";
 
 /// Canvas background when the computed style gives none.
 const DEFAULT_BACKGROUND: &str = "#f4f2ec";
@@ -62,7 +75,8 @@ impl Widget {
             .get_context("2d")?
             .ok_or("maillage: contexte 2d indisponible")?
             .dyn_into::<CanvasRenderingContext2d>()?;
-        let inner = Rc::new(Inner {
+        let inner = Rc::new_cyclic(|me| Inner {
+            me: me.clone(),
             host,
             frame: parts.frame,
             canvas: parts.canvas,
@@ -77,6 +91,10 @@ impl Widget {
             on_frame: RefCell::new(None),
             frame_request: Cell::new(None),
             resize: RefCell::new(None),
+            stream_abort: RefCell::new(None),
+            manifest_url: RefCell::new(String::new()),
+            ready_text: RefCell::new(String::new()),
+            lang: Cell::new(Lang::Fr),
         });
         Inner::install(&inner)?;
         Inner::load(&inner);
@@ -95,6 +113,39 @@ impl Widget {
     pub fn project(&self, lon: f64, lat: f64) -> Option<Vec<f64>> {
         let view = self.inner.view.borrow();
         view.as_ref().map(|v| v.camera.project(lon, lat).to_vec())
+    }
+
+    /// Moves the map to `lon`, `lat` (degrees) at `zoom` (0 to 22), as a
+    /// gesture would: the detailed level of that zoom loads by range.
+    /// Throws before the map is loaded or for invalid numbers.
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(&self, lon: f64, lat: f64, zoom: f64) -> Result<(), JsValue> {
+        if !(lon.is_finite() && lat.is_finite()) {
+            return Err(JsValue::from_str(
+                "setView : longitude ou latitude invalide",
+            ));
+        }
+        let zoom = Zoom::new(zoom).map_err(|e| JsValue::from_str(&format!("setView : {e}")))?;
+        {
+            let mut view = self.inner.view.borrow_mut();
+            let v = view
+                .as_mut()
+                .ok_or_else(|| JsValue::from_str("setView : carte pas encore chargée"))?;
+            v.camera = v.camera.with_zoom(zoom).with_center([lon, lat]);
+        }
+        self.inner.request_redraw();
+        self.inner.view_changed();
+        Ok(())
+    }
+
+    /// The current view as `[lon, lat, zoom]`, or `undefined` before the map is loaded.
+    #[wasm_bindgen(js_name = getView)]
+    pub fn get_view(&self) -> Option<Vec<f64>> {
+        let view = self.inner.view.borrow();
+        view.as_ref().map(|v| {
+            let [lon, lat] = v.camera.center();
+            vec![lon, lat, v.camera.zoom().get()]
+        })
     }
 
     /// Called by the element's `attributeChangedCallback`: a new `manifest`
@@ -122,6 +173,8 @@ type EventCallback = Closure<dyn FnMut(web_sys::Event)>;
 
 /// State shared by the widget and its callbacks.
 struct Inner {
+    /// This state, for tasks started from `&self` methods.
+    me: Weak<Inner>,
     host: HtmlElement,
     frame: HtmlElement,
     canvas: HtmlCanvasElement,
@@ -143,6 +196,14 @@ struct Inner {
     frame_request: Cell<Option<i32>>,
     /// Observer of the frame's size and its callback.
     resize: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
+    /// Cancels the fetches of the current view load (detailed levels).
+    stream_abort: RefCell<Option<AbortController>>,
+    /// Address of the manifest, which layer paths are relative to.
+    manifest_url: RefCell<String>,
+    /// Status line of the loaded map, shown again after a view load.
+    ready_text: RefCell<String>,
+    /// Language of the loaded map.
+    lang: Cell<Lang>,
 }
 
 impl Inner {
@@ -249,9 +310,13 @@ impl Inner {
         }
         let before = (v.camera, v.selected);
         v.input(input);
+        let moved = v.camera != before.0;
         if (v.camera, v.selected) != before {
             drop(view);
             self.request_redraw();
+            if moved {
+                self.view_changed();
+            }
         }
     }
 
@@ -280,6 +345,9 @@ impl Inner {
         let signal = controller.as_ref().map(AbortController::signal);
         let previous = this.abort.replace(controller);
         if let Some(c) = previous {
+            c.abort();
+        }
+        if let Some(c) = this.stream_abort.borrow_mut().take() {
             c.abort();
         }
         this.set_status("loading", "Chargement de la carte…");
@@ -323,8 +391,11 @@ impl Inner {
                 std::mem::take(&mut s.shapes),
                 std::mem::take(&mut s.outlines),
             );
-            let view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
+            let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
+            view.stream = s.loads.take();
+            *self.manifest_url.borrow_mut() = s.manifest_url.clone();
+            self.lang.set(s.lang);
             let _ = render::legend(&self.legend, &view, &view.title);
             let features = view.shapes.len();
             *self.view.borrow_mut() = Some(view);
@@ -332,10 +403,9 @@ impl Inner {
         });
         match outcome {
             Ok((summary, features)) => {
-                self.set_status(
-                    "ready",
-                    &format!("{} · {features} territoires", layer_count(summary.layers)),
-                );
+                let text = format!("{} · {features} territoires", layer_count(summary.layers));
+                self.set_status("ready", &text);
+                *self.ready_text.borrow_mut() = text;
                 self.request_redraw();
                 let detail = events::detail(&[
                     ("layers", JsValue::from(summary.layers as f64)),
@@ -344,6 +414,8 @@ impl Inner {
                     ("field", JsValue::from_str(&summary.plan.field)),
                 ]);
                 events::dispatch(&self.host, events::READY, &detail);
+                // The first view load (the overview: no request) reports at once.
+                self.view_changed();
             }
             Err(e) if e.is_aborted() => {}
             Err(e) => {
@@ -371,6 +443,7 @@ impl Inner {
         if let Some(v) = self.view.borrow_mut().as_mut() {
             v.resize(rect.width(), rect.height());
         }
+        self.view_changed();
         if self.canvas.width() != w || self.canvas.height() != h {
             self.canvas.set_width(w);
             self.canvas.set_height(h);
@@ -422,6 +495,77 @@ impl Inner {
         }
     }
 
+    /// Tells the core the camera moved; when it starts a new view load, the
+    /// previous one's fetches are aborted and a [`pump`] reads the new one.
+    fn view_changed(&self) {
+        let started = self
+            .view
+            .borrow_mut()
+            .as_mut()
+            .and_then(MapView::sync_stream);
+        let Some(view) = started else { return };
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        if let Some(old) = self.stream_abort.replace(controller) {
+            old.abort();
+        }
+        let Some(signal) = signal else { return };
+        let task = Pump {
+            inner: self.me.clone(),
+            generation: self.generation.get(),
+            view,
+            signal,
+            manifest_url: self.manifest_url.borrow().clone(),
+            started: js_sys::Date::now(),
+        };
+        spawn_local(pump(task));
+    }
+
+    /// Runs `f` on the stream of the current view load `view`, if still current.
+    fn with_stream<T>(&self, task: &Pump, f: impl FnOnce(&mut Loads) -> T) -> Option<T> {
+        if self.generation.get() != task.generation {
+            return None;
+        }
+        let mut view = self.view.borrow_mut();
+        let loads = view.as_mut()?.stream.as_mut()?;
+        (loads.view() == task.view).then(|| f(loads))
+    }
+
+    /// The status line during and after a view load.
+    fn stream_status(&self, task: &Pump) {
+        let progress = self.with_stream(task, |l| (l.progress(), l.level()));
+        match progress {
+            Some((Some(p), _)) => {
+                self.set_status("loading", &format!("Chargement… {}/{}", p.done, p.total));
+            }
+            Some((None, level)) => {
+                let mut text = self.ready_text.borrow().clone();
+                if level != "overview" {
+                    text = format!("{text} · {}", level_label(&level, self.lang.get()));
+                }
+                self.set_status("ready", &text);
+            }
+            None => {}
+        }
+    }
+
+    /// `maillage:render` for a completed view load.
+    fn rendered(&self, report: &Report, started: f64) {
+        let detail = events::detail(&[
+            ("features", JsValue::from(report.features as f64)),
+            ("bytes", JsValue::from(report.bytes as f64)),
+            ("requests", JsValue::from(report.requests)),
+            (
+                "ms",
+                JsValue::from((js_sys::Date::now() - started).max(0.0)),
+            ),
+            ("level", JsValue::from_str(&report.level)),
+            ("file", JsValue::from_str(&report.file)),
+            ("failed", JsValue::from_bool(report.failed)),
+        ]);
+        events::dispatch(&self.host, RENDER, &detail);
+    }
+
     /// Sets the status line's text (as text, never HTML) and state.
     fn set_status(&self, state: &str, text: &str) {
         self.status.set_text_content(Some(text));
@@ -433,6 +577,9 @@ impl Inner {
         self.generation.set(self.generation.get().wrapping_add(1));
         let controller = self.abort.borrow_mut().take();
         if let Some(c) = controller {
+            c.abort();
+        }
+        if let Some(c) = self.stream_abort.borrow_mut().take() {
             c.abort();
         }
         let resize = self.resize.borrow_mut().take();
@@ -450,6 +597,79 @@ impl Inner {
     }
 }
 
+/// One view load's reading task.
+struct Pump {
+    inner: Weak<Inner>,
+    /// The map load it belongs to.
+    generation: u32,
+    /// The view load it reads.
+    view: u64,
+    signal: AbortSignal,
+    manifest_url: String,
+    /// `Date.now()` when the view load started.
+    started: f64,
+}
+
+/// Reads one view load: asks the core for a range, fetches it, feeds it
+/// back and redraws, until the core has nothing more to ask. Stops as soon
+/// as the view load is no longer current (aborted fetches end it too).
+async fn pump(task: Pump) {
+    loop {
+        let Some(inner) = task.inner.upgrade() else {
+            return;
+        };
+        let Some(next) =
+            inner.with_stream(&task, |l| l.next_fetch().ok_or_else(|| l.take_report()))
+        else {
+            return;
+        };
+        let fetch = match next {
+            Ok(f) => f,
+            Err(report) => {
+                inner.stream_status(&task);
+                inner.request_redraw();
+                if let Some(r) = report {
+                    inner.rendered(&r, task.started);
+                }
+                return;
+            }
+        };
+        inner.stream_status(&task);
+        drop(inner);
+        let result = match resolve(&fetch.path, Some(&task.manifest_url)) {
+            Ok(url) => fetch::fetch_range(&url, fetch.range, &task.signal).await,
+            Err(e) => Err(FetchError::Network(e.to_string())),
+        };
+        let Some(inner) = task.inner.upgrade() else {
+            return;
+        };
+        let outcome = inner.with_stream(&task, |l| match result {
+            Ok(bytes) => l
+                .feed(&fetch, &bytes)
+                .map_err(|e| ("bad-layer", e.to_string())),
+            Err(FetchError::Aborted) => Ok(Fed::Stale),
+            Err(e) => {
+                l.fail(&fetch);
+                let message = LoadError::Layer {
+                    path: fetch.path.clone(),
+                    error: e.clone(),
+                }
+                .to_string();
+                Err((e.kind(), message))
+            }
+        });
+        match outcome {
+            None | Some(Ok(Fed::Stale)) => return,
+            Some(Ok(Fed::Taken { .. })) => inner.request_redraw(),
+            Some(Err((kind, message))) => {
+                // The map keeps the previous level; say why the detail is missing.
+                web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
+                events::dispatch_error(&inner.host, kind, &message);
+            }
+        }
+    }
+}
+
 /// What a successful load found.
 struct Summary {
     layers: usize,
@@ -458,6 +678,9 @@ struct Summary {
     plan: Plan,
     shapes: Vec<Shape>,
     outlines: Vec<Shape>,
+    /// Detailed levels, streamed by range as the view zooms in.
+    loads: Option<Loads>,
+    manifest_url: String,
 }
 
 /// Reads the manifest, then the first bytes of the first layer file.
@@ -530,6 +753,7 @@ async fn run(
         }
         None => Vec::new(),
     };
+    let loads = Some(Loads::for_plan(&manifest, &plan, shapes.len()));
     Ok(Summary {
         layers: manifest.layers.len(),
         range_bytes,
@@ -537,6 +761,8 @@ async fn run(
         plan,
         shapes,
         outlines,
+        loads,
+        manifest_url,
     })
 }
 

@@ -115,6 +115,9 @@ export async function openPage(context, url) {
     for (const type of ['maillage:ready', 'maillage:error']) {
       document.addEventListener(type, (e) => window.__maillageEvents.push({ type, detail: e.detail }), true);
     }
+    // Kept apart so that the ready/error numbering above does not change.
+    window.__maillageRenders = [];
+    document.addEventListener('maillage:render', (e) => window.__maillageRenders.push(e.detail), true);
   });
   await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
   return { page, consoleErrors };
@@ -124,6 +127,12 @@ export async function openPage(context, url) {
 export async function nthEvent(page, n = 1, timeout = 15_000) {
   await page.waitForFunction((k) => window.__maillageEvents.length >= k, n, { timeout });
   return page.evaluate((k) => window.__maillageEvents[k - 1], n);
+}
+
+/** Waits for the `n`-th maillage:render event's detail of the page (1-based). */
+export async function nthRender(page, n = 1, timeout = 15_000) {
+  await page.waitForFunction((k) => window.__maillageRenders.length >= k, n, { timeout });
+  return page.evaluate((k) => window.__maillageRenders[k - 1], n);
 }
 
 /** Screenshot into tests/browser/out/NAME.png; returns the path. */

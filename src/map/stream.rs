@@ -1,0 +1,1329 @@
+//! Streaming the detailed levels of a layer over HTTP range requests.
+//!
+//! A layer has files per zoom range (manifest): the overview (read whole at
+//! start, kept by [`super::view::MapView`]) and indexed detailed files read by
+//! range. [`Loads`] decides everything; the browser glue only loops:
+//!
+//! 1. after every camera change, [`Loads::set_view`]: `Some(id)` means a new
+//!    *view load* started (cancel the previous one's fetches);
+//! 2. while [`Loads::next_fetch`] gives a [`Fetch`], fetch its range and hand
+//!    the bytes to [`Loads::feed`] (or report a failure with [`Loads::fail`]),
+//!    then redraw: shapes appear as each feature range arrives;
+//! 3. [`Loads::take_report`] gives one [`Report`] per completed view load.
+//!
+//! Per file, a view load reads the 12-byte prefix, the header, the R-tree
+//! nodes level by level (an [`IndexSearch`] replayed over the cached nodes:
+//! the first node range missing is the next fetch) and the merged feature
+//! ranges of the features not already decoded. Everything fetched stays
+//! cached: panning back costs no request.
+//!
+//! Memory: headers and index nodes stay for the life of the map (bounded by
+//! the manifest: about 40 bytes per feature of each detailed file, 93 KB for
+//! the 35,000 communes). Decoded shapes are capped at [`CACHE_LIMIT`] bytes
+//! (estimated): over it, the least recently used shapes that the current view
+//! does not need are dropped.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::view::Plan;
+use super::{shapes_from_features, Shape};
+use crate::fgb::{
+    feature_slices, header_len, FgbError, Header, Hit, IndexSearch, SearchResult,
+    DEFAULT_MERGE_GAP, NODE_LEN, PREFIX_LEN,
+};
+use crate::geom::camera::Camera;
+use crate::manifest::{LayerFile, LayerInfo, Manifest};
+use crate::net::ByteRange;
+use crate::style::legend::Lang;
+
+/// Estimated bytes of decoded shapes kept across views (32 MiB): the whole
+/// detailed EPCI layer fits, a large part of the communes one too.
+pub const CACHE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Fraction of the view's width and height added on every side of the box a
+/// view load reads: small pans and zooms in stay inside it and cost nothing.
+pub const MARGIN: f64 = 0.15;
+
+/// Largest gap (bytes) between two wanted features bridged to save a request.
+/// Smaller than [`DEFAULT_MERGE_GAP`]: detailed features weigh a few KB, and
+/// a gap of cached features is never bridged (it would be downloaded again).
+pub const MERGE_GAP: u64 = DEFAULT_MERGE_GAP / 4;
+
+/// One layer to stream: its files by zoom and the columns to decode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamLayer {
+    /// Layer id (`epci`, `departements`), which names the levels.
+    pub id: String,
+    /// Files by zoom range, overview first (as in the manifest).
+    pub files: Vec<LayerFile>,
+    /// Code column (dedups a territory across levels).
+    pub code: String,
+    /// Name column.
+    pub name: String,
+    /// Value column (empty for outlines).
+    pub field: String,
+}
+
+impl StreamLayer {
+    /// The layer's streaming description from its manifest entry.
+    pub fn from_info(info: &LayerInfo, code: &str, name: &str, field: &str) -> Self {
+        StreamLayer {
+            id: info.id.clone(),
+            files: info.files.clone(),
+            code: code.to_owned(),
+            name: name.to_owned(),
+            field: field.to_owned(),
+        }
+    }
+
+    /// Index of the file serving `zoom` (0: the overview).
+    fn file_for_zoom(&self, zoom: f64) -> usize {
+        let found = self
+            .files
+            .iter()
+            .position(|f| zoom >= f.min_zoom && zoom < f.max_zoom);
+        match found {
+            Some(i) => i,
+            None if self.files.first().is_some_and(|f| zoom < f.min_zoom) => 0,
+            None => self.files.len().saturating_sub(1),
+        }
+    }
+}
+
+/// The name of a level from its file: `overview`, `medium`, `full`
+/// (`epci-medium.fgb` → `medium`, `epci.fgb` → `full`).
+pub fn level_name(layer_id: &str, path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.strip_suffix(".fgb").unwrap_or(file);
+    match stem.strip_prefix(layer_id) {
+        Some("") => "full".to_owned(),
+        Some(rest) => rest.trim_start_matches(['-', '_']).to_owned(),
+        None => stem.to_owned(),
+    }
+}
+
+/// A level's name for the status line, in the widget's language.
+pub fn level_label(level: &str, lang: Lang) -> &str {
+    match (level, lang) {
+        ("overview", Lang::En) => "overview",
+        ("overview", _) => "vue d'ensemble",
+        ("medium", Lang::En) => "medium detail",
+        ("medium", _) => "détail moyen",
+        ("full", Lang::En) => "full detail",
+        ("full", _) => "détail complet",
+        (other, _) => other,
+    }
+}
+
+/// What a fetch is for; the core checks answers against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Magic and header size.
+    Prefix,
+    /// The header table.
+    Header,
+    /// A run of R-tree nodes.
+    Index,
+    /// Merged features.
+    Features,
+}
+
+/// One range request to make, as the core decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetch {
+    /// The view load it belongs to; bytes of an older one are ignored.
+    pub view: u64,
+    /// Position of the layer in [`Loads`].
+    pub layer: usize,
+    /// File path, relative to the manifest.
+    pub path: String,
+    /// Bytes to ask for.
+    pub range: ByteRange,
+    /// What the bytes are.
+    pub part: Part,
+}
+
+/// What [`Loads::feed`] did with the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fed {
+    /// Bytes of a view load that is no longer current: ignored.
+    Stale,
+    /// Taken; `shapes` new shapes were decoded (redraw).
+    Taken {
+        /// Shapes decoded from these bytes.
+        shapes: usize,
+    },
+}
+
+/// A detailed file that cannot be read: the view keeps its previous level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamError {
+    /// File path, relative to the manifest.
+    pub path: String,
+    /// What is wrong with its bytes.
+    pub error: FgbError,
+}
+
+impl std::fmt::Display for StreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "couche {} illisible : {}", self.path, self.error)
+    }
+}
+
+/// One completed view load, for the `maillage:render` event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The view load.
+    pub view: u64,
+    /// Level of the first layer (the choropleth): `overview`, `medium`, `full`.
+    pub level: String,
+    /// Its file.
+    pub file: String,
+    /// Features of the first layer in the view box (all of the overview's).
+    pub features: usize,
+    /// Body bytes fetched by this view load, all layers.
+    pub bytes: u64,
+    /// Requests made by this view load, all layers.
+    pub requests: u32,
+    /// Whether a layer failed (it keeps its previous level).
+    pub failed: bool,
+}
+
+/// Progress of the current view load, for the status line ("3/7").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Requests answered.
+    pub done: u32,
+    /// Requests answered, under way or known to come (grows while the
+    /// index is searched).
+    pub total: u32,
+}
+
+/// A decoded feature and what eviction needs.
+#[derive(Debug, Clone)]
+struct Cached {
+    /// `None`: not a polygon (kept so that it is not fetched again).
+    shape: Option<Shape>,
+    bbox: [f64; 4],
+    cost: usize,
+    used: u64,
+}
+
+/// Everything read from one file.
+#[derive(Debug, Clone, Default)]
+struct FileCache {
+    prefix: Option<Vec<u8>>,
+    header: Option<Header>,
+    nodes: BTreeMap<u64, [u8; NODE_LEN as usize]>,
+    features: BTreeMap<u64, Cached>,
+}
+
+/// Where a layer's view load is.
+#[derive(Debug, Clone)]
+enum Phase {
+    /// Prefix, header or index: one request at a time (`waiting` while under way).
+    Searching { waiting: bool },
+    /// Feature ranges to fetch, and how many are under way.
+    Features {
+        queue: Vec<ByteRange>,
+        in_flight: usize,
+    },
+    /// Nothing more to fetch.
+    Done { failed: bool },
+}
+
+/// A layer's part of a view load.
+#[derive(Debug, Clone)]
+struct Load {
+    file: usize,
+    /// The box read; `None` for the overview (everything, already loaded).
+    bbox: Option<[f64; 4]>,
+    phase: Phase,
+    hits: Vec<Hit>,
+    /// Requests answered.
+    done: u32,
+}
+
+/// One streamed layer and its caches.
+#[derive(Debug, Clone)]
+struct LayerState {
+    layer: StreamLayer,
+    caches: Vec<FileCache>,
+    load: Option<Load>,
+}
+
+/// The streaming state of a map: the layers (choropleth first, outlines
+/// next), their caches, and the current view load.
+#[derive(Debug, Clone)]
+pub struct Loads {
+    layers: Vec<LayerState>,
+    /// Current view load (0 before the first).
+    view: u64,
+    requests: u32,
+    bytes: u64,
+    reported: bool,
+    /// Features of the first layer's overview, for its report.
+    overview_features: usize,
+    cache_limit: usize,
+}
+
+impl Loads {
+    /// Streams `layers` (the first one is the choropleth the reports are about);
+    /// `overview_features` is the size of its overview, read whole.
+    pub fn new(layers: Vec<StreamLayer>, overview_features: usize) -> Self {
+        Loads {
+            layers: layers
+                .into_iter()
+                .map(|layer| LayerState {
+                    caches: vec![FileCache::default(); layer.files.len()],
+                    layer,
+                    load: None,
+                })
+                .collect(),
+            view: 0,
+            requests: 0,
+            bytes: 0,
+            reported: true,
+            overview_features,
+            cache_limit: CACHE_LIMIT,
+        }
+    }
+
+    /// The plan's choropleth layer and its base outlines, found in the manifest
+    /// by their overview files.
+    pub fn for_plan(manifest: &Manifest, plan: &Plan, overview_features: usize) -> Self {
+        let by_overview = |path: &str| {
+            manifest
+                .layers
+                .iter()
+                .find(|l| l.files.first().is_some_and(|f| f.path == path))
+        };
+        let mut layers = Vec::new();
+        if let Some(l) = by_overview(&plan.layer_path) {
+            layers.push(StreamLayer::from_info(
+                l,
+                &plan.code_field,
+                &plan.name_field,
+                &plan.field,
+            ));
+        }
+        if let Some(l) = plan.outline_path.as_deref().and_then(by_overview) {
+            layers.push(StreamLayer::from_info(l, "code", "name", ""));
+        }
+        Loads::new(layers, overview_features)
+    }
+
+    /// Changes the cap on decoded shapes (estimated bytes), for tests and small devices.
+    pub fn with_cache_limit(mut self, bytes: usize) -> Self {
+        self.cache_limit = bytes;
+        self
+    }
+
+    /// The current view load's id.
+    pub fn view(&self) -> u64 {
+        self.view
+    }
+
+    /// Follows the camera. Starts a new view load (and returns its id) when a
+    /// layer needs another file, or a box the current load does not cover;
+    /// the glue then cancels the previous load's fetches.
+    pub fn set_view(&mut self, camera: &Camera) -> Option<u64> {
+        let zoom = camera.zoom().get();
+        let bounds = camera.bounds();
+        let covered = self.layers.iter().all(|l| {
+            let file = l.layer.file_for_zoom(zoom);
+            l.load.as_ref().is_some_and(|load| {
+                load.file == file
+                    && match load.bbox {
+                        None => true,
+                        Some(b) => contains(b, bounds),
+                    }
+            })
+        });
+        if covered && self.view > 0 {
+            return None;
+        }
+        self.view += 1;
+        self.requests = 0;
+        self.bytes = 0;
+        self.reported = false;
+        let bbox = expand(bounds, MARGIN);
+        for l in &mut self.layers {
+            let file = l.layer.file_for_zoom(zoom);
+            let indexed = l.layer.files.get(file).is_some_and(|f| f.indexed);
+            l.load = Some(if file == 0 || !indexed {
+                Load {
+                    file: 0,
+                    bbox: None,
+                    phase: Phase::Done { failed: file != 0 },
+                    hits: Vec::new(),
+                    done: 0,
+                }
+            } else {
+                Load {
+                    file,
+                    bbox: Some(bbox),
+                    phase: Phase::Searching { waiting: false },
+                    hits: Vec::new(),
+                    done: 0,
+                }
+            });
+        }
+        let view = self.view;
+        for i in 0..self.layers.len() {
+            // A search entirely in the cache completes here, without a request.
+            self.advance(i);
+        }
+        Some(view)
+    }
+
+    /// The next range to fetch for the current view load, `None` when
+    /// nothing is ready to ask (done, or waiting for an answer).
+    pub fn next_fetch(&mut self) -> Option<Fetch> {
+        let view = self.view;
+        for (i, l) in self.layers.iter_mut().enumerate() {
+            let Some(load) = l.load.as_mut() else {
+                continue;
+            };
+            let Some(file) = l.layer.files.get(load.file) else {
+                continue;
+            };
+            let cache = l.caches.get(load.file);
+            let fetch = |range, part| Fetch {
+                view,
+                layer: i,
+                path: file.path.clone(),
+                range,
+                part,
+            };
+            match &mut load.phase {
+                Phase::Searching { waiting } if !*waiting => {
+                    let Some(cache) = cache else { continue };
+                    let (range, part) = match next_search_fetch(cache, load.bbox) {
+                        Ok(Some(rp)) => rp,
+                        // `advance` completes searches that need nothing.
+                        Ok(None) | Err(_) => continue,
+                    };
+                    *waiting = true;
+                    return Some(fetch(range, part));
+                }
+                Phase::Features { queue, in_flight } if !queue.is_empty() => {
+                    let range = queue.remove(0);
+                    *in_flight += 1;
+                    return Some(fetch(range, Part::Features));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Takes the answer to `fetch`. Bytes of an older view load are ignored
+    /// ([`Fed::Stale`]); bytes that do not decode fail the layer's load (the
+    /// view keeps the previous level) and are reported as an error.
+    pub fn feed(&mut self, fetch: &Fetch, bytes: &[u8]) -> Result<Fed, StreamError> {
+        if fetch.view != self.view {
+            return Ok(Fed::Stale);
+        }
+        let tick = self.view;
+        let Some(l) = self.layers.get_mut(fetch.layer) else {
+            return Ok(Fed::Stale);
+        };
+        let Some(load) = l.load.as_mut() else {
+            return Ok(Fed::Stale);
+        };
+        let path = fetch.path.clone();
+        let (Some(cache), Some(_)) = (l.caches.get_mut(load.file), l.layer.files.get(load.file))
+        else {
+            return Ok(Fed::Stale);
+        };
+        self.requests += 1;
+        self.bytes += bytes.len() as u64;
+        load.done += 1;
+        let taken = take(cache, load, &l.layer, fetch, bytes, tick);
+        match taken {
+            Ok(shapes) => {
+                self.advance(fetch.layer);
+                self.evict();
+                Ok(Fed::Taken { shapes })
+            }
+            Err(error) => {
+                load.phase = Phase::Done { failed: true };
+                Err(StreamError { path, error })
+            }
+        }
+    }
+
+    /// A fetch failed (network, server): the layer's load stops and the view
+    /// keeps the previous level. Ignored for an older view load.
+    pub fn fail(&mut self, fetch: &Fetch) {
+        if fetch.view != self.view {
+            return;
+        }
+        if let Some(load) = self
+            .layers
+            .get_mut(fetch.layer)
+            .and_then(|l| l.load.as_mut())
+        {
+            load.phase = Phase::Done { failed: true };
+        }
+    }
+
+    /// How far the current view load is; `None` once it is complete.
+    pub fn progress(&self) -> Option<Progress> {
+        let mut p = Progress { done: 0, total: 0 };
+        let mut complete = true;
+        for load in self.layers.iter().filter_map(|l| l.load.as_ref()) {
+            p.done += load.done;
+            p.total += load.done;
+            match &load.phase {
+                Phase::Searching { .. } => {
+                    complete = false;
+                    // The current search step, and at least one feature range.
+                    p.total += 2;
+                }
+                Phase::Features { queue, in_flight } => {
+                    complete = false;
+                    p.total += (queue.len() + in_flight) as u32;
+                }
+                Phase::Done { .. } => {}
+            }
+        }
+        (!complete).then_some(p)
+    }
+
+    /// The report of the current view load, once, when it is complete.
+    pub fn take_report(&mut self) -> Option<Report> {
+        if self.reported || self.progress().is_some() {
+            return None;
+        }
+        self.reported = true;
+        let first = self.layers.first();
+        let load = first.and_then(|l| l.load.as_ref());
+        let file = first
+            .zip(load)
+            .and_then(|(l, load)| l.layer.files.get(load.file))
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        let id = first.map(|l| l.layer.id.as_str()).unwrap_or_default();
+        Some(Report {
+            view: self.view,
+            level: level_name(id, &file),
+            features: match load {
+                Some(l) if l.bbox.is_some() => l.hits.len(),
+                _ => self.overview_features,
+            },
+            file,
+            bytes: self.bytes,
+            requests: self.requests,
+            failed: self
+                .layers
+                .iter()
+                .filter_map(|l| l.load.as_ref())
+                .any(|l| matches!(l.phase, Phase::Done { failed: true })),
+        })
+    }
+
+    /// The level the first layer draws at now (`overview` before any view load).
+    pub fn level(&self) -> String {
+        let Some(l) = self.layers.first() else {
+            return "overview".to_owned();
+        };
+        let file = l.load.as_ref().map_or(0, |load| load.file);
+        l.layer.files.get(file).map_or_else(
+            || "overview".to_owned(),
+            |f| level_name(&l.layer.id, &f.path),
+        )
+    }
+
+    /// Shapes to draw for layer `layer` in the box `view` (lon/lat), or `None`
+    /// when the layer is at its overview (draw `overview` as it is). Each
+    /// territory once, in the most detailed form at hand: the current level's
+    /// decoded shapes, then other detailed levels' (cached), then the
+    /// overview's, so the map never goes blank while a level loads.
+    pub fn shapes_in<'a>(
+        &'a self,
+        layer: usize,
+        view: [f64; 4],
+        overview: &'a [Shape],
+    ) -> Option<Vec<&'a Shape>> {
+        let l = self.layers.get(layer)?;
+        let target = l.load.as_ref().filter(|load| load.bbox.is_some())?.file;
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut out = Vec::new();
+        let mut order: Vec<usize> = (1..l.caches.len()).collect();
+        order.sort_by_key(|&f| (f != target, f.abs_diff(target)));
+        for f in order {
+            let Some(cache) = l.caches.get(f) else {
+                continue;
+            };
+            for c in cache.features.values() {
+                let Some(s) = c.shape.as_ref() else { continue };
+                if !meets(c.bbox, view) || (!s.code.is_empty() && seen.contains(s.code.as_str())) {
+                    continue;
+                }
+                if !s.code.is_empty() {
+                    seen.insert(&s.code);
+                }
+                out.push(s);
+            }
+        }
+        out.extend(
+            overview
+                .iter()
+                .filter(|s| s.code.is_empty() || !seen.contains(s.code.as_str())),
+        );
+        Some(out)
+    }
+
+    /// Estimated bytes of decoded shapes held.
+    pub fn cached_bytes(&self) -> usize {
+        self.layers
+            .iter()
+            .flat_map(|l| &l.caches)
+            .flat_map(|c| c.features.values())
+            .map(|c| c.cost)
+            .sum()
+    }
+
+    /// Moves layer `i`'s load on as far as the cache allows: a search whose
+    /// nodes are all cached finishes here, and a view whose features are all
+    /// decoded completes without a request.
+    fn advance(&mut self, i: usize) {
+        let tick = self.view;
+        let Some(l) = self.layers.get_mut(i) else {
+            return;
+        };
+        let Some(load) = l.load.as_mut() else { return };
+        let Some(cache) = l.caches.get_mut(load.file) else {
+            return;
+        };
+        match &load.phase {
+            Phase::Searching { waiting: false } => {}
+            Phase::Features {
+                queue, in_flight, ..
+            } => {
+                if queue.is_empty() && *in_flight == 0 {
+                    load.phase = Phase::Done { failed: false };
+                }
+                return;
+            }
+            _ => return,
+        }
+        let result = match search(cache, load.bbox) {
+            Ok(Step::Need(..)) => return,
+            Ok(Step::Found(result)) => result,
+            Err(_) => {
+                load.phase = Phase::Done { failed: true };
+                return;
+            }
+        };
+        for hit in &result.hits {
+            if let Some(c) = cache.features.get_mut(&hit.index) {
+                c.used = tick;
+            }
+        }
+        let queue = feature_ranges(&result.hits, &cache.features, MERGE_GAP);
+        load.hits = result.hits;
+        load.phase = if queue.is_empty() {
+            Phase::Done { failed: false }
+        } else {
+            Phase::Features {
+                queue,
+                in_flight: 0,
+            }
+        };
+    }
+
+    /// Drops the least recently used shapes the current view does not need
+    /// while the estimate is over the cap.
+    fn evict(&mut self) {
+        let mut total = self.cached_bytes();
+        if total <= self.cache_limit {
+            return;
+        }
+        let mut old: Vec<(u64, usize, usize, u64)> = Vec::new();
+        for (li, l) in self.layers.iter().enumerate() {
+            for (fi, c) in l.caches.iter().enumerate() {
+                for (k, f) in &c.features {
+                    if f.used < self.view {
+                        old.push((f.used, li, fi, *k));
+                    }
+                }
+            }
+        }
+        old.sort_unstable();
+        for (_, li, fi, k) in old {
+            if total <= self.cache_limit {
+                break;
+            }
+            let removed = self
+                .layers
+                .get_mut(li)
+                .and_then(|l| l.caches.get_mut(fi))
+                .and_then(|c| c.features.remove(&k));
+            if let Some(c) = removed {
+                total = total.saturating_sub(c.cost);
+            }
+        }
+    }
+}
+
+/// Where a search over the cache stands.
+enum Step {
+    /// This range of the file is needed next.
+    Need(ByteRange, Part),
+    /// The search is complete.
+    Found(SearchResult),
+}
+
+/// Replays the bbox search over what the cache holds.
+fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
+    let Some(prefix) = cache.prefix.as_ref() else {
+        return Ok(Step::Need(
+            ByteRange {
+                start: 0,
+                end: Some(PREFIX_LEN),
+            },
+            Part::Prefix,
+        ));
+    };
+    let Some(header) = cache.header.as_ref() else {
+        return Ok(Step::Need(
+            ByteRange {
+                start: PREFIX_LEN,
+                end: Some(header_len(prefix)?),
+            },
+            Part::Header,
+        ));
+    };
+    let bbox = bbox.unwrap_or([
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::INFINITY,
+    ]);
+    let mut s = IndexSearch::new(header, bbox, MERGE_GAP)?;
+    while let Some(r) = s.next_fetch() {
+        let first = r.start.saturating_sub(header.header_end) / NODE_LEN;
+        let end = r
+            .end
+            .unwrap_or(r.start)
+            .saturating_sub(header.header_end)
+            .div_ceil(NODE_LEN);
+        let missing: Vec<u64> = (first..end)
+            .filter(|n| !cache.nodes.contains_key(n))
+            .collect();
+        if let Some(&a) = missing.first() {
+            // The first run of missing nodes: cached ones are never read again.
+            let run = missing.iter().zip(a..).take_while(|(n, m)| *n == m).count() as u64;
+            let at = |n: u64| header.header_end.saturating_add(n.saturating_mul(NODE_LEN));
+            return Ok(Step::Need(
+                ByteRange {
+                    start: at(a),
+                    end: Some(at(a + run)),
+                },
+                Part::Index,
+            ));
+        }
+        let bytes: Vec<u8> = (first..end)
+            .filter_map(|n| cache.nodes.get(&n))
+            .flatten()
+            .copied()
+            .collect();
+        s.feed(&bytes)?;
+    }
+    s.finish().map(Step::Found).ok_or(FgbError::BadIndex {
+        reason: "search did not finish",
+    })
+}
+
+/// The next fetch of a search, if it needs one.
+fn next_search_fetch(
+    cache: &FileCache,
+    bbox: Option<[f64; 4]>,
+) -> Result<Option<(ByteRange, Part)>, FgbError> {
+    Ok(match search(cache, bbox)? {
+        Step::Need(r, p) => Some((r, p)),
+        Step::Found(_) => None,
+    })
+}
+
+/// Merged ranges of the hits not decoded yet. Neighbours merge when the gap
+/// is at most `gap` bytes and holds no cached feature.
+fn feature_ranges(hits: &[Hit], cached: &BTreeMap<u64, Cached>, gap: u64) -> Vec<ByteRange> {
+    let mut wanted: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| !cached.contains_key(&h.index))
+        .collect();
+    wanted.sort_by_key(|h| h.index);
+    let mut out: Vec<ByteRange> = Vec::new();
+    let mut last_index: Option<u64> = None;
+    for h in wanted {
+        let merge = match (out.last(), last_index) {
+            (Some(prev), Some(li)) => {
+                prev.end
+                    .is_some_and(|e| h.range.start <= e.saturating_add(gap))
+                    && cached.range(li.saturating_add(1)..h.index).next().is_none()
+            }
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(prev) if merge => prev.end = h.range.end,
+            _ => out.push(h.range),
+        }
+        last_index = Some(h.index);
+    }
+    out
+}
+
+/// Applies one answer to the cache; returns the number of shapes decoded.
+fn take(
+    cache: &mut FileCache,
+    load: &mut Load,
+    layer: &StreamLayer,
+    fetch: &Fetch,
+    bytes: &[u8],
+    tick: u64,
+) -> Result<usize, FgbError> {
+    let short = |need: u64| FgbError::Truncated {
+        what: "range answer",
+        need,
+        have: bytes.len() as u64,
+    };
+    match fetch.part {
+        Part::Prefix => {
+            let prefix = bytes.get(..PREFIX_LEN as usize).ok_or(short(PREFIX_LEN))?;
+            header_len(prefix)?;
+            cache.prefix = Some(prefix.to_vec());
+            load.phase = Phase::Searching { waiting: false };
+            Ok(0)
+        }
+        Part::Header => {
+            let mut head = cache.prefix.clone().unwrap_or_default();
+            head.extend_from_slice(bytes);
+            cache.header = Some(Header::parse(&head)?);
+            load.phase = Phase::Searching { waiting: false };
+            Ok(0)
+        }
+        Part::Index => {
+            let header_end = cache.header.as_ref().map_or(0, |h| h.header_end);
+            let offset = fetch.range.start.saturating_sub(header_end);
+            if offset % NODE_LEN != 0 {
+                return Err(FgbError::BadIndex {
+                    reason: "index range not on a node boundary",
+                });
+            }
+            let need = fetch.range.len().unwrap_or(0);
+            let body = usize::try_from(need)
+                .ok()
+                .and_then(|n| bytes.get(..n))
+                .ok_or(short(need))?;
+            let first = offset / NODE_LEN;
+            for (i, chunk) in body.chunks_exact(NODE_LEN as usize).enumerate() {
+                if let Ok(node) = <[u8; NODE_LEN as usize]>::try_from(chunk) {
+                    cache.nodes.insert(first + i as u64, node);
+                }
+            }
+            load.phase = Phase::Searching { waiting: false };
+            Ok(0)
+        }
+        Part::Features => {
+            if let Phase::Features { in_flight, .. } = &mut load.phase {
+                *in_flight = in_flight.saturating_sub(1);
+            }
+            let header = cache.header.as_ref().ok_or(FgbError::BadIndex {
+                reason: "features before the header",
+            })?;
+            // Merged ranges start at a hit and hold consecutive features:
+            // the features in the gaps are decoded and kept too, so their
+            // bytes are never fetched again.
+            let first = load
+                .hits
+                .iter()
+                .find(|h| h.range.start == fetch.range.start)
+                .map(|h| h.index)
+                .ok_or(FgbError::BadIndex {
+                    reason: "feature range not starting at a feature",
+                })?;
+            let body = match fetch.range.len() {
+                Some(n) => usize::try_from(n)
+                    .ok()
+                    .and_then(|n| bytes.get(..n))
+                    .ok_or(short(n))?,
+                None => bytes,
+            };
+            let mut decoded = 0;
+            for (k, slice) in feature_slices(body).enumerate() {
+                let slice = slice?;
+                let index = first.saturating_add(k as u64);
+                if let Some(c) = cache.features.get_mut(&index) {
+                    c.used = tick;
+                    continue;
+                }
+                let shape =
+                    shapes_from_features(header, slice, &layer.code, &layer.name, &layer.field)?
+                        .into_iter()
+                        .next();
+                let (bbox, cost) = shape
+                    .as_ref()
+                    .map_or(([0.0; 4], 64), |s| (shape_bbox(s), shape_cost(s)));
+                decoded += usize::from(shape.is_some());
+                cache.features.insert(
+                    index,
+                    Cached {
+                        shape,
+                        bbox,
+                        cost,
+                        used: tick,
+                    },
+                );
+            }
+            Ok(decoded)
+        }
+    }
+}
+
+/// Lon/lat box of a shape.
+fn shape_bbox(s: &Shape) -> [f64; 4] {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in s.parts.iter().flatten().flatten() {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    b
+}
+
+/// Estimated memory of a decoded shape.
+fn shape_cost(s: &Shape) -> usize {
+    let rings: usize = s
+        .parts
+        .iter()
+        .map(|p| p.iter().map(|r| r.len() * 16 + 24).sum::<usize>() + 24)
+        .sum();
+    rings + s.code.len() + s.name.len() + 96
+}
+
+/// `bounds` grown by `margin` of its width and height on every side.
+fn expand(b: [f64; 4], margin: f64) -> [f64; 4] {
+    let (dx, dy) = ((b[2] - b[0]) * margin, (b[3] - b[1]) * margin);
+    [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy]
+}
+
+/// Whether `outer` holds `inner` entirely.
+fn contains(outer: [f64; 4], inner: [f64; 4]) -> bool {
+    outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3]
+}
+
+/// Whether two boxes meet (touching counts).
+fn meets(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[2] >= b[0] && a[3] >= b[1] && a[0] <= b[2] && a[1] <= b[3]
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::geom::mercator::Zoom;
+    use flatgeobuf::{ColumnType as Ct, FgbWriter, FgbWriterOptions, GeometryType as Gt};
+    use geo_types::{Geometry as G, LineString, Polygon};
+    use geozero::{ColumnValue as Cv, PropertyProcessor};
+    use std::collections::HashMap;
+
+    /// Cells of `step`° over lon −5..10, lat 41..51: code `c{col}-{row}`,
+    /// rate `col + row`, with `extra` more vertices per side for weight.
+    fn grid(step: f64, extra: usize) -> Vec<u8> {
+        let mut w =
+            FgbWriter::create_with_options("grid", Gt::Polygon, FgbWriterOptions::default())
+                .unwrap();
+        for (name, ty) in [
+            ("siren", Ct::String),
+            ("name", Ct::String),
+            ("rate", Ct::Double),
+        ] {
+            w.add_column(name, ty, |_, _| {});
+        }
+        let (cols, rows) = ((15.0 / step) as u32, (10.0 / step) as u32);
+        for r in 0..rows {
+            for c in 0..cols {
+                let (x, y) = (-5.0 + f64::from(c) * step, 41.0 + f64::from(r) * step);
+                let mut ring = Vec::new();
+                for (ax, ay, bx, by) in [
+                    (x, y, x + step, y),
+                    (x + step, y, x + step, y + step),
+                    (x + step, y + step, x, y + step),
+                    (x, y + step, x, y),
+                ] {
+                    for k in 0..=extra {
+                        let t = k as f64 / (extra + 1) as f64;
+                        ring.push((ax + (bx - ax) * t, ay + (by - ay) * t));
+                    }
+                }
+                ring.push((x, y));
+                let poly = Polygon::new(LineString::from(ring), vec![]);
+                let code = format!("c{c}-{r}");
+                w.add_feature_geom(G::Polygon(poly), |f| {
+                    f.property(0, "siren", &Cv::String(&code)).unwrap();
+                    f.property(1, "name", &Cv::String(&code)).unwrap();
+                    f.property(2, "rate", &Cv::Double(f64::from(c + r)))
+                        .unwrap();
+                })
+                .unwrap();
+            }
+        }
+        let mut out = Vec::new();
+        w.write(&mut out).unwrap();
+        out
+    }
+
+    fn file(path: &str, min: f64, max: f64, bytes: usize) -> LayerFile {
+        LayerFile {
+            path: path.into(),
+            min_zoom: min,
+            max_zoom: max,
+            tolerance_m: 0.0,
+            bytes: bytes as u64,
+            sha256: String::new(),
+            indexed: true,
+            fields: vec![],
+            gzip_bytes: None,
+        }
+    }
+
+    /// Layer files served by range, counting requests and body bytes.
+    struct Server {
+        files: HashMap<String, Vec<u8>>,
+        requests: usize,
+        bytes: u64,
+        log: Vec<(String, u64, u64)>,
+    }
+
+    impl Server {
+        fn get(&mut self, f: &Fetch) -> Vec<u8> {
+            let file = &self.files[&f.path];
+            let start = f.range.start as usize;
+            let end = f
+                .range
+                .end
+                .map_or(file.len(), |e| (e as usize).min(file.len()));
+            self.requests += 1;
+            self.bytes += (end - start) as u64;
+            self.log.push((f.path.clone(), start as u64, end as u64));
+            file[start..end].to_vec()
+        }
+
+        /// Runs a view load to the end as the glue does.
+        fn drive(&mut self, loads: &mut Loads) -> Report {
+            while let Some(f) = loads.next_fetch() {
+                let bytes = self.get(&f);
+                loads.feed(&f, &bytes).unwrap();
+            }
+            loads.take_report().unwrap()
+        }
+    }
+
+    /// An `epci` layer: a coarse overview and a medium and full grid.
+    fn setup() -> (Loads, Server, Vec<Shape>) {
+        let overview = grid(1.0, 0);
+        let medium = grid(0.25, 8);
+        let full = grid(0.25, 40);
+        let layer = StreamLayer {
+            id: "epci".into(),
+            files: vec![
+                file("epci-overview.fgb", 0.0, 7.0, overview.len()),
+                file("epci-medium.fgb", 7.0, 10.0, medium.len()),
+                file("epci.fgb", 10.0, 24.0, full.len()),
+            ],
+            code: "siren".into(),
+            name: "name".into(),
+            field: "rate".into(),
+        };
+        let (_, shapes) =
+            super::super::shapes_from_file(&overview, "siren", "name", "rate").unwrap();
+        let server = Server {
+            files: HashMap::from([
+                ("epci-overview.fgb".to_owned(), overview),
+                ("epci-medium.fgb".to_owned(), medium),
+                ("epci.fgb".to_owned(), full),
+            ]),
+            requests: 0,
+            bytes: 0,
+            log: Vec::new(),
+        };
+        (Loads::new(vec![layer], shapes.len()), server, shapes)
+    }
+
+    const ARRAS: [f64; 2] = [2.78, 50.29];
+
+    fn camera(center: [f64; 2], zoom: f64) -> Camera {
+        Camera::new(center, Zoom::clamped(zoom), 800.0, 600.0)
+    }
+
+    #[test]
+    fn level_names_come_from_the_files() {
+        assert_eq!(level_name("epci", "epci-overview.fgb"), "overview");
+        assert_eq!(level_name("epci", "epci-medium.fgb"), "medium");
+        assert_eq!(level_name("epci", "epci.fgb"), "full");
+        assert_eq!(level_name("epci", "x/epci.fgb"), "full");
+        assert_eq!(level_label("medium", Lang::Fr), "détail moyen");
+        assert_eq!(level_label("full", Lang::En), "full detail");
+    }
+
+    #[test]
+    fn zoom_5_draws_the_overview_without_a_request() {
+        let (mut loads, mut server, overview) = setup();
+        assert_eq!(loads.set_view(&camera(ARRAS, 5.0)), Some(1));
+        assert_eq!(loads.next_fetch(), None);
+        let r = server.drive(&mut loads);
+        assert_eq!((r.level.as_str(), r.requests, r.bytes), ("overview", 0, 0));
+        assert_eq!(r.features, 150);
+        assert!(loads
+            .shapes_in(0, camera(ARRAS, 5.0).bounds(), &overview)
+            .is_none());
+        // Panning at the overview never starts another load.
+        assert_eq!(loads.set_view(&camera([0.0, 45.0], 6.5)), None);
+    }
+
+    #[test]
+    fn zoom_8_over_arras_reads_a_small_part_of_the_medium_file() {
+        let (mut loads, mut server, overview) = setup();
+        let cam = camera(ARRAS, 8.0);
+        assert_eq!(loads.set_view(&cam), Some(1));
+        // Before any byte arrives, the overview is drawn: never blank.
+        let before = loads.shapes_in(0, cam.bounds(), &overview).unwrap();
+        assert_eq!(before.len(), overview.len());
+        let first = loads.next_fetch().unwrap();
+        assert_eq!(
+            (first.path.as_str(), first.part, first.range),
+            (
+                "epci-medium.fgb",
+                Part::Prefix,
+                ByteRange {
+                    start: 0,
+                    end: Some(12)
+                }
+            )
+        );
+        assert_eq!(loads.next_fetch(), None, "one search step at a time");
+        let bytes = server.get(&first);
+        loads.feed(&first, &bytes).unwrap();
+        let mut shown = Vec::new();
+        while let Some(f) = loads.next_fetch() {
+            let bytes = server.get(&f);
+            let p = loads.progress().unwrap();
+            assert!(p.done < p.total, "{p:?}");
+            loads.feed(&f, &bytes).unwrap();
+            shown.push(loads.shapes_in(0, cam.bounds(), &overview).unwrap().len());
+        }
+        let r = loads.take_report().unwrap();
+        let size = server.files["epci-medium.fgb"].len() as u64;
+        println!("fixture zoom 8: {r:?}, file {size} B, log {:?}", server.log);
+        assert_eq!(
+            (r.level.as_str(), r.file.as_str()),
+            ("medium", "epci-medium.fgb")
+        );
+        assert_eq!(r.features, 216);
+        // Prefix, header, three index levels, five merged feature ranges.
+        assert_eq!((r.requests, r.bytes), (10, 182_120));
+        assert_eq!(size, 1_734_680);
+        assert_eq!(server.requests as u32, r.requests);
+        assert!(r.bytes * 4 < size, "{} of {size} bytes", r.bytes);
+        assert!(server.log.iter().all(|(p, ..)| p == "epci-medium.fgb"));
+        // Index nodes are read level by level (root first), features last.
+        assert_eq!(server.log[1], ("epci-medium.fgb".into(), 12, 240));
+        // Shapes drawn grow as ranges arrive: medium cells replace overview cells.
+        let medium_cells = loads
+            .shapes_in(0, cam.bounds(), &overview)
+            .unwrap()
+            .iter()
+            .filter(|s| s.parts[0][0].len() > 5)
+            .count();
+        assert_eq!(medium_cells, 144);
+        // Before the features, the overview's 150 cells; then each range
+        // replaces big cells by the small ones it holds.
+        assert_eq!(shown.first(), Some(&150));
+        assert!(
+            shown.len() == 9 && shown.last() > shown.first(),
+            "{shown:?}"
+        );
+        assert_eq!(loads.progress(), None);
+        assert_eq!(loads.take_report(), None, "one report per view load");
+        // Colours keep the overview's classes: the value field is read too.
+        let cell = loads
+            .shapes_in(0, cam.bounds(), &overview)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.code == "c31-37")
+            .unwrap();
+        assert_eq!(cell.value, Some(68.0));
+    }
+
+    #[test]
+    fn panning_requests_only_new_ranges_and_panning_back_none() {
+        let (mut loads, mut server, _) = setup();
+        loads.set_view(&camera(ARRAS, 8.0));
+        server.drive(&mut loads);
+        let first: Vec<_> = server.log.clone();
+        // A small pan stays inside the margin: no view load.
+        assert_eq!(loads.set_view(&camera([2.9, 50.3], 8.0)), None);
+        // A neighbouring view: header and cached nodes are not read again,
+        // and no feature range overlaps one already read.
+        assert_eq!(loads.set_view(&camera([7.0, 50.29], 8.0)), Some(2));
+        let r = server.drive(&mut loads);
+        let second = &server.log[first.len()..];
+        assert_eq!(second.len() as u32, r.requests);
+        assert!(second.iter().all(|(_, s, _)| *s >= 12), "{second:?}");
+        for (_, s, e) in second {
+            assert!(
+                first.iter().all(|(_, a, b)| e <= a || s >= b),
+                "{s}..{e} was read before"
+            );
+        }
+        // One run of leaves, two merged feature ranges.
+        assert_eq!((r.requests, r.bytes), (3, 111_120));
+        // Back to Arras: everything is cached.
+        assert_eq!(loads.set_view(&camera(ARRAS, 8.0)), Some(3));
+        let back = server.drive(&mut loads);
+        assert_eq!((back.requests, back.bytes, back.features), (0, 0, 216));
+        // Zooming in inside the box costs nothing; crossing to the full level reads it.
+        assert_eq!(loads.set_view(&camera(ARRAS, 9.5)), None);
+        assert_eq!(loads.set_view(&camera(ARRAS, 10.0)), Some(4));
+        assert_eq!(loads.next_fetch().map(|f| f.path), Some("epci.fgb".into()));
+    }
+
+    #[test]
+    fn a_stale_load_is_ignored_and_the_new_one_completes() {
+        let (mut loads, mut server, overview) = setup();
+        loads.set_view(&camera(ARRAS, 8.0));
+        let prefix = loads.next_fetch().unwrap();
+        let bytes = server.get(&prefix);
+        loads.feed(&prefix, &bytes).unwrap();
+        let header = loads.next_fetch().unwrap();
+        // The view moves far away before the header arrives.
+        assert_eq!(loads.set_view(&camera([5.4, 43.3], 8.0)), Some(2));
+        let late = server.get(&header);
+        assert_eq!(loads.feed(&header, &late), Ok(Fed::Stale));
+        loads.fail(&header); // a stale failure changes nothing either
+                             // The prefix, fed while current, stays; the header is asked again.
+        let again = loads.next_fetch().unwrap();
+        assert_eq!((again.view, again.part), (2, Part::Header));
+        let bytes = server.get(&again);
+        loads.feed(&again, &bytes).unwrap();
+        let r = server.drive(&mut loads);
+        assert!(!r.failed && r.features > 0);
+        let marseille = camera([5.4, 43.3], 8.0).bounds();
+        let drawn = loads.shapes_in(0, marseille, &overview).unwrap();
+        assert!(drawn.iter().any(|s| s.code == "c41-9"));
+    }
+
+    #[test]
+    fn failures_keep_the_previous_level_and_bad_bytes_are_errors() {
+        let (mut loads, mut server, overview) = setup();
+        let cam = camera(ARRAS, 8.0);
+        loads.set_view(&cam);
+        let f = loads.next_fetch().unwrap();
+        loads.fail(&f);
+        let r = loads.take_report().unwrap();
+        assert!(r.failed);
+        assert_eq!(r.requests, 0);
+        // The overview still fills the view.
+        assert_eq!(
+            loads.shapes_in(0, cam.bounds(), &overview).unwrap().len(),
+            150
+        );
+        // Garbage instead of the prefix: an error naming the file.
+        loads.set_view(&camera([7.0, 45.0], 8.0));
+        let f = loads.next_fetch().unwrap();
+        let e = loads.feed(&f, b"not a flatgeobuf").unwrap_err();
+        assert_eq!(e.path, "epci-medium.fgb");
+        assert_eq!(e.error, FgbError::BadMagic);
+        assert!(loads.take_report().unwrap().failed);
+        // A truncated index answer is an error too, not a panic.
+        loads.set_view(&camera([0.0, 47.0], 8.0));
+        let mut fed = 0;
+        while let Some(f) = loads.next_fetch() {
+            let mut bytes = server.get(&f);
+            if f.part == Part::Index {
+                bytes.truncate(7);
+                assert!(loads.feed(&f, &bytes).is_err());
+                break;
+            }
+            loads.feed(&f, &bytes).unwrap();
+            fed += 1;
+        }
+        assert!(fed >= 1);
+        assert!(loads.take_report().unwrap().failed);
+    }
+
+    #[test]
+    fn the_cache_is_bounded() {
+        let (loads, mut server, _) = setup();
+        let mut loads = loads.with_cache_limit(100_000);
+        loads.set_view(&camera(ARRAS, 8.0));
+        server.drive(&mut loads);
+        let arras = loads.cached_bytes();
+        assert!(arras > 100_000, "the current view is kept whole ({arras})");
+        loads.set_view(&camera([-1.0, 44.0], 8.0));
+        server.drive(&mut loads);
+        // Over the cap, only what the current view read is kept.
+        let view = loads.view();
+        let kept = loads.layers[0].caches[1].features.values();
+        assert!(kept.map(|c| c.used).all(|u| u == view));
+        // Arras was evicted: going back reads it again.
+        loads.set_view(&camera(ARRAS, 8.0));
+        let back = server.drive(&mut loads);
+        assert!(back.requests > 0);
+    }
+
+    /// The real medium EPCI file, when built (`cargo run --release -p maillage-prep -- build --out www/layers`).
+    #[test]
+    fn real_epci_medium_over_arras() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
+        let (Ok(overview), Ok(medium)) = (
+            std::fs::read(format!("{dir}epci-overview.fgb")),
+            std::fs::read(format!("{dir}epci-medium.fgb")),
+        ) else {
+            eprintln!("www/layers not built: skipped");
+            return;
+        };
+        let (_, shapes) =
+            super::super::shapes_from_file(&overview, "siren", "name", "illectronism_rate")
+                .unwrap();
+        let size = medium.len();
+        let layer = StreamLayer {
+            id: "epci".into(),
+            files: vec![
+                file("epci-overview.fgb", 0.0, 7.0, overview.len()),
+                file("epci-medium.fgb", 7.0, 10.0, size),
+            ],
+            code: "siren".into(),
+            name: "name".into(),
+            field: "illectronism_rate".into(),
+        };
+        let mut loads = Loads::new(vec![layer], shapes.len());
+        let mut server = Server {
+            files: HashMap::from([("epci-medium.fgb".to_owned(), medium)]),
+            requests: 0,
+            bytes: 0,
+            log: Vec::new(),
+        };
+        // The map of www/carte.html: 868 × 480 CSS pixels.
+        let cam = Camera::new(ARRAS, Zoom::clamped(8.0), 868.0, 480.0);
+        loads.set_view(&cam);
+        let r = server.drive(&mut loads);
+        println!("real epci-medium, zoom 8 over Arras: {r:?} of {size} bytes");
+        assert!(r.bytes * 4 < size as u64, "{} of {size}", r.bytes);
+        let drawn = loads.shapes_in(0, cam.bounds(), &shapes).unwrap();
+        let arras = drawn.iter().find(|s| s.code == "200033579").unwrap();
+        assert_eq!(arras.value.map(|v| (v * 10.0).round() / 10.0), Some(15.8));
+    }
+}

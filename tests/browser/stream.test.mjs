@@ -1,0 +1,187 @@
+// Detailed levels streamed by range: zooming in over Arras reads a small
+// part of epci-medium.fgb with 206 answers only, draws it in the overview's
+// colours, panning asks only for new ranges, and panning back for none.
+// Run: scripts/test, or `node --test tests/browser/`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let layers;
+
+before(async () => {
+  layers = (await manifest()).layers;
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const ARRAS = [2.7785, 50.2931];
+const MEDIUM = '/layers/epci-medium.fgb';
+
+/** Colour of the canvas pixel under a lon/lat point, and the legend's classes. */
+const colourAt = (page, lon, lat) => page.evaluate(([lon, lat]) => {
+  const el = document.querySelector('maillage-map');
+  const canvas = el.shadowRoot.querySelector('canvas');
+  const [x, y] = el.project(lon, lat);
+  const k = canvas.width / canvas.getBoundingClientRect().width;
+  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+  const classes = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((btn) => ({
+    lower: Number(btn.dataset.lower), upper: Number(btn.dataset.upper),
+    colour: getComputedStyle(btn.querySelector('.swatch')).backgroundColor,
+  }));
+  return { pixel: `rgb(${r}, ${g}, ${b})`, classes };
+}, [lon, lat]);
+
+/** Per-path counters of the server, minus those of `before`. */
+const delta = (now, before) => Object.fromEntries(Object.entries(now.paths)
+  .filter(([p]) => p.startsWith('/layers/'))
+  .map(([p, s]) => {
+    const b = before.paths[p] ?? { requests: 0, bytes: 0, status: {} };
+    const status = Object.fromEntries(Object.entries(s.status)
+      .map(([k, v]) => [k, v - (b.status[k] ?? 0)]).filter(([, v]) => v > 0));
+    return [p, { requests: s.requests - b.requests, bytes: s.bytes - b.bytes, status }];
+  })
+  .filter(([, s]) => s.requests > 0));
+
+describe('detailed levels by range', () => {
+  test('zooming in over Arras reads a quarter of epci-medium at most, by 206', async () => {
+    await server.fault('mode=none');
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    // Every Range header the page sends, by file.
+    const ranges = [];
+    page.on('request', (r) => {
+      const range = r.headers().range;
+      if (range) ranges.push({ path: new URL(r.url()).pathname, range });
+    });
+    assert.equal((await nthEvent(page)).type, 'maillage:ready');
+    const first = await nthRender(page, 1);
+    assert.deepEqual([first.level, first.requests, first.bytes, first.features], ['overview', 0, 0, 1253]);
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const { classes, pixel: overviewPixel } = await colourAt(page, ...ARRAS);
+    assert.ok(classes.some((c) => c.colour === overviewPixel), overviewPixel);
+    // The status line shows progress while a view loads.
+    await page.evaluate(() => {
+      const status = document.querySelector('maillage-map').shadowRoot.querySelector('.status');
+      window.__statuses = [];
+      new MutationObserver(() => window.__statuses.push(status.textContent))
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    });
+
+    const s0 = await server.stats();
+    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+    const zoomed = await nthRender(page, 2);
+    assert.equal(zoomed.level, 'medium');
+    assert.equal(zoomed.file, 'epci-medium.fgb');
+    assert.equal(zoomed.failed, false);
+    assert.ok(zoomed.features > 50 && zoomed.features < 400, JSON.stringify(zoomed));
+    const s1 = await server.stats();
+    const d1 = delta(s1, s0);
+    const size = layers.find((l) => l.id === 'epci').files.find((f) => f.path === 'epci-medium.fgb').bytes;
+    const medium = d1[MEDIUM];
+    assert.ok(medium, JSON.stringify(d1));
+    assert.deepEqual(medium.status, { 206: medium.requests }, 'range requests only');
+    assert.ok(medium.bytes < size / 4, `${medium.bytes} of ${size} bytes`);
+    // The event counts what the server sent for both streamed layers.
+    assert.deepEqual(Object.keys(d1).sort(), ['/layers/departements-medium.fgb', MEDIUM]);
+    const sum = (k) => Object.values(d1).reduce((n, s) => n + s[k], 0);
+    assert.equal(zoomed.requests, sum('requests'));
+    assert.equal(zoomed.bytes, sum('bytes'));
+    console.log(`zoom 8 over Arras: ${medium.requests} requests, ${medium.bytes} of ${size} bytes of epci-medium.fgb;`
+      + ` ${zoomed.requests} requests, ${zoomed.bytes} bytes in all, ${Math.round(zoomed.ms)} ms`);
+
+    const statuses = await page.evaluate(() => window.__statuses);
+    assert.ok(statuses.some((t) => /^Chargement… \d+\/\d+$/.test(t)), JSON.stringify(statuses));
+    assert.match(await page.locator('maillage-map .status').textContent(), /· détail moyen$/);
+    assert.deepEqual(await page.evaluate(() => {
+      const v = document.querySelector('maillage-map').getView();
+      return [Math.round(v.lon * 1000) / 1000, Math.round(v.lat * 1000) / 1000, v.zoom];
+    }), [2.779, 50.293, 8]);
+
+    // Same classes as the overview's: Arras keeps its class colour.
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const arras = await colourAt(page, ...ARRAS);
+    assert.deepEqual(arras.classes, classes);
+    assert.equal(arras.pixel, overviewPixel);
+    await screenshot(page, 'stream-arras');
+
+    // A neighbouring view: new ranges only (the header, the index nodes and
+    // the features already read are cached).
+    const seen = ranges.filter((r) => r.path === MEDIUM).map((r) => r.range);
+    await page.evaluate(() => document.querySelector('maillage-map').setView(5.0, 49.6, 8));
+    const panned = await nthRender(page, 3);
+    const d2 = delta(await server.stats(), s1);
+    assert.equal(panned.level, 'medium');
+    assert.ok(d2[MEDIUM]?.requests > 0, JSON.stringify(d2));
+    assert.deepEqual(d2[MEDIUM].status, { 206: d2[MEDIUM].requests });
+    assert.equal(panned.requests, Object.values(d2).reduce((n, s) => n + s.requests, 0));
+    const span = (h) => h.match(/^bytes=(\d+)-(\d*)$/).slice(1).map((x) => (x === '' ? Infinity : Number(x)));
+    const fresh = ranges.filter((r) => r.path === MEDIUM).map((r) => r.range).slice(seen.length);
+    assert.equal(fresh.length, d2[MEDIUM].requests);
+    for (const r of fresh) {
+      const [a, b] = span(r);
+      assert.ok(a >= 12, `prefix or header read again: ${r}`);
+      for (const old of seen) {
+        const [c, d] = span(old);
+        assert.ok(b < c || a > d, `${r} overlaps ${old}, read before`);
+      }
+    }
+
+    // Back over Arras: everything is in memory.
+    const s2 = await server.stats();
+    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+    const back = await nthRender(page, 4);
+    assert.deepEqual([back.level, back.requests, back.bytes], ['medium', 0, 0]);
+    assert.deepEqual(delta(await server.stats(), s2), {});
+
+    // Zooming out: the overview again, without a request.
+    await page.evaluate(() => document.querySelector('maillage-map').setView(2.5, 46.5, 5));
+    const out = await nthRender(page, 5);
+    assert.deepEqual([out.level, out.requests], ['overview', 0]);
+    assert.equal(await page.evaluate(() => window.__maillageEvents.length), 1, 'no error event');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a newer view cancels the fetches of the previous one', async () => {
+    // Slow answers so that the first view is still loading when the second comes.
+    await server.fault('mode=slow&bps=200000&path=/layers/epci-medium.fgb');
+    try {
+      const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+      assert.equal((await nthEvent(page)).type, 'maillage:ready');
+      await nthRender(page, 1);
+      await page.evaluate(() => {
+        const el = document.querySelector('maillage-map');
+        el.setView(2.78, 50.29, 8);
+        setTimeout(() => el.setView(-1.55, 47.22, 8.5), 150);
+      });
+      const r = await nthRender(page, 2, 30_000);
+      await page.waitForTimeout(300);
+      // Only the newer view reports; the map shows Nantes.
+      assert.equal(await page.evaluate(() => window.__maillageRenders.length), 2);
+      assert.equal(r.level, 'medium');
+      const v = await page.evaluate(() => document.querySelector('maillage-map').getView());
+      assert.deepEqual([Math.round(v.lon * 100) / 100, v.zoom], [-1.55, 8.5]);
+      assert.equal(await page.evaluate(() => window.__maillageEvents.length), 1, 'no error event');
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    } finally {
+      await server.fault('mode=none');
+    }
+  });
+
+  test('setView refuses bad numbers', async () => {
+    const { page } = await openPage(browser.context, `${server.url}/carte.html`);
+    await nthEvent(page);
+    const thrown = await page.evaluate(() => {
+      try { document.querySelector('maillage-map').setView(2, 50, 40); return null; } catch (e) { return String(e); }
+    });
+    assert.match(thrown ?? '', /zoom 40/);
+    await page.close();
+  });
+});
