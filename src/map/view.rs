@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::describe::{describe, Description};
 use super::gesture::{Gestures, Input};
+use super::scope::{bbox, Territory};
 use super::stream::Loads;
 use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
@@ -42,6 +44,8 @@ pub struct Plan {
     pub palette: Palette,
     /// Base outlines file (départements), if the manifest has one.
     pub outline_path: Option<String>,
+    /// The territory the page shows, if scoped (`territory` attribute).
+    pub territory: Option<Territory>,
 }
 
 /// Why a plan cannot be made from a manifest.
@@ -120,6 +124,7 @@ impl Plan {
             classes: usize::from(style.classes),
             palette: Palette::from_name(&style.palette).unwrap_or(Palette::Viridis),
             outline_path: manifest.layer("departements").and_then(overview),
+            territory: None,
         })
     }
 }
@@ -140,6 +145,8 @@ pub struct Attributes {
     pub palette: Option<String>,
     /// `lang`: fr (default) or en.
     pub lang: Option<String>,
+    /// `territory`: département codes and EPCI SIRENs.
+    pub territory: Option<String>,
 }
 
 impl Plan {
@@ -177,6 +184,12 @@ impl Plan {
         if let Some(v) = a.palette.as_deref() {
             plan.palette = Palette::from_name(v).ok_or_else(|| bad("palette", v))?;
         }
+        if let Some(v) = a.territory.as_deref() {
+            plan.territory = Some(
+                Territory::parse(v)
+                    .map_err(|why| PlanError::BadAttribute(format!("territory : {why}")))?,
+            );
+        }
         Ok((plan, lang))
     }
 }
@@ -206,6 +219,10 @@ pub struct MapView {
     pub selected: Option<usize>,
     /// Legend title: the field's label and unit.
     pub title: String,
+    /// The page's territory and the départements it touches.
+    scope: Option<(Territory, Vec<String>)>,
+    /// Unit shown with values ("%", or none for indices).
+    short_unit: String,
 }
 
 impl MapView {
@@ -217,6 +234,22 @@ impl MapView {
         size: [f64; 2],
         lang: Lang,
     ) -> Result<MapView, ClassifyError> {
+        // A scoped page keeps its territory's shapes, classified among themselves.
+        let (shapes, outlines, scope) = match &plan.territory {
+            Some(t) => {
+                let (kept, deps) = t.filter(shapes);
+                let outlines = outlines
+                    .into_iter()
+                    .filter(|o| deps.contains(&o.code))
+                    .collect();
+                (kept, outlines, Some((t.clone(), deps)))
+            }
+            None => (shapes, outlines, None),
+        };
+        let fit = scope
+            .as_ref()
+            .and_then(|_| bbox(&shapes))
+            .unwrap_or(METROPOLE);
         // Class labels carry a short unit ("%"); the legend title the full one.
         let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
         let choropleth = Choropleth::new(
@@ -233,7 +266,7 @@ impl MapView {
             size[0].max(1.0),
             size[1].max(1.0),
         )
-        .fit_bounds(METROPOLE, 8.0);
+        .fit_bounds(fit, 8.0);
         let visible = vec![true; choropleth.classification.classes()];
         let title = if plan.unit.is_empty() {
             plan.label.clone()
@@ -257,7 +290,21 @@ impl MapView {
             visible,
             selected: None,
             title,
+            scope,
+            short_unit: short_unit.to_owned(),
         })
+    }
+
+    /// Whether a (streamed) shape belongs to the page's territory.
+    fn in_scope(&self, s: &Shape) -> bool {
+        self.scope.as_ref().is_none_or(|(t, _)| t.contains(s))
+    }
+
+    /// Whether a (streamed) outline is one of the territory's départements.
+    fn outline_in_scope(&self, s: &Shape) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|(_, deps)| deps.contains(&s.code))
     }
 
     /// Follows the element's size, keeping the view's centre and zoom.
@@ -276,6 +323,32 @@ impl MapView {
                 .map(|i| i as usize)
                 .filter(|i| *i < self.shapes.len());
         }
+    }
+
+    /// The shape under a screen point, described for a tooltip.
+    pub fn describe_at(&self, x: f64, y: f64, lang: Lang) -> Option<Description> {
+        let i = self.frame().hit(x as f32, y as f32)? as usize;
+        self.describe(i, lang)
+    }
+
+    /// The selected shape, described for the detail panel and the
+    /// `maillage:select` event.
+    pub fn describe_selected(&self, lang: Lang) -> Option<Description> {
+        self.describe(self.selected?, lang)
+    }
+
+    fn describe(&self, i: usize, lang: Lang) -> Option<Description> {
+        let s = self.shapes.get(i)?;
+        let class = s
+            .value
+            .and_then(|v| self.choropleth.classification.class_of(v));
+        Some(describe(
+            s,
+            &self.short_unit,
+            class,
+            self.choropleth.classification.classes(),
+            lang,
+        ))
     }
 
     /// Toggles a legend class on or off.
@@ -299,9 +372,14 @@ impl MapView {
             let shapes = stream.shapes_in(0, view, &self.shapes);
             let outlines = stream.shapes_in(1, view, &self.outlines);
             if shapes.is_some() || outlines.is_some() {
+                let shapes = shapes.unwrap_or_else(|| self.shapes.iter().collect());
+                let outlines = outlines.unwrap_or_else(|| self.outlines.iter().collect());
                 return self.frame_of(
-                    shapes.unwrap_or_else(|| self.shapes.iter().collect()),
-                    outlines.unwrap_or_else(|| self.outlines.iter().collect()),
+                    shapes.into_iter().filter(|s| self.in_scope(s)).collect(),
+                    outlines
+                        .into_iter()
+                        .filter(|s| self.outline_in_scope(s))
+                        .collect(),
                 );
             }
         }
@@ -495,6 +573,73 @@ mod tests {
     }
 
     #[test]
+    fn a_territory_keeps_its_shapes_and_fits_them() {
+        let m = manifest();
+        let a = Attributes {
+            territory: Some("62".into()),
+            ..Attributes::default()
+        };
+        let (p, _) = Plan::from_attributes(&m, &a).expect("plan");
+        let square = |x: f64, deps: &str, v: f64| Shape {
+            code: format!("{x}"),
+            departements: deps.into(),
+            value: Some(v),
+            parts: vec![vec![vec![
+                [x, 50.0],
+                [x + 0.5, 50.0],
+                [x + 0.5, 50.5],
+                [x, 50.5],
+                [x, 50.0],
+            ]]],
+            ..Shape::default()
+        };
+        let shapes = vec![
+            square(1.0, "62", 1.0),
+            square(2.0, "59, 62", 2.0),
+            square(3.0, "59", 3.0),
+            square(4.0, "62", 4.0),
+            square(-1.0, "76", 5.0),
+        ];
+        let outlines = vec![
+            Shape {
+                code: "62".into(),
+                ..Shape::default()
+            },
+            Shape {
+                code: "59".into(),
+                ..Shape::default()
+            },
+            Shape {
+                code: "76".into(),
+                ..Shape::default()
+            },
+        ];
+        let v = MapView::new(&p, shapes, outlines, [800.0, 600.0], Lang::Fr).expect("view");
+        let codes: Vec<&str> = v.shapes.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["1", "2", "4"]);
+        let outline_codes: Vec<&str> = v.outlines.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(outline_codes, ["62", "59"]);
+        assert_eq!(
+            v.choropleth.classification.counts.iter().sum::<usize>(),
+            3,
+            "classified among themselves"
+        );
+        let b = v.camera.bounds();
+        assert!(
+            b[0] <= 1.0 && b[2] >= 4.5 && b[2] - b[0] < 6.0,
+            "fitted to the territory: {b:?}"
+        );
+        let bad = Attributes {
+            territory: Some("62;abc".into()),
+            ..Attributes::default()
+        };
+        assert!(matches!(
+            Plan::from_attributes(&m, &bad),
+            Err(PlanError::BadAttribute(_))
+        ));
+    }
+
+    #[test]
     fn view_frames_france_selects_and_filters() {
         let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
         let square = |x: f64, v: f64| Shape {
@@ -519,6 +664,16 @@ mod tests {
         v.input(Input::Down { x: c[0], y: c[1] });
         v.input(Input::Up);
         assert_eq!(v.selected, Some(3));
+        let d = v.describe_selected(Lang::Fr).expect("described");
+        assert_eq!(
+            (d.value.as_str(), d.class.as_deref()),
+            ("3,0\u{202f}%", Some("classe 2 sur 4"))
+        );
+        let c5 = v.camera.project(1.5, 46.5);
+        assert_eq!(
+            v.describe_at(c5[0], c5[1], Lang::Fr).map(|d| d.code),
+            Some("1".into())
+        );
         v.toggle_class(0);
         assert_eq!(v.visible, vec![false, true, true, true]);
         assert_eq!(v.frame().items.len(), 8);

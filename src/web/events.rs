@@ -7,6 +7,8 @@ use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
 /// Dispatched once the manifest is read: detail `{layers, rangeBytes}`.
 pub const READY: &str = "maillage:ready";
+/// A territory was selected (or the selection cleared).
+pub const SELECT: &str = "maillage:select";
 /// Dispatched on failure: detail `{kind, message}`.
 pub const ERROR: &str = "maillage:error";
 

@@ -5,6 +5,7 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Document, HtmlElement};
 
+use crate::map::describe::Description;
 use crate::map::view::MapView;
 use crate::scene::{DisplayList, Item};
 use crate::style::legend::LegendEntry;
@@ -172,4 +173,39 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         container.append_child(&line)?;
     }
     Ok(())
+}
+
+/// Fills the detail panel with a territory's description (text only), or
+/// hides it.
+pub fn detail(panel: &HtmlElement, d: Option<&Description>) -> Result<(), JsValue> {
+    panel.set_text_content(None);
+    let Some(d) = d else {
+        panel.set_hidden(true);
+        return Ok(());
+    };
+    let doc = panel.owner_document().ok_or("maillage: pas de document")?;
+    let name = element(&doc, "p", "name", Some(&d.name))?;
+    let value = element(&doc, "p", "value", Some(&d.value))?;
+    panel.append_child(&name)?;
+    panel.append_child(&value)?;
+    if let Some(c) = &d.class {
+        let class = element(&doc, "p", "class", Some(c))?;
+        panel.append_child(&class)?;
+    }
+    panel.set_hidden(false);
+    Ok(())
+}
+
+/// Shows the hover tooltip near (x, y), or hides it.
+pub fn tooltip(tip: &HtmlElement, d: Option<&Description>, x: f64, y: f64) {
+    match d {
+        Some(d) => {
+            tip.set_text_content(Some(&d.line()));
+            let style = tip.style();
+            let _ = style.set_property("left", &format!("{}px", x + 12.0));
+            let _ = style.set_property("top", &format!("{}px", y + 12.0));
+            tip.set_hidden(false);
+        }
+        None => tip.set_hidden(true),
+    }
 }

@@ -16,7 +16,7 @@ const TEMPLATE: &str = r#"<style>
 :host { display: block; position: relative; height: var(--maillage-height, 420px); min-height: 200px;
   font: 14px/1.4 var(--maillage-font, system-ui, sans-serif); color: var(--maillage-text, #1d2433); contain: content; }
 :host([hidden]) { display: none; }
-.frame { position: relative; width: 100%; height: 100%; overflow: hidden;
+.frame { position: relative; width: 100%; height: var(--maillage-height, 420px); overflow: hidden;
   border-radius: var(--maillage-radius, 4px); background: var(--maillage-background, #f4f2ec); }
 canvas { display: block; width: 100%; height: 100%; }
 .status { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 10px; max-width: calc(100% - 36px);
@@ -33,8 +33,16 @@ canvas { display: block; width: 100%; height: 100%; }
 .legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); }
 .legend .swatch.hatched { background-image: repeating-linear-gradient(45deg, transparent 0 3px, #fff 3px 4px); }
 .legend .count { margin-left: auto; opacity: .8; }
+.tip { position: absolute; pointer-events: none; margin: 0; padding: 4px 8px; max-width: 260px; background: var(--maillage-text, #1d2433);
+  color: #fff; border-radius: 3px; font-size: 13px; overflow-wrap: anywhere; }
+.detail { position: absolute; left: 8px; top: 8px; max-width: min(300px, calc(100% - 16px)); margin: 0; padding: 8px 10px;
+  background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f);
+  border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); overflow-wrap: anywhere; }
+.detail .name { margin: 0; font-weight: 600; }
+.detail p { margin: 2px 0 0; }
+[hidden] { display: none !important; }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
+</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
 
 /// The parts of the shadow root the widget drives.
 pub struct Parts {
@@ -46,6 +54,10 @@ pub struct Parts {
     pub status: HtmlElement,
     /// Legend container (filled by `render::legend`).
     pub legend: HtmlElement,
+    /// Hover tooltip.
+    pub tip: HtmlElement,
+    /// Panel describing the selected territory.
+    pub detail: HtmlElement,
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
@@ -61,6 +73,8 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         canvas: part(&root, "canvas")?,
         status: part(&root, ".status")?,
         legend: part(&root, ".legend")?,
+        tip: part(&root, ".tip")?,
+        detail: part(&root, ".detail")?,
     })
 }
 

@@ -39,8 +39,15 @@ use crate::net::FetchError;
 use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 7] = [
-    "manifest", "layer", "field", "method", "classes", "palette", "lang",
+const ATTRIBUTES: [&str; 8] = [
+    "manifest",
+    "layer",
+    "field",
+    "method",
+    "classes",
+    "palette",
+    "lang",
+    "territory",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -83,6 +90,8 @@ impl Widget {
             ctx,
             status: parts.status,
             legend: parts.legend,
+            tip: parts.tip,
+            detail: parts.detail,
             view: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             window,
@@ -181,6 +190,8 @@ struct Inner {
     ctx: CanvasRenderingContext2d,
     status: HtmlElement,
     legend: HtmlElement,
+    tip: HtmlElement,
+    detail: HtmlElement,
     /// The loaded map, once the layers are read.
     view: RefCell<Option<MapView>>,
     /// Listeners on the canvas and legend, removed at shutdown.
@@ -294,7 +305,24 @@ impl Inner {
                     }
                     Some(Input::Down { x, y })
                 }
-                "pointermove" => Some(Input::Move { x, y }),
+                "pointermove" => {
+                    // Hover (no button pressed): tooltip for the territory under the pointer.
+                    if m.buttons() == 0 {
+                        if let Some(v) = self.view.borrow().as_ref() {
+                            render::tooltip(
+                                &self.tip,
+                                v.describe_at(x, y, self.lang.get()).as_ref(),
+                                x,
+                                y,
+                            );
+                        }
+                    }
+                    Some(Input::Move { x, y })
+                }
+                "pointerleave" => {
+                    render::tooltip(&self.tip, None, x, y);
+                    None
+                }
                 "pointerup" | "pointercancel" => Some(Input::Up),
                 "dblclick" => Some(Input::DoubleClick { x, y }),
                 _ => None,
@@ -311,6 +339,11 @@ impl Inner {
         let before = (v.camera, v.selected);
         v.input(input);
         let moved = v.camera != before.0;
+        if v.selected != before.1 {
+            let d = v.describe_selected(self.lang.get());
+            let _ = render::detail(&self.detail, d.as_ref());
+            self.announce_selection(d);
+        }
         if (v.camera, v.selected) != before {
             drop(view);
             self.request_redraw();
@@ -318,6 +351,21 @@ impl Inner {
                 self.view_changed();
             }
         }
+    }
+
+    /// Fires `maillage:select` (`{code, name, value}`, or `null` fields when
+    /// cleared) from a task, so a listener may even remove the element.
+    fn announce_selection(&self, d: Option<crate::map::describe::Description>) {
+        let host = self.host.clone();
+        spawn_local(async move {
+            let text = |v: Option<&String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(s));
+            let detail = events::detail(&[
+                ("code", text(d.as_ref().map(|d| &d.code))),
+                ("name", text(d.as_ref().map(|d| &d.name))),
+                ("value", text(d.as_ref().map(|d| &d.value))),
+            ]);
+            events::dispatch(&host, events::SELECT, &detail);
+        });
     }
 
     /// A click on a legend class toggles it.
@@ -360,6 +408,7 @@ impl Inner {
             classes: attr("classes"),
             palette: attr("palette"),
             lang: attr("lang"),
+            territory: attr("territory"),
         };
         let base = this.host.base_uri().ok().flatten();
         let weak = Rc::downgrade(this);

@@ -1,0 +1,135 @@
+// The demo pages as a partner would embed them: a portal scoped to its
+// département, two independent maps on one page, a host page with hostile
+// CSS, hover and selection. Run: scripts/test, or `node --test tests/browser/`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Colour of the canvas pixel under a lon/lat point of the map `selector`. */
+const pixelAt = (page, selector, lon, lat) => page.evaluate(([selector, lon, lat]) => {
+  const el = document.querySelector(selector);
+  const canvas = el.shadowRoot.querySelector('canvas');
+  const [x, y] = el.project(lon, lat);
+  const k = canvas.width / canvas.getBoundingClientRect().width;
+  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+  return `rgb(${r}, ${g}, ${b})`;
+}, [selector, lon, lat]);
+
+const legendColours = (page, selector) => page.evaluate((selector) =>
+  [...document.querySelector(selector).shadowRoot.querySelectorAll('.legend button[data-class] .swatch')]
+    .map((s) => getComputedStyle(s).backgroundColor), selector);
+
+describe('demo pages', () => {
+  test('the Pas-de-Calais portal shows only its 20 EPCIs', async () => {
+    await server.fault('mode=none');
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/portail-pas-de-calais.html`);
+    const ready = await nthEvent(page);
+    assert.equal(ready.type, 'maillage:ready', JSON.stringify(ready));
+    // 18 EPCIs wholly in 62, one shared with 59, one with 80.
+    assert.equal(ready.detail.features, 20);
+    assert.equal(ready.detail.field, 'illectronism_rate');
+    const counts = await page.evaluate(() => [...document.querySelector('maillage-map').shadowRoot
+      .querySelectorAll('.legend button .count')].map((c) => c.textContent));
+    const total = counts.reduce((n, c) => n + Number(c.replace(/\D/g, '')), 0);
+    assert.equal(total, 20, `legend counts ${counts}`);
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const colours = await legendColours(page, 'maillage-map');
+    assert.ok(colours.includes(await pixelAt(page, 'maillage-map', 2.7785, 50.2931)), 'Arras is drawn in a class colour');
+    // Lille (Nord, not in the territory) is left as background.
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector('maillage-map')
+      .shadowRoot.querySelector('.frame')).backgroundColor);
+    assert.equal(await pixelAt(page, 'maillage-map', 3.0573, 50.6292), background);
+    await screenshot(page, 'portail-62');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('two maps on one page are independent', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/deux-cartes.html`);
+    const ready = await page.evaluate(() => Promise.all(['#first', '#second'].map((id) => new Promise((resolve) => {
+      const el = document.querySelector(id);
+      const done = (e) => resolve({ id, type: e.type, field: e.detail.field });
+      el.addEventListener('maillage:ready', done, { once: true });
+      el.addEventListener('maillage:error', done, { once: true });
+    }))));
+    assert.deepEqual(ready, [
+      { id: '#first', type: 'maillage:ready', field: 'ifn_total' },
+      { id: '#second', type: 'maillage:ready', field: 'ifn_no_4g' },
+    ]);
+    // Zooming the first map leaves the second where it was.
+    const before = await page.evaluate(() => document.querySelector('#second').getView());
+    await page.evaluate(() => document.querySelector('#first').setView(2.78, 50.29, 8));
+    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => document.querySelector('#second').getView()), before);
+    assert.notDeepEqual(await legendColours(page, '#first'), await legendColours(page, '#second'), 'own palettes');
+    await screenshot(page, 'deux-cartes');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('hostile host CSS does not break the map', async () => {
+    const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+      <style>* { all: unset !important; } canvas { display: none !important; } div, p, button { color: red !important; }</style>
+      <script type="module" src="maillage.js"></script></head>
+      <body><maillage-map manifest="layers/manifest.json"></maillage-map></body></html>`;
+    const context = browser.context;
+    await context.route('**/hostile.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+    const { page, consoleErrors } = await openPage(context, `${server.url}/hostile.html`);
+    assert.equal((await nthEvent(page)).type, 'maillage:ready');
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const s = await page.evaluate(() => {
+      const canvas = document.querySelector('maillage-map').shadowRoot.querySelector('canvas');
+      const r = canvas.getBoundingClientRect();
+      return { display: getComputedStyle(canvas).display, width: r.width, height: r.height };
+    });
+    assert.equal(s.display, 'block');
+    assert.ok(s.width > 300 && s.height >= 400, JSON.stringify(s));
+    const colours = await legendColours(page, 'maillage-map');
+    assert.ok(colours.includes(await pixelAt(page, 'maillage-map', 2.7785, 50.2931)), 'the map is drawn');
+    await screenshot(page, 'hostile-css');
+    assert.deepEqual(consoleErrors, []);
+    await context.unroute('**/hostile.html');
+    await page.close();
+  });
+
+  test('hover shows a tooltip, a click selects and fires maillage:select', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    await nthEvent(page);
+    const at = await page.evaluate(() => {
+      const el = document.querySelector('maillage-map');
+      const [x, y] = el.project(2.7785, 50.2931);
+      const r = el.shadowRoot.querySelector('canvas').getBoundingClientRect();
+      return [r.left + x, r.top + y];
+    });
+    await page.mouse.move(at[0], at[1]);
+    const tip = page.locator('maillage-map .tip');
+    await tip.waitFor({ state: 'visible', timeout: 5_000 });
+    // IFN index, French decimal comma, class in words.
+    assert.match(await tip.textContent(), /^Communauté urbaine d'Arras : \d+,\d \(classe \d sur 5\)$/);
+    const selected = page.evaluate(() => new Promise((resolve) => document.querySelector('maillage-map')
+      .addEventListener('maillage:select', (e) => resolve(e.detail), { once: true })));
+    await page.mouse.down();
+    await page.mouse.up();
+    const detail = await selected;
+    assert.equal(detail.code, '200033579');
+    assert.equal(detail.name, "Communauté urbaine d'Arras");
+    const panel = page.locator('maillage-map .detail');
+    assert.match(await panel.textContent(), /Communauté urbaine d'Arras.*classe \d sur 5/);
+    await screenshot(page, 'selection');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
