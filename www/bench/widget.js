@@ -7,7 +7,9 @@
 // the view that fits the box (centre and fractional zoom, 256 px tiles, as
 // Leaflet's fitBounds computes it); complete first paint = the first
 // `maillage:render` after that whose detail does not say that data is still
-// coming, then the next animation frame.
+// coming, then the next animation frame. The element dispatches
+// `maillage:render` after each completed view load (detail {features, bytes,
+// requests, ms, level, file, failed}); `failed` is an error here.
 // Result: window.__bench = {done: ms since navigation start, ...} or
 // {notMeasured: why} or {error}.
 (() => {
@@ -39,7 +41,9 @@
     window.__bench ??= { error: `${e.detail?.kind}: ${e.detail?.message}` };
   }, true);
   document.addEventListener('maillage:render', (e) => {
-    if (viewSet && !partial(e.detail)) finish({ render: e.detail ?? null });
+    if (!viewSet || partial(e.detail)) return;
+    if (e.detail?.failed) window.__bench ??= { error: `view load failed: ${JSON.stringify(e.detail)}` };
+    else finish({ render: e.detail ?? null, features: e.detail?.features });
   }, true);
   document.addEventListener('maillage:ready', (e) => {
     if (!bbox) { finish({ ready: e.detail }); return; }
