@@ -6,10 +6,19 @@
 //!
 //! 1. after every camera change, [`Loads::set_view`]: `Some(id)` means a new
 //!    *view load* started (cancel the previous one's fetches);
-//! 2. while [`Loads::next_fetch`] gives a [`Fetch`], fetch its range and hand
-//!    the bytes to [`Loads::feed`] (or report a failure with [`Loads::fail`]),
-//!    then redraw: shapes appear as each feature range arrives;
-//! 3. [`Loads::take_report`] gives one [`Report`] per completed view load.
+//! 2. [`Loads::next_fetches`] gives the [`Fetch`]es that may start now (at
+//!    most [`MAX_IN_FLIGHT`] under way in all); fetch each range and hand the
+//!    bytes to [`Loads::feed`] (or report a failure with [`Loads::fail`]) as
+//!    it arrives, in any order, redraw, and ask again: shapes appear as each
+//!    feature range arrives;
+//! 3. [`Loads::take_report`] gives one [`Report`] per completed view load
+//!    (once nothing is under way any more).
+//!
+//! What runs in parallel: a layer's prefix, header and index levels are
+//! sequential (each step needs the previous answer), but the layers
+//! (choropleth and outlines) search side by side, and the merged feature
+//! ranges of a search are independent. A failed feature range marks the
+//! view load failed without stopping the other ranges.
 //!
 //! Per file, a view load reads the 12-byte prefix, the header, the R-tree
 //! nodes level by level (an [`IndexSearch`] replayed over the cached nodes:
@@ -48,6 +57,13 @@ pub const MARGIN: f64 = 0.15;
 /// Smaller than [`DEFAULT_MERGE_GAP`]: detailed features weigh a few KB, and
 /// a gap of cached features is never bridged (it would be downloaded again).
 pub const MERGE_GAP: u64 = DEFAULT_MERGE_GAP / 4;
+
+/// Requests a view load keeps under way at once, all layers together
+/// ([`Loads::next_fetches`]). Four: the feature ranges of a regional view
+/// arrive about four times sooner than one by one, while staying under the
+/// six connections per host of HTTP/1.1 browsers (the page and the other
+/// maps of the page keep a few).
+pub const MAX_IN_FLIGHT: usize = 4;
 
 /// One layer to stream: its files by zoom and the columns to decode.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +258,8 @@ struct Load {
     hits: Vec<Hit>,
     /// Requests answered.
     done: u32,
+    /// A feature range failed (the others still load; the report says so).
+    failed: bool,
 }
 
 /// One streamed layer and its caches.
@@ -358,6 +376,7 @@ impl Loads {
                     phase: Phase::Done { failed: file != 0 },
                     hits: Vec::new(),
                     done: 0,
+                    failed: false,
                 }
             } else {
                 Load {
@@ -366,6 +385,7 @@ impl Loads {
                     phase: Phase::Searching { waiting: false },
                     hits: Vec::new(),
                     done: 0,
+                    failed: false,
                 }
             });
         }
@@ -377,45 +397,77 @@ impl Loads {
         Some(view)
     }
 
-    /// The next range to fetch for the current view load, `None` when
-    /// nothing is ready to ask (done, or waiting for an answer).
+    /// The next range to fetch for the current view load (first layer
+    /// first), `None` when nothing is ready to ask (done, or waiting for
+    /// answers). The fetch counts as under way until fed or failed.
     pub fn next_fetch(&mut self) -> Option<Fetch> {
-        let view = self.view;
-        for (i, l) in self.layers.iter_mut().enumerate() {
-            let Some(load) = l.load.as_mut() else {
-                continue;
-            };
-            let Some(file) = l.layer.files.get(load.file) else {
-                continue;
-            };
-            let cache = l.caches.get(load.file);
-            let fetch = |range, part| Fetch {
-                view,
-                layer: i,
-                path: file.path.clone(),
-                range,
-                part,
-            };
-            match &mut load.phase {
-                Phase::Searching { waiting } if !*waiting => {
-                    let Some(cache) = cache else { continue };
-                    let (range, part) = match next_search_fetch(cache, load.bbox) {
-                        Ok(Some(rp)) => rp,
-                        // `advance` completes searches that need nothing.
-                        Ok(None) | Err(_) => continue,
-                    };
-                    *waiting = true;
-                    return Some(fetch(range, part));
+        (0..self.layers.len()).find_map(|i| self.next_fetch_of(i))
+    }
+
+    /// The fetches that may start now so that at most `max` are under way
+    /// (see [`Loads::in_flight`]), taking the layers in turn: the outlines'
+    /// search is not queued behind the choropleth's feature ranges.
+    pub fn next_fetches(&mut self, max: usize) -> Vec<Fetch> {
+        let mut out = Vec::new();
+        let mut busy = self.in_flight();
+        loop {
+            let before = out.len();
+            for i in 0..self.layers.len() {
+                if busy >= max {
+                    return out;
                 }
-                Phase::Features { queue, in_flight } if !queue.is_empty() => {
-                    let range = queue.remove(0);
-                    *in_flight += 1;
-                    return Some(fetch(range, Part::Features));
+                if let Some(f) = self.next_fetch_of(i) {
+                    out.push(f);
+                    busy += 1;
                 }
-                _ => {}
+            }
+            if out.len() == before {
+                return out;
             }
         }
-        None
+    }
+
+    /// Requests of the current view load handed out and not yet fed or failed.
+    pub fn in_flight(&self) -> usize {
+        self.layers
+            .iter()
+            .filter_map(|l| l.load.as_ref())
+            .map(|load| match &load.phase {
+                Phase::Searching { waiting } => usize::from(*waiting),
+                Phase::Features { in_flight, .. } => *in_flight,
+                Phase::Done { .. } => 0,
+            })
+            .sum()
+    }
+
+    /// The next fetch of layer `i`, marked as under way.
+    fn next_fetch_of(&mut self, i: usize) -> Option<Fetch> {
+        let view = self.view;
+        let l = self.layers.get_mut(i)?;
+        let load = l.load.as_mut()?;
+        let file = l.layer.files.get(load.file)?;
+        let fetch = |range, part| Fetch {
+            view,
+            layer: i,
+            path: file.path.clone(),
+            range,
+            part,
+        };
+        match &mut load.phase {
+            Phase::Searching { waiting } if !*waiting => {
+                let cache = l.caches.get(load.file)?;
+                // `advance` completes searches that need nothing.
+                let (range, part) = next_search_fetch(cache, load.bbox).ok()??;
+                *waiting = true;
+                Some(fetch(range, part))
+            }
+            Phase::Features { queue, in_flight } if !queue.is_empty() => {
+                let range = queue.remove(0);
+                *in_flight += 1;
+                Some(fetch(range, Part::Features))
+            }
+            _ => None,
+        }
     }
 
     /// Takes the answer to `fetch`. Bytes of an older view load are ignored
@@ -448,24 +500,40 @@ impl Loads {
                 Ok(Fed::Taken { shapes })
             }
             Err(error) => {
-                load.phase = Phase::Done { failed: true };
+                if fetch.part == Part::Features && matches!(load.phase, Phase::Features { .. }) {
+                    // Only this range is lost: the others go on.
+                    load.failed = true;
+                    self.advance(fetch.layer);
+                } else {
+                    load.phase = Phase::Done { failed: true };
+                }
                 Err(StreamError { path, error })
             }
         }
     }
 
-    /// A fetch failed (network, server): the layer's load stops and the view
-    /// keeps the previous level. Ignored for an older view load.
+    /// A fetch failed (network, server). A failed search step stops the
+    /// layer's load (the view keeps the previous level); a failed feature
+    /// range loses only its features, the other ranges still load, and the
+    /// report says `failed`. Ignored for an older view load.
     pub fn fail(&mut self, fetch: &Fetch) {
         if fetch.view != self.view {
             return;
         }
-        if let Some(load) = self
+        let Some(load) = self
             .layers
             .get_mut(fetch.layer)
             .and_then(|l| l.load.as_mut())
-        {
-            load.phase = Phase::Done { failed: true };
+        else {
+            return;
+        };
+        match (&mut load.phase, fetch.part) {
+            (Phase::Features { in_flight, .. }, Part::Features) => {
+                *in_flight = in_flight.saturating_sub(1);
+                load.failed = true;
+                self.advance(fetch.layer);
+            }
+            _ => load.phase = Phase::Done { failed: true },
         }
     }
 
@@ -604,7 +672,9 @@ impl Loads {
                 queue, in_flight, ..
             } => {
                 if queue.is_empty() && *in_flight == 0 {
-                    load.phase = Phase::Done { failed: false };
+                    load.phase = Phase::Done {
+                        failed: load.failed,
+                    };
                 }
                 return;
             }
@@ -1029,6 +1099,36 @@ mod tests {
             }
             loads.take_report().unwrap()
         }
+
+        /// Runs a view load to the end with up to `max` requests under way,
+        /// answering each batch in reverse order; returns the report and the
+        /// most requests seen under way at once.
+        fn drive_parallel(&mut self, loads: &mut Loads, max: usize) -> (Report, usize) {
+            let mut peak = 0;
+            let mut pending: Vec<Fetch> = Vec::new();
+            loop {
+                pending.extend(loads.next_fetches(max));
+                peak = peak.max(loads.in_flight());
+                assert_eq!(loads.in_flight(), pending.len());
+                // The most recent request answers first.
+                let Some(f) = pending.pop() else { break };
+                let bytes = self.get(&f);
+                loads.feed(&f, &bytes).unwrap();
+            }
+            (loads.take_report().unwrap(), peak)
+        }
+    }
+
+    /// Code and rings of every shape drawn, sorted, to compare two runs.
+    fn drawn(loads: &Loads, cam: &Camera, overview: &[Shape]) -> Vec<String> {
+        let mut out: Vec<String> = loads
+            .shapes_in(0, cam.bounds(), overview)
+            .unwrap()
+            .iter()
+            .map(|s| format!("{} {:?}", s.code, s.parts))
+            .collect();
+        out.sort();
+        out
     }
 
     /// An `epci` layer: a coarse overview and a medium and full grid.
@@ -1132,7 +1232,8 @@ mod tests {
             ("medium", "epci-medium.fgb")
         );
         assert_eq!(r.features, 216);
-        // Prefix, header, three index levels, five merged feature ranges.
+        // Prefix, header, five index reads (four levels, the leaves in two
+        // runs), three merged feature ranges.
         assert_eq!((r.requests, r.bytes), (10, 182_120));
         assert_eq!(size, 1_734_680);
         assert_eq!(server.requests as u32, r.requests);
@@ -1165,6 +1266,99 @@ mod tests {
             .find(|s| s.code == "c31-37")
             .unwrap();
         assert_eq!(cell.value, Some(68.0));
+    }
+
+    #[test]
+    fn four_requests_in_flight_read_the_same_bytes_in_any_order() {
+        let (mut loads, _, overview) = setup();
+        // A regional view: zoom 7.5 over Arras, medium level.
+        let cam = camera(ARRAS, 7.5);
+        loads.set_view(&cam);
+        // The search is sequential: one request, whatever the room.
+        assert_eq!(loads.next_fetches(MAX_IN_FLIGHT).len(), 1);
+        assert_eq!(loads.next_fetches(MAX_IN_FLIGHT), vec![]);
+        assert_eq!(loads.in_flight(), 1);
+        // Afresh: the same 14 requests and 317,560 bytes as one at a time
+        // (prefix, header, four index reads, eight merged feature ranges),
+        // the feature ranges four at a time, answered last first.
+        let (mut loads, mut server_par, _) = setup();
+        loads.set_view(&cam);
+        let (r, peak) = server_par.drive_parallel(&mut loads, MAX_IN_FLIGHT);
+        assert_eq!((r.requests, r.bytes, r.features), (14, 317_560, 374));
+        assert_eq!(peak, 4);
+        assert!(!r.failed);
+        assert_eq!(loads.progress(), None);
+        let parallel = drawn(&loads, &cam, &overview);
+        // Sequential reference, answers fed in order: the same shapes.
+        let (mut seq, mut seq_server, _) = setup();
+        seq.set_view(&cam);
+        let s = seq_server.drive(&mut seq);
+        assert_eq!((s.requests, s.bytes), (14, 317_560));
+        assert_eq!(parallel, drawn(&seq, &cam, &overview));
+        assert_eq!(parallel.len(), 384);
+        let mut a = server_par.log.clone();
+        let mut b = seq_server.log.clone();
+        assert_ne!(a, b, "answered in another order");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "the same ranges");
+    }
+
+    #[test]
+    fn one_failed_range_of_four_leaves_the_other_three_decoded() {
+        let (mut loads, mut server, overview) = setup();
+        let cam = camera(ARRAS, 7.5);
+        loads.set_view(&cam);
+        // Prefix, header and four index reads, one at a time.
+        for _ in 0..6 {
+            let f = loads.next_fetches(MAX_IN_FLIGHT);
+            assert_eq!(f.len(), 1, "{f:?}");
+            let bytes = server.get(&f[0]);
+            loads.feed(&f[0], &bytes).unwrap();
+        }
+        let batch = loads.next_fetches(MAX_IN_FLIGHT);
+        assert_eq!(batch.len(), 4);
+        assert!(batch.iter().all(|f| f.part == Part::Features));
+        assert_eq!(loads.next_fetches(MAX_IN_FLIGHT), vec![], "four at most");
+        assert_eq!(loads.progress().map(|p| (p.done, p.total)), Some((6, 14)));
+        // The second range fails; the others arrive after it, last first.
+        loads.fail(&batch[1]);
+        let mut decoded = 0;
+        for f in [&batch[3], &batch[2], &batch[0]] {
+            let bytes = server.get(f);
+            match loads.feed(f, &bytes) {
+                Ok(Fed::Taken { shapes }) => decoded += shapes,
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(loads.take_report(), None, "ranges still to come");
+        }
+        let lost = batch[1].range;
+        let features = &loads.layers[0].caches[1].features;
+        assert_eq!(decoded, features.len());
+        assert_eq!(decoded, 182);
+        // The four other ranges were not held back by the failure.
+        let rest = loads.next_fetches(MAX_IN_FLIGHT);
+        assert_eq!(rest.len(), 4);
+        for f in &rest {
+            let bytes = server.get(f);
+            loads.feed(f, &bytes).unwrap();
+        }
+        let r = loads.take_report().unwrap();
+        assert!(r.failed);
+        assert_eq!((r.requests, loads.in_flight()), (13, 0));
+        // Only the failed range's features are missing: its territories
+        // stay drawn from the overview.
+        let hits = &loads.layers[0].load.as_ref().unwrap().hits;
+        let cached = &loads.layers[0].caches[1].features;
+        let missing: Vec<_> = hits
+            .iter()
+            .filter(|h| !cached.contains_key(&h.index))
+            .collect();
+        assert!(!missing.is_empty());
+        assert!(missing.iter().all(
+            |h| h.range.start >= lost.start && lost.end.is_some_and(|e| h.range.end <= Some(e))
+        ));
+        assert!(drawn(&loads, &cam, &overview).len() > 300);
     }
 
     #[test]

@@ -16,17 +16,7 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
     ctx.set_line_join("round");
     for item in &list.items {
         let Item::Polygon { rings, style, .. } = item;
-        ctx.begin_path();
-        for ring in rings {
-            let mut points = ring.iter();
-            if let Some(first) = points.next() {
-                ctx.move_to(f64::from(first[0]), f64::from(first[1]));
-                for p in points {
-                    ctx.line_to(f64::from(p[0]), f64::from(p[1]));
-                }
-                ctx.close_path();
-            }
-        }
+        trace(ctx, rings);
         if let Some(fill) = style.fill {
             ctx.set_fill_style_str(&fill.css());
             ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
@@ -82,7 +72,12 @@ fn hatch_path(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>], colour: &
     ctx.set_line_width(1.0);
     ctx.stroke();
     ctx.restore();
-    // The clip consumed the path: rebuild it for the outline.
+    // The hatching replaced the path: trace it again for the outline.
+    trace(ctx, rings);
+}
+
+/// Starts a new path made of `rings` (CSS pixels).
+fn trace(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>]) {
     ctx.begin_path();
     for ring in rings {
         let mut points = ring.iter();

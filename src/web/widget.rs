@@ -13,9 +13,10 @@
 //! Detailed levels: after every camera change the core's stream
 //! (`crate::map::stream`) says whether a new view load starts; if so the
 //! previous one's fetches are aborted (one `AbortController` per view load)
-//! and [`pump`] asks the core what to fetch, fetches it, feeds it back and
-//! redraws, until the core reports the view load complete
-//! (`maillage:render`).
+//! and [`pump`] asks the core what to fetch, fetches it (up to
+//! `MAX_IN_FLIGHT` ranges at once, one `spawn_local` task each, sharing the
+//! `Rc<Pump>`), feeds each answer back as it arrives and redraws, until the
+//! core reports the view load complete (`maillage:render`).
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -32,7 +33,7 @@ use super::{events, fetch, render, shadow};
 use crate::geom::mercator::Zoom;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::gesture::{Input, Key};
-use crate::map::stream::{level_label, Fed, Loads, Report};
+use crate::map::stream::{level_label, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
@@ -567,7 +568,9 @@ impl Inner {
             manifest_url: self.manifest_url.borrow().clone(),
             started: js_sys::Date::now(),
         };
-        spawn_local(pump(task));
+        let task = Rc::new(task);
+        // Later, not from inside this call: the view may still be borrowed.
+        spawn_local(async move { pump(&task) });
     }
 
     /// Runs `f` on the stream of the current view load `view`, if still current.
@@ -659,64 +662,70 @@ struct Pump {
     started: f64,
 }
 
-/// Reads one view load: asks the core for a range, fetches it, feeds it
-/// back and redraws, until the core has nothing more to ask. Stops as soon
-/// as the view load is no longer current (aborted fetches end it too).
-async fn pump(task: Pump) {
-    loop {
-        let Some(inner) = task.inner.upgrade() else {
-            return;
-        };
-        let Some(next) =
-            inner.with_stream(&task, |l| l.next_fetch().ok_or_else(|| l.take_report()))
-        else {
-            return;
-        };
-        let fetch = match next {
-            Ok(f) => f,
-            Err(report) => {
-                inner.stream_status(&task);
-                inner.request_redraw();
-                if let Some(r) = report {
-                    inner.rendered(&r, task.started);
-                }
-                return;
+/// Reads one view load: starts the fetches the core hands out (at most
+/// [`MAX_IN_FLIGHT`] under way, one task each); every answer is fed back as
+/// it arrives, in any order, the map is redrawn and `pump` runs again, until
+/// the core has nothing more to ask and nothing under way. Stops as soon as
+/// the view load is no longer current (aborted fetches end it too).
+fn pump(task: &Rc<Pump>) {
+    let Some(inner) = task.inner.upgrade() else {
+        return;
+    };
+    let Some((fetches, busy)) = inner.with_stream(task, |l| {
+        let fetches = l.next_fetches(MAX_IN_FLIGHT);
+        (fetches, l.in_flight())
+    }) else {
+        return;
+    };
+    inner.stream_status(task);
+    if busy == 0 {
+        inner.request_redraw();
+        if let Some(r) = inner.with_stream(task, Loads::take_report).flatten() {
+            inner.rendered(&r, task.started);
+        }
+        return;
+    }
+    for fetch in fetches {
+        spawn_local(read(task.clone(), fetch));
+    }
+}
+
+/// Fetches one range of a view load, feeds it to the core, redraws, and
+/// lets [`pump`] start what may follow.
+async fn read(task: Rc<Pump>, fetch: Fetch) {
+    let result = match resolve(&fetch.path, Some(&task.manifest_url)) {
+        Ok(url) => fetch::fetch_range(&url, fetch.range, &task.signal).await,
+        Err(e) => Err(FetchError::Network(e.to_string())),
+    };
+    let Some(inner) = task.inner.upgrade() else {
+        return;
+    };
+    let outcome = inner.with_stream(&task, |l| match result {
+        Ok(bytes) => l
+            .feed(&fetch, &bytes)
+            .map_err(|e| ("bad-layer", e.to_string())),
+        Err(FetchError::Aborted) => Ok(Fed::Stale),
+        Err(e) => {
+            l.fail(&fetch);
+            let message = LoadError::Layer {
+                path: fetch.path.clone(),
+                error: e.clone(),
             }
-        };
-        inner.stream_status(&task);
-        drop(inner);
-        let result = match resolve(&fetch.path, Some(&task.manifest_url)) {
-            Ok(url) => fetch::fetch_range(&url, fetch.range, &task.signal).await,
-            Err(e) => Err(FetchError::Network(e.to_string())),
-        };
-        let Some(inner) = task.inner.upgrade() else {
-            return;
-        };
-        let outcome = inner.with_stream(&task, |l| match result {
-            Ok(bytes) => l
-                .feed(&fetch, &bytes)
-                .map_err(|e| ("bad-layer", e.to_string())),
-            Err(FetchError::Aborted) => Ok(Fed::Stale),
-            Err(e) => {
-                l.fail(&fetch);
-                let message = LoadError::Layer {
-                    path: fetch.path.clone(),
-                    error: e.clone(),
-                }
-                .to_string();
-                Err((e.kind(), message))
-            }
-        });
-        match outcome {
-            None | Some(Ok(Fed::Stale)) => return,
-            Some(Ok(Fed::Taken { .. })) => inner.request_redraw(),
-            Some(Err((kind, message))) => {
-                // The map keeps the previous level; say why the detail is missing.
-                web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
-                events::dispatch_error(&inner.host, kind, &message);
-            }
+            .to_string();
+            Err((e.kind(), message))
+        }
+    });
+    match outcome {
+        None | Some(Ok(Fed::Stale)) => return,
+        Some(Ok(Fed::Taken { .. })) => inner.request_redraw(),
+        Some(Err((kind, message))) => {
+            // The map keeps what it has; say why some detail is missing.
+            web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
+            events::dispatch_error(&inner.host, kind, &message);
         }
     }
+    drop(inner);
+    pump(&task);
 }
 
 /// What a successful load found.

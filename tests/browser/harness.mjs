@@ -142,3 +142,20 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, timeout: 10_000 });
   return path;
 }
+
+/**
+ * Colour of the canvas pixel under a lon/lat point of the map `selector`,
+ * and the legend's classes with their exact bounds and swatch colours.
+ */
+export const colourAt = (page, lon, lat, selector = 'maillage-map') => page.evaluate(([lon, lat, selector]) => {
+  const el = document.querySelector(selector);
+  const canvas = el.shadowRoot.querySelector('canvas');
+  const [x, y] = el.project(lon, lat);
+  const k = canvas.width / canvas.getBoundingClientRect().width;
+  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+  const classes = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((btn) => ({
+    lower: Number(btn.dataset.lower), upper: Number(btn.dataset.upper),
+    colour: getComputedStyle(btn.querySelector('.swatch')).backgroundColor,
+  }));
+  return { pixel: `rgb(${r}, ${g}, ${b})`, classes };
+}, [lon, lat, selector]);

@@ -3,7 +3,7 @@
 // CSS, hover and selection. Run: scripts/test, or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { colourAt, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,14 +19,7 @@ after(async () => {
 });
 
 /** Colour of the canvas pixel under a lon/lat point of the map `selector`. */
-const pixelAt = (page, selector, lon, lat) => page.evaluate(([selector, lon, lat]) => {
-  const el = document.querySelector(selector);
-  const canvas = el.shadowRoot.querySelector('canvas');
-  const [x, y] = el.project(lon, lat);
-  const k = canvas.width / canvas.getBoundingClientRect().width;
-  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
-  return `rgb(${r}, ${g}, ${b})`;
-}, [selector, lon, lat]);
+const pixelAt = async (page, selector, lon, lat) => (await colourAt(page, lon, lat, selector)).pixel;
 
 const legendColours = (page, selector) => page.evaluate((selector) =>
   [...document.querySelector(selector).shadowRoot.querySelectorAll('.legend button[data-class] .swatch')]

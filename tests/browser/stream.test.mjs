@@ -4,7 +4,7 @@
 // Run: scripts/test, or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { colourAt, manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -23,20 +23,6 @@ after(async () => {
 
 const ARRAS = [2.7785, 50.2931];
 const MEDIUM = '/layers/epci-medium.fgb';
-
-/** Colour of the canvas pixel under a lon/lat point, and the legend's classes. */
-const colourAt = (page, lon, lat) => page.evaluate(([lon, lat]) => {
-  const el = document.querySelector('maillage-map');
-  const canvas = el.shadowRoot.querySelector('canvas');
-  const [x, y] = el.project(lon, lat);
-  const k = canvas.width / canvas.getBoundingClientRect().width;
-  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
-  const classes = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((btn) => ({
-    lower: Number(btn.dataset.lower), upper: Number(btn.dataset.upper),
-    colour: getComputedStyle(btn.querySelector('.swatch')).backgroundColor,
-  }));
-  return { pixel: `rgb(${r}, ${g}, ${b})`, classes };
-}, [lon, lat]);
 
 /** Per-path counters of the server, minus those of `before`. */
 const delta = (now, before) => Object.fromEntries(Object.entries(now.paths)

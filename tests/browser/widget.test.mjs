@@ -3,7 +3,7 @@
 // Run: scripts/test (builds everything first), or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { manifest, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { colourAt, manifest, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -32,20 +32,6 @@ const canvasState = (page) => page.evaluate(() => {
   return { width: canvas.width, height: canvas.height, frameWidth: frame.width,
     frameHeight: frame.height, dpr: devicePixelRatio, pixel: [r, g, b, a] };
 });
-
-/** Colour of the canvas pixel under a lon/lat point, and the legend's classes with exact bounds. */
-const colourAt = (page, lon, lat) => page.evaluate(([lon, lat]) => {
-  const el = document.querySelector('maillage-map');
-  const canvas = el.shadowRoot.querySelector('canvas');
-  const [x, y] = el.project(lon, lat);
-  const k = canvas.width / canvas.getBoundingClientRect().width;
-  const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
-  const classes = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((btn) => ({
-    lower: Number(btn.dataset.lower), upper: Number(btn.dataset.upper),
-    colour: getComputedStyle(btn.querySelector('.swatch')).backgroundColor,
-  }));
-  return { pixel: `rgb(${r}, ${g}, ${b})`, classes };
-}, [lon, lat]);
 
 describe('maillage-map', () => {
   test('paints the EPCI of Arras in the colour of its class', async () => {
