@@ -46,6 +46,9 @@ pub struct Plan {
     pub outline_path: Option<String>,
     /// The territory the page shows, if scoped (`territory` attribute).
     pub territory: Option<Territory>,
+    /// The layer's choropleth fields (name, label in the widget's
+    /// language), for the field switcher.
+    pub fields: Vec<(String, String)>,
 }
 
 /// Why a plan cannot be made from a manifest.
@@ -125,6 +128,21 @@ impl Plan {
             palette: Palette::from_name(&style.palette).unwrap_or(Palette::Viridis),
             outline_path: manifest.layer("departements").and_then(overview),
             territory: None,
+            fields: l
+                .fields
+                .iter()
+                .filter(|f| f.choropleth)
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        if lang == Lang::En {
+                            f.label.en.clone()
+                        } else {
+                            f.label.fr.clone()
+                        },
+                    )
+                })
+                .collect(),
         })
     }
 }
@@ -223,6 +241,10 @@ pub struct MapView {
     scope: Option<(Territory, Vec<String>)>,
     /// Unit shown with values ("%", or none for indices).
     short_unit: String,
+    /// Choropleth fields of the layer (name, label) and the drawn one.
+    pub fields: Vec<(String, String)>,
+    /// The drawn field.
+    pub field: String,
 }
 
 impl MapView {
@@ -292,6 +314,8 @@ impl MapView {
             title,
             scope,
             short_unit: short_unit.to_owned(),
+            fields: plan.fields.clone(),
+            field: plan.field.clone(),
         })
     }
 
@@ -506,6 +530,11 @@ mod tests {
         assert_eq!(p.outline_path.as_deref(), Some("departements-overview.fgb"));
         assert_eq!(p.unit, "%");
         assert_eq!(p.label, "rate");
+        assert_eq!(
+            p.fields,
+            vec![("rate".to_string(), "rate".to_string())],
+            "choropleth fields only"
+        );
         assert_eq!(
             Plan::new(&m, None, None, Lang::En).map(|p| p.unit),
             Ok("pct".into())

@@ -3,7 +3,10 @@
 //! core; text goes in with `set_text_content`, never as HTML.
 
 use wasm_bindgen::JsValue;
-use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Document, HtmlElement};
+use web_sys::{
+    CanvasPattern, CanvasRenderingContext2d, CanvasWindingRule, Document, HtmlCanvasElement,
+    HtmlElement,
+};
 
 use crate::map::describe::Description;
 use crate::map::view::MapView;
@@ -14,6 +17,9 @@ use crate::style::legend::LegendEntry;
 pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_line_join("round");
+    // One pattern per frame for every hatched (no-data) area: a single fill
+    // each, no clipping, so a map mostly without data still pans smoothly.
+    let mut hatches: Vec<(String, Option<CanvasPattern>)> = Vec::new();
     for item in &list.items {
         let Item::Polygon { rings, style, .. } = item;
         trace(ctx, rings);
@@ -22,7 +28,14 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
             ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
         }
         if let Some(hatch) = style.hatch {
-            hatch_path(ctx, rings, &hatch.css());
+            let css = hatch.css();
+            if !hatches.iter().any(|(c, _)| *c == css) {
+                hatches.push((css.clone(), hatch_pattern(ctx, &css)));
+            }
+            if let Some((_, Some(pattern))) = hatches.iter().find(|(c, _)| *c == css) {
+                ctx.set_fill_style_canvas_pattern(pattern);
+                ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
+            }
         }
         if let Some((colour, width)) = style.stroke {
             ctx.set_stroke_style_str(&colour.css());
@@ -33,47 +46,31 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
-/// Diagonal lines clipped to the current path (no-data areas).
-fn hatch_path(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>], colour: &str) {
-    let mut b = [
-        f32::INFINITY,
-        f32::INFINITY,
-        f32::NEG_INFINITY,
-        f32::NEG_INFINITY,
-    ];
-    for p in rings.iter().flatten() {
-        b = [
-            b[0].min(p[0]),
-            b[1].min(p[1]),
-            b[2].max(p[0]),
-            b[3].max(p[1]),
-        ];
+/// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the
+/// context's device-pixel-ratio transform scales it like everything else).
+fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: &str) -> Option<CanvasPattern> {
+    const SIZE: f64 = 6.0;
+    let doc = web_sys::window()?.document()?;
+    let tile: HtmlCanvasElement =
+        wasm_bindgen::JsCast::dyn_into(doc.create_element("canvas").ok()?).ok()?;
+    tile.set_width(SIZE as u32);
+    tile.set_height(SIZE as u32);
+    let t: CanvasRenderingContext2d =
+        wasm_bindgen::JsCast::dyn_into(tile.get_context("2d").ok()??).ok()?;
+    t.set_stroke_style_str(colour);
+    t.begin_path();
+    // The diagonal and its two wrapped halves, so tiles join seamlessly.
+    for (x0, y0, x1, y1) in [
+        (0.0, SIZE, SIZE, 0.0),
+        (-SIZE, SIZE, 0.0, 0.0),
+        (SIZE, SIZE, 2.0 * SIZE, 0.0),
+    ] {
+        t.move_to(x0, y0);
+        t.line_to(x1, y1);
     }
-    if !(b[0] <= b[2] && b[1] <= b[3]) {
-        return;
-    }
-    const STEP: f64 = 6.0;
-    ctx.save();
-    ctx.clip_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-    ctx.begin_path();
-    let (x0, y0, x1, y1) = (
-        f64::from(b[0]),
-        f64::from(b[1]),
-        f64::from(b[2]),
-        f64::from(b[3]),
-    );
-    let mut x = x0 - (y1 - y0);
-    while x <= x1 {
-        ctx.move_to(x, y1);
-        ctx.line_to(x + (y1 - y0), y0);
-        x += STEP;
-    }
-    ctx.set_stroke_style_str(colour);
-    ctx.set_line_width(1.0);
-    ctx.stroke();
-    ctx.restore();
-    // The hatching replaced the path: trace it again for the outline.
-    trace(ctx, rings);
+    t.stroke();
+    ctx.create_pattern_with_html_canvas_element(&tile, "repeat")
+        .ok()?
 }
 
 /// Starts a new path made of `rings` (CSS pixels).
@@ -156,6 +153,21 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         .owner_document()
         .ok_or("maillage: pas de document")?;
     container.set_text_content(None);
+    if view.fields.len() > 1 {
+        // The field switcher: a real, labelled select.
+        let label = element(&doc, "label", "field", Some("Indicateur "))?;
+        let select = element(&doc, "select", "field-select", None)?;
+        for (name, text) in &view.fields {
+            let option = element(&doc, "option", "", Some(text))?;
+            option.set_attribute("value", name)?;
+            if *name == view.field {
+                option.set_attribute("selected", "")?;
+            }
+            select.append_child(&option)?;
+        }
+        label.append_child(&select)?;
+        container.append_child(&label)?;
+    }
     let heading = element(&doc, "p", "title", Some(title))?;
     container.append_child(&heading)?;
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {

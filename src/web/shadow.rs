@@ -26,6 +26,8 @@ canvas { display: block; width: 100%; height: 100%; }
   margin: 0; padding: 6px 8px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); }
 .legend:empty { display: none; }
 .legend .title { margin: 0 0 4px; font-weight: 600; }
+.legend .field { display: block; margin: 0 0 6px; }
+.legend select { display: block; width: 100%; min-height: 32px; margin-top: 2px; font: inherit; }
 .legend button { display: flex; align-items: center; gap: 6px; width: 100%; min-height: 32px; margin: 0; padding: 2px 4px; border: 0;
   background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
 .legend button[aria-pressed="false"] { opacity: .45; text-decoration: line-through; }

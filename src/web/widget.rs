@@ -254,6 +254,7 @@ impl Inner {
         }
         let legend = this.legend.clone();
         Self::listen(this, &legend, "click", |inner, e| inner.legend_click(&e))?;
+        Self::listen(this, &legend, "change", |inner, e| inner.field_change(&e))?;
         Ok(())
     }
 
@@ -367,6 +368,18 @@ impl Inner {
             ]);
             events::dispatch(&host, events::SELECT, &detail);
         });
+    }
+
+    /// The field switcher sets the `field` attribute, which reloads the map
+    /// with the new field (the page can observe and set it the same way).
+    fn field_change(&self, e: &web_sys::Event) {
+        let value = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value());
+        if let Some(v) = value {
+            let _ = self.host.set_attribute("field", &v);
+        }
     }
 
     /// A click on a legend class toggles it.

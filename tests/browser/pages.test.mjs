@@ -98,6 +98,22 @@ describe('demo pages', () => {
     await page.close();
   });
 
+  test('the field switcher redraws with another indicator', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    assert.equal((await nthEvent(page)).detail.field, 'ifn_total');
+    const select = page.locator('maillage-map .legend select');
+    assert.equal(await select.getAttribute('class'), 'field-select');
+    const options = await select.locator('option').allTextContents();
+    assert.ok(options.includes("Taux d'illectronisme") && options.length >= 9, options.join(' | '));
+    await select.selectOption('illectronism_rate');
+    const next = await nthEvent(page, 2);
+    assert.equal(next.detail.field, 'illectronism_rate');
+    assert.equal(await page.evaluate(() => document.querySelector('maillage-map').getAttribute('field')), 'illectronism_rate');
+    assert.match(await page.locator('maillage-map .legend .title').textContent(), /^Taux d'illectronisme/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('hover shows a tooltip, a click selects and fires maillage:select', async () => {
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     await nthEvent(page);
