@@ -113,7 +113,7 @@ export async function openPage(context, url) {
   await page.addInitScript(() => {
     window.__maillageEvents = [];
     for (const type of ['maillage:ready', 'maillage:error']) {
-      document.addEventListener(type, (e) => window.__maillageEvents.push({ type, detail: e.detail }), true);
+      document.addEventListener(type, (e) => window.__maillageEvents.push({ type, id: e.target.id, detail: e.detail }), true);
     }
     // Kept apart so that the ready/error numbering above does not change.
     window.__maillageRenders = [];
