@@ -168,17 +168,21 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         label.append_child(&select)?;
         container.append_child(&label)?;
     }
-    let heading = element(&doc, "p", "title", Some(title))?;
-    container.append_child(&heading)?;
+    // The classes fold away under their title, to uncover a small map.
+    let classes = element(&doc, "details", "classes", None)?;
+    classes.set_attribute("open", "")?;
+    let heading = element(&doc, "summary", "title", Some(title))?;
+    classes.append_child(&heading)?;
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {
         let pressed = view.visible.get(k).copied().unwrap_or(true);
         let line = entry(&doc, e, Some(k), pressed)?;
-        container.append_child(&line)?;
+        classes.append_child(&line)?;
     }
     if view.choropleth.legend.no_data.count > 0 {
         let line = entry(&doc, &view.choropleth.legend.no_data, None, true)?;
-        container.append_child(&line)?;
+        classes.append_child(&line)?;
     }
+    container.append_child(&classes)?;
     Ok(())
 }
 

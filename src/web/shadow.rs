@@ -25,7 +25,8 @@ canvas { display: block; width: 100%; height: 100%; }
 .legend { position: absolute; right: 8px; top: 8px; max-width: min(320px, calc(100% - 16px)); max-height: calc(100% - 60px); overflow: auto;
   margin: 0; padding: 6px 8px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); }
 .legend:empty { display: none; }
-.legend .title { margin: 0 0 4px; font-weight: 600; }
+.legend .title { margin: 0 0 4px; min-height: 24px; font-weight: 600; cursor: pointer; }
+.legend .title:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); }
 .legend .field { display: block; margin: 0 0 6px; }
 .legend select { display: block; width: 100%; min-height: 32px; margin-top: 2px; font: inherit; }
 .legend button { display: flex; align-items: center; gap: 6px; width: 100%; min-height: 32px; margin: 0; padding: 2px 4px; border: 0;
