@@ -349,9 +349,16 @@ impl MapView {
         }
     }
 
-    /// The shape under a screen point, described for a tooltip.
-    pub fn describe_at(&self, x: f64, y: f64, lang: Lang) -> Option<Description> {
-        let i = self.frame().hit(x as f32, y as f32)? as usize;
+    /// The shape under a screen point of `frame` (the list last drawn, so
+    /// hovering does not rebuild it), described for a tooltip.
+    pub fn describe_at(
+        &self,
+        frame: &DisplayList,
+        x: f64,
+        y: f64,
+        lang: Lang,
+    ) -> Option<Description> {
+        let i = frame.hit(x as f32, y as f32)? as usize;
         self.describe(i, lang)
     }
 
@@ -700,7 +707,8 @@ mod tests {
         );
         let c5 = v.camera.project(1.5, 46.5);
         assert_eq!(
-            v.describe_at(c5[0], c5[1], Lang::Fr).map(|d| d.code),
+            v.describe_at(&v.frame(), c5[0], c5[1], Lang::Fr)
+                .map(|d| d.code),
             Some("1".into())
         );
         v.toggle_class(0);

@@ -94,6 +94,7 @@ impl Widget {
             tip: parts.tip,
             detail: parts.detail,
             view: RefCell::new(None),
+            last_frame: RefCell::new(Default::default()),
             listeners: RefCell::new(Vec::new()),
             window,
             generation: Cell::new(0),
@@ -193,6 +194,8 @@ struct Inner {
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
+    /// The display list last drawn, for hit testing while hovering.
+    last_frame: RefCell<crate::scene::DisplayList>,
     /// The loaded map, once the layers are read.
     view: RefCell<Option<MapView>>,
     /// Listeners on the canvas and legend, removed at shutdown.
@@ -311,12 +314,9 @@ impl Inner {
                     // Hover (no button pressed): tooltip for the territory under the pointer.
                     if m.buttons() == 0 {
                         if let Some(v) = self.view.borrow().as_ref() {
-                            render::tooltip(
-                                &self.tip,
-                                v.describe_at(x, y, self.lang.get()).as_ref(),
-                                x,
-                                y,
-                            );
+                            let frame = self.last_frame.borrow();
+                            let d = v.describe_at(&frame, x, y, self.lang.get());
+                            render::tooltip(&self.tip, d.as_ref(), x, y);
                         }
                     }
                     Some(Input::Move { x, y })
@@ -549,7 +549,9 @@ impl Inner {
         self.ctx.fill_rect(0.0, 0.0, w, h);
         if let Some(v) = self.view.borrow().as_ref() {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
-            render::replay(&self.ctx, &v.frame(), w / css_width);
+            let frame = v.frame();
+            render::replay(&self.ctx, &frame, w / css_width);
+            *self.last_frame.borrow_mut() = frame;
             if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
                 self.canvas
                     .set_attribute("aria-label", &format!("Carte : {} sélectionné", s.name))
