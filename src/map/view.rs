@@ -382,6 +382,17 @@ impl MapView {
         ))
     }
 
+    /// Moves the view to `lon`, `lat` at `zoom` (the element's `setView`);
+    /// non-finite coordinates or a zoom outside 0–22 are refused.
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) -> Result<(), String> {
+        if !(lon.is_finite() && lat.is_finite()) {
+            return Err("longitude ou latitude invalide".into());
+        }
+        let zoom = Zoom::new(zoom).map_err(|e| e.to_string())?;
+        self.camera = self.camera.with_zoom(zoom).with_center([lon, lat]);
+        Ok(())
+    }
+
     /// Toggles a legend class on or off.
     pub fn toggle_class(&mut self, class: usize) {
         if let Some(v) = self.visible.get_mut(class) {
@@ -711,6 +722,14 @@ mod tests {
                 .map(|d| d.code),
             Some("1".into())
         );
+        let before = v.camera;
+        assert!(v.set_view(f64::NAN, 50.0, 8.0).is_err());
+        assert!(v.set_view(2.78, 50.29, 30.0).is_err());
+        assert_eq!(v.camera, before, "refused views leave the camera alone");
+        v.set_view(2.78, 50.29, 8.0).expect("valid view");
+        assert_eq!(v.camera.zoom().get(), 8.0);
+        assert!((v.camera.center()[0] - 2.78).abs() < 1e-9);
+        v.camera = before;
         v.toggle_class(0);
         assert_eq!(v.visible, vec![false, true, true, true]);
         assert_eq!(v.frame().items.len(), 8);

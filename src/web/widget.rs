@@ -30,7 +30,6 @@ use web_sys::{
 };
 
 use super::{events, fetch, render, shadow};
-use crate::geom::mercator::Zoom;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::gesture::{Input, Key};
 use crate::map::stream::{level_label, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
@@ -131,18 +130,13 @@ impl Widget {
     /// Throws before the map is loaded or for invalid numbers.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&self, lon: f64, lat: f64, zoom: f64) -> Result<(), JsValue> {
-        if !(lon.is_finite() && lat.is_finite()) {
-            return Err(JsValue::from_str(
-                "setView : longitude ou latitude invalide",
-            ));
-        }
-        let zoom = Zoom::new(zoom).map_err(|e| JsValue::from_str(&format!("setView : {e}")))?;
         {
             let mut view = self.inner.view.borrow_mut();
             let v = view
                 .as_mut()
                 .ok_or_else(|| JsValue::from_str("setView : carte pas encore chargée"))?;
-            v.camera = v.camera.with_zoom(zoom).with_center([lon, lat]);
+            v.set_view(lon, lat, zoom)
+                .map_err(|e| JsValue::from_str(&format!("setView : {e}")))?;
         }
         self.inner.request_redraw();
         self.inner.view_changed();
