@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT = join(ROOT, 'tests', 'browser', 'out');
-const SERVER = join(ROOT, 'target', 'release', 'maillage-serve');
+const SERVER = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release', 'maillage-serve');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Waits at most `ms` for `promise`, else rejects naming `what`. */
