@@ -37,8 +37,8 @@ use std::collections::{BTreeMap, HashSet};
 use super::view::Plan;
 use super::{shapes_from_features, Shape};
 use crate::fgb::{
-    feature_slices, header_len, FgbError, Header, Hit, IndexSearch, SearchResult,
-    DEFAULT_MERGE_GAP, NODE_LEN, PREFIX_LEN,
+    feature_slices, header_len, index_size, level_bounds, FgbError, Header, Hit, IndexSearch,
+    SearchResult, DEFAULT_MERGE_GAP, NODE_LEN, PREFIX_LEN,
 };
 use crate::geom::camera::Camera;
 use crate::manifest::{LayerFile, LayerInfo, Manifest};
@@ -65,6 +65,48 @@ pub const MERGE_GAP: u64 = DEFAULT_MERGE_GAP / 4;
 /// maps of the page keep a few).
 pub const MAX_IN_FLIGHT: usize = 4;
 
+/// Bytes allowed for the header in the first read of a file: the layers'
+/// headers (columns, their titles and descriptions) weigh 1 to 3 KB.
+pub const HEADER_ALLOWANCE: u64 = 4 * 1024;
+
+/// An index up to this size comes whole with the first read (the EPCI and
+/// département files: 54 KB and 4 KB), so their searches need no other
+/// index request.
+pub const WHOLE_INDEX: u64 = 64 * 1024;
+
+/// Of a larger index, the first read takes the upper levels that fit in
+/// this (the communes' root and next two levels, 6 KB).
+pub const UPPER_LEVELS: u64 = 16 * 1024;
+
+/// Bytes of a file's first read: magic, header and as much of the R-tree
+/// as [`WHOLE_INDEX`] or [`UPPER_LEVELS`] allow, estimated from the
+/// manifest's feature count (the index layout follows from it, at the
+/// writer's node size 16), never past the file's size. One request then
+/// replaces the prefix, header and upper-level steps, which each cost a
+/// round trip before any feature can be asked for.
+pub fn head_len(file_bytes: u64, features: u64) -> u64 {
+    let levels = level_bounds(features, 16).unwrap_or_default();
+    let whole = levels.first().map_or(0, |leaves| leaves.end * NODE_LEN);
+    let index = if whole <= WHOLE_INDEX {
+        whole
+    } else {
+        // Levels are stored root first: the upper levels are a prefix.
+        levels
+            .iter()
+            .rev()
+            .map(|l| l.end * NODE_LEN)
+            .take_while(|&end| end <= UPPER_LEVELS)
+            .last()
+            .unwrap_or(0)
+    };
+    let want = PREFIX_LEN + HEADER_ALLOWANCE + index;
+    if file_bytes > 0 {
+        want.min(file_bytes)
+    } else {
+        want
+    }
+}
+
 /// One layer to stream: its files by zoom and the columns to decode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamLayer {
@@ -78,6 +120,8 @@ pub struct StreamLayer {
     pub name: String,
     /// Value column (empty for outlines).
     pub field: String,
+    /// Features per file (the manifest's count), to size the first read.
+    pub features: u64,
 }
 
 impl StreamLayer {
@@ -89,6 +133,7 @@ impl StreamLayer {
             code: code.to_owned(),
             name: name.to_owned(),
             field: field.to_owned(),
+            features: info.feature_count,
         }
     }
 
@@ -134,8 +179,10 @@ pub fn level_label(level: &str, lang: Lang) -> &str {
 /// What a fetch is for; the core checks answers against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
-    /// Magic and header size.
-    Prefix,
+    /// The file's first bytes ([`head_len`]): magic and header size, and
+    /// when they fit the header and the upper index levels, so that most
+    /// searches start with one request instead of one per level.
+    Head,
     /// The header table.
     Header,
     /// A run of R-tree nodes.
@@ -228,6 +275,8 @@ struct Cached {
 /// Everything read from one file.
 #[derive(Debug, Clone, Default)]
 struct FileCache {
+    /// Bytes of the first read ([`head_len`]).
+    head: u64,
     prefix: Option<Vec<u8>>,
     header: Option<Header>,
     nodes: BTreeMap<u64, [u8; NODE_LEN as usize]>,
@@ -293,7 +342,14 @@ impl Loads {
             layers: layers
                 .into_iter()
                 .map(|layer| LayerState {
-                    caches: vec![FileCache::default(); layer.files.len()],
+                    caches: layer
+                        .files
+                        .iter()
+                        .map(|f| FileCache {
+                            head: head_len(f.bytes, layer.features),
+                            ..FileCache::default()
+                        })
+                        .collect(),
                     layer,
                     load: None,
                 })
@@ -329,6 +385,13 @@ impl Loads {
             layers.push(StreamLayer::from_info(l, "code", "name", ""));
         }
         Loads::new(layers, overview_features)
+    }
+
+    /// Sets the overview's size once it is read: a load started before the
+    /// overview arrived (the page's initial `view`) reports it right.
+    pub fn with_overview_features(mut self, features: usize) -> Self {
+        self.overview_features = features;
+        self
     }
 
     /// Changes the cap on decoded shapes (estimated bytes), for tests and small devices.
@@ -753,9 +816,9 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
         return Ok(Step::Need(
             ByteRange {
                 start: 0,
-                end: Some(PREFIX_LEN),
+                end: Some(cache.head.max(PREFIX_LEN)),
             },
-            Part::Prefix,
+            Part::Head,
         ));
     };
     let Some(header) = cache.header.as_ref() else {
@@ -862,10 +925,25 @@ fn take(
         have: bytes.len() as u64,
     };
     match fetch.part {
-        Part::Prefix => {
+        Part::Head => {
             let prefix = bytes.get(..PREFIX_LEN as usize).ok_or(short(PREFIX_LEN))?;
-            header_len(prefix)?;
+            let end = header_len(prefix)?;
             cache.prefix = Some(prefix.to_vec());
+            // The header and the index nodes that came along (whole nodes
+            // only); a header longer than the head is read next, as usual.
+            if let Some(head) = usize::try_from(end).ok().and_then(|e| bytes.get(..e)) {
+                let header = Header::parse(head)?;
+                let index = index_size(header.features_count, header.index_node_size)?;
+                let nodes = bytes.get(head.len()..).unwrap_or_default();
+                let within = usize::try_from(index).unwrap_or(usize::MAX);
+                let nodes = nodes.get(..within.min(nodes.len())).unwrap_or_default();
+                for (n, chunk) in nodes.chunks_exact(NODE_LEN as usize).enumerate() {
+                    if let Ok(node) = <[u8; NODE_LEN as usize]>::try_from(chunk) {
+                        cache.nodes.insert(n as u64, node);
+                    }
+                }
+                cache.header = Some(header);
+            }
             load.phase = Phase::Searching { waiting: false };
             Ok(0)
         }
@@ -1146,6 +1224,7 @@ mod tests {
             code: "siren".into(),
             name: "name".into(),
             field: "rate".into(),
+            features: 2400,
         };
         let (_, shapes) =
             super::super::shapes_from_file(&overview, "siren", "name", "rate").unwrap();
@@ -1179,6 +1258,18 @@ mod tests {
     }
 
     #[test]
+    fn the_first_read_takes_the_header_and_the_index_that_fits() {
+        // 1,253 EPCIs: 1,338 nodes (53,520 bytes), the whole index.
+        assert_eq!(head_len(2_613_648, 1_253), 12 + 4_096 + 53_520);
+        // 34,867 communes: root, 9 and 137 nodes; the next level (2,180
+        // nodes, 87 KB) is read as the view needs it.
+        assert_eq!(head_len(19_926_104, 34_867), 12 + 4_096 + 147 * 40);
+        // Never past the file; no count, no index.
+        assert_eq!(head_len(1_000, 1_253), 1_000);
+        assert_eq!(head_len(0, 0), 12 + 4_096);
+    }
+
+    #[test]
     fn zoom_5_draws_the_overview_without_a_request() {
         let (mut loads, mut server, overview) = setup();
         assert_eq!(loads.set_view(&camera(ARRAS, 5.0)), Some(1));
@@ -1206,10 +1297,12 @@ mod tests {
             (first.path.as_str(), first.part, first.range),
             (
                 "epci-medium.fgb",
-                Part::Prefix,
+                Part::Head,
                 ByteRange {
                     start: 0,
-                    end: Some(12)
+                    // Prefix, 4,096 bytes for the header, and the three
+                    // upper index levels of the 2,400 cells (161 nodes).
+                    end: Some(12 + 4_096 + 161 * 40)
                 }
             )
         );
@@ -1232,15 +1325,17 @@ mod tests {
             ("medium", "epci-medium.fgb")
         );
         assert_eq!(r.features, 216);
-        // Prefix, header, five index reads (four levels, the leaves in two
-        // runs), three merged feature ranges.
-        assert_eq!((r.requests, r.bytes), (10, 182_120));
+        // The head (prefix, header, upper levels), the leaves in two runs,
+        // three merged feature ranges: 6 requests where reading the prefix,
+        // the header and each level apart took 10 (182,120 bytes then: the
+        // head's header allowance brings 7,948 bytes more).
+        assert_eq!((r.requests, r.bytes), (6, 190_068));
         assert_eq!(size, 1_734_680);
         assert_eq!(server.requests as u32, r.requests);
         assert!(r.bytes * 4 < size, "{} of {size} bytes", r.bytes);
         assert!(server.log.iter().all(|(p, ..)| p == "epci-medium.fgb"));
-        // Index nodes are read level by level (root first), features last.
-        assert_eq!(server.log[1], ("epci-medium.fgb".into(), 12, 240));
+        // Then the leaves the view needs (nodes 161 to 322 here), features last.
+        assert_eq!(server.log[1], ("epci-medium.fgb".into(), 42_520, 48_960));
         // Shapes drawn grow as ranges arrive: medium cells replace overview cells.
         let medium_cells = loads
             .shapes_in(0, cam.bounds(), &overview)
@@ -1253,7 +1348,7 @@ mod tests {
         // replaces big cells by the small ones it holds.
         assert_eq!(shown.first(), Some(&150));
         assert!(
-            shown.len() == 9 && shown.last() > shown.first(),
+            shown.len() == 5 && shown.last() > shown.first(),
             "{shown:?}"
         );
         assert_eq!(loads.progress(), None);
@@ -1278,13 +1373,13 @@ mod tests {
         assert_eq!(loads.next_fetches(MAX_IN_FLIGHT).len(), 1);
         assert_eq!(loads.next_fetches(MAX_IN_FLIGHT), vec![]);
         assert_eq!(loads.in_flight(), 1);
-        // Afresh: the same 14 requests and 317,560 bytes as one at a time
-        // (prefix, header, four index reads, eight merged feature ranges),
+        // Afresh: the same 10 requests and 324,228 bytes as one at a time
+        // (the head, the leaves in one read, eight merged feature ranges),
         // the feature ranges four at a time, answered last first.
         let (mut loads, mut server_par, _) = setup();
         loads.set_view(&cam);
         let (r, peak) = server_par.drive_parallel(&mut loads, MAX_IN_FLIGHT);
-        assert_eq!((r.requests, r.bytes, r.features), (14, 317_560, 374));
+        assert_eq!((r.requests, r.bytes, r.features), (10, 324_228, 374));
         assert_eq!(peak, 4);
         assert!(!r.failed);
         assert_eq!(loads.progress(), None);
@@ -1293,7 +1388,7 @@ mod tests {
         let (mut seq, mut seq_server, _) = setup();
         seq.set_view(&cam);
         let s = seq_server.drive(&mut seq);
-        assert_eq!((s.requests, s.bytes), (14, 317_560));
+        assert_eq!((s.requests, s.bytes), (10, 324_228));
         assert_eq!(parallel, drawn(&seq, &cam, &overview));
         assert_eq!(parallel.len(), 384);
         let mut a = server_par.log.clone();
@@ -1309,8 +1404,8 @@ mod tests {
         let (mut loads, mut server, overview) = setup();
         let cam = camera(ARRAS, 7.5);
         loads.set_view(&cam);
-        // Prefix, header and four index reads, one at a time.
-        for _ in 0..6 {
+        // The head (prefix, header, upper levels), then the leaves.
+        for _ in 0..2 {
             let f = loads.next_fetches(MAX_IN_FLIGHT);
             assert_eq!(f.len(), 1, "{f:?}");
             let bytes = server.get(&f[0]);
@@ -1320,7 +1415,7 @@ mod tests {
         assert_eq!(batch.len(), 4);
         assert!(batch.iter().all(|f| f.part == Part::Features));
         assert_eq!(loads.next_fetches(MAX_IN_FLIGHT), vec![], "four at most");
-        assert_eq!(loads.progress().map(|p| (p.done, p.total)), Some((6, 14)));
+        assert_eq!(loads.progress().map(|p| (p.done, p.total)), Some((2, 10)));
         // The second range fails; the others arrive after it, last first.
         loads.fail(&batch[1]);
         let mut decoded = 0;
@@ -1345,7 +1440,7 @@ mod tests {
         }
         let r = loads.take_report().unwrap();
         assert!(r.failed);
-        assert_eq!((r.requests, loads.in_flight()), (13, 0));
+        assert_eq!((r.requests, loads.in_flight()), (9, 0));
         // Only the failed range's features are missing: its territories
         // stay drawn from the overview.
         let hits = &loads.layers[0].load.as_ref().unwrap().hits;
@@ -1382,8 +1477,8 @@ mod tests {
                 "{s}..{e} was read before"
             );
         }
-        // One run of leaves, two merged feature ranges.
-        assert_eq!((r.requests, r.bytes), (3, 111_120));
+        // Two merged feature ranges: its leaves came with the first view's reads.
+        assert_eq!((r.requests, r.bytes), (2, 110_480));
         // Back to Arras: everything is cached.
         assert_eq!(loads.set_view(&camera(ARRAS, 8.0)), Some(3));
         let back = server.drive(&mut loads);
@@ -1398,18 +1493,20 @@ mod tests {
     fn a_stale_load_is_ignored_and_the_new_one_completes() {
         let (mut loads, mut server, overview) = setup();
         loads.set_view(&camera(ARRAS, 8.0));
-        let prefix = loads.next_fetch().unwrap();
-        let bytes = server.get(&prefix);
-        loads.feed(&prefix, &bytes).unwrap();
-        let header = loads.next_fetch().unwrap();
-        // The view moves far away before the header arrives.
+        let head = loads.next_fetch().unwrap();
+        let bytes = server.get(&head);
+        loads.feed(&head, &bytes).unwrap();
+        let leaves = loads.next_fetch().unwrap();
+        assert_eq!(leaves.part, Part::Index);
+        // The view moves far away before the leaves arrive.
         assert_eq!(loads.set_view(&camera([5.4, 43.3], 8.0)), Some(2));
-        let late = server.get(&header);
-        assert_eq!(loads.feed(&header, &late), Ok(Fed::Stale));
-        loads.fail(&header); // a stale failure changes nothing either
-                             // The prefix, fed while current, stays; the header is asked again.
+        let late = server.get(&leaves);
+        assert_eq!(loads.feed(&leaves, &late), Ok(Fed::Stale));
+        loads.fail(&leaves); // a stale failure changes nothing either
+                             // The head, fed while current, stays; the new view's leaves are asked.
         let again = loads.next_fetch().unwrap();
-        assert_eq!((again.view, again.part), (2, Part::Header));
+        assert_eq!((again.view, again.part), (2, Part::Index));
+        assert_ne!(again.range, leaves.range);
         let bytes = server.get(&again);
         loads.feed(&again, &bytes).unwrap();
         let r = server.drive(&mut loads);
@@ -1502,6 +1599,7 @@ mod tests {
             code: "siren".into(),
             name: "name".into(),
             field: "illectronism_rate".into(),
+            features: shapes.len() as u64,
         };
         let mut loads = Loads::new(vec![layer], shapes.len());
         let mut server = Server {
