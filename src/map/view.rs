@@ -49,6 +49,53 @@ pub struct Plan {
     /// The layer's choropleth fields (name, label in the widget's
     /// language), for the field switcher.
     pub fields: Vec<(String, String)>,
+    /// Initial centre and zoom (`view` attribute), instead of fitting
+    /// France or the territory: known before any layer is read, so the
+    /// detailed level it needs can load alongside the overview.
+    pub view: Option<InitialView>,
+}
+
+/// A centre and zoom given by the page (`view="lon lat zoom"`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InitialView {
+    /// Centre longitude, degrees (−180 to 180).
+    pub lon: f64,
+    /// Centre latitude, degrees (−85 to 85, Web Mercator's range).
+    pub lat: f64,
+    /// Zoom, 0 to 22.
+    pub zoom: Zoom,
+}
+
+impl InitialView {
+    /// Parses "lon lat zoom" (spaces or commas): `"2.78, 50.29, 9"`.
+    pub fn parse(text: &str) -> Result<InitialView, String> {
+        let numbers: Vec<f64> = text
+            .split([',', ' ', '\t', '\n'])
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                t.parse::<f64>()
+                    .map_err(|_| format!("« {t} » n'est pas un nombre"))
+            })
+            .collect::<Result<_, _>>()?;
+        let [lon, lat, zoom] = numbers[..] else {
+            return Err("trois nombres attendus : longitude latitude zoom".into());
+        };
+        if !(-180.0..=180.0).contains(&lon) || !(-85.0..=85.0).contains(&lat) {
+            return Err("longitude entre −180 et 180, latitude entre −85 et 85".into());
+        }
+        let zoom = Zoom::new(zoom).map_err(|_| "zoom entre 0 et 22".to_owned())?;
+        Ok(InitialView { lon, lat, zoom })
+    }
+
+    /// The camera of this view in a `w`×`h` CSS-pixel map.
+    pub fn camera(&self, size: [f64; 2]) -> Camera {
+        Camera::new(
+            [self.lon, self.lat],
+            self.zoom,
+            size[0].max(1.0),
+            size[1].max(1.0),
+        )
+    }
 }
 
 /// Why a plan cannot be made from a manifest.
@@ -143,6 +190,7 @@ impl Plan {
                     )
                 })
                 .collect(),
+            view: None,
         })
     }
 }
@@ -165,6 +213,8 @@ pub struct Attributes {
     pub lang: Option<String>,
     /// `territory`: département codes and EPCI SIRENs.
     pub territory: Option<String>,
+    /// `view`: initial "lon lat zoom".
+    pub view: Option<String>,
 }
 
 impl Plan {
@@ -206,6 +256,12 @@ impl Plan {
             plan.territory = Some(
                 Territory::parse(v)
                     .map_err(|why| PlanError::BadAttribute(format!("territory : {why}")))?,
+            );
+        }
+        if let Some(v) = a.view.as_deref() {
+            plan.view = Some(
+                InitialView::parse(v)
+                    .map_err(|why| PlanError::BadAttribute(format!("view=\"{v}\" : {why}")))?,
             );
         }
         Ok((plan, lang))
@@ -282,13 +338,16 @@ impl MapView {
             short_unit,
             lang,
         )?;
-        let camera = Camera::new(
-            [2.2, 46.6],
-            Zoom::clamped(5.0),
-            size[0].max(1.0),
-            size[1].max(1.0),
-        )
-        .fit_bounds(fit, 8.0);
+        let camera = match plan.view {
+            Some(v) => v.camera(size),
+            None => Camera::new(
+                [2.2, 46.6],
+                Zoom::clamped(5.0),
+                size[0].max(1.0),
+                size[1].max(1.0),
+            )
+            .fit_bounds(fit, 8.0),
+        };
         let visible = vec![true; choropleth.classification.classes()];
         let title = if plan.unit.is_empty() {
             plan.label.clone()
@@ -582,6 +641,15 @@ mod tests {
             (p.method.name(), p.classes, p.palette, lang),
             ("quantiles", 7, Palette::Blues, Lang::En)
         );
+        let v = Attributes {
+            view: Some(" 2.78, 50.29 ,9 ".into()),
+            ..Attributes::default()
+        };
+        let (p, _) = Plan::from_attributes(&m, &v).expect("plan");
+        let view = p.view.expect("view");
+        assert_eq!((view.lon, view.lat, view.zoom.get()), (2.78, 50.29, 9.0));
+        let cam = view.camera([800.0, 600.0]);
+        assert_eq!(cam.project(2.78, 50.29), [400.0, 300.0]);
         for (a, text) in [
             (
                 Attributes {
@@ -610,6 +678,27 @@ mod tests {
                     ..Attributes::default()
                 },
                 "lang=\"de\"",
+            ),
+            (
+                Attributes {
+                    view: Some("2.78 50.29".into()),
+                    ..Attributes::default()
+                },
+                "view=\"2.78 50.29\" : trois nombres attendus : longitude latitude zoom",
+            ),
+            (
+                Attributes {
+                    view: Some("2.78 95 9".into()),
+                    ..Attributes::default()
+                },
+                "view=\"2.78 95 9\" : longitude entre −180 et 180, latitude entre −85 et 85",
+            ),
+            (
+                Attributes {
+                    view: Some("2.78 50.29 NaN".into()),
+                    ..Attributes::default()
+                },
+                "view=\"2.78 50.29 NaN\" : zoom entre 0 et 22",
             ),
         ] {
             assert_eq!(

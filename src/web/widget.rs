@@ -20,7 +20,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::{Rc, Weak};
+use std::task::Poll;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -39,7 +42,7 @@ use crate::net::FetchError;
 use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 8] = [
+const ATTRIBUTES: [&str; 9] = [
     "manifest",
     "layer",
     "field",
@@ -48,6 +51,7 @@ const ATTRIBUTES: [&str; 8] = [
     "palette",
     "lang",
     "territory",
+    "view",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -102,6 +106,8 @@ impl Widget {
             frame_request: Cell::new(None),
             resize: RefCell::new(None),
             stream_abort: RefCell::new(None),
+            early: RefCell::new(None),
+            load_started: Cell::new(0.0),
             manifest_url: RefCell::new(String::new()),
             ready_text: RefCell::new(String::new()),
             lang: Cell::new(Lang::Fr),
@@ -207,6 +213,11 @@ struct Inner {
     resize: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
     /// Cancels the fetches of the current view load (detailed levels).
     stream_abort: RefCell<Option<AbortController>>,
+    /// The detailed level of a `view` attribute, read while the overview
+    /// loads (moved into the map once it is built).
+    early: RefCell<Option<Loads>>,
+    /// `Date.now()` when the current load started.
+    load_started: Cell<f64>,
     /// Address of the manifest, which layer paths are relative to.
     manifest_url: RefCell<String>,
     /// Status line of the loaded map, shown again after a view load.
@@ -406,6 +417,8 @@ impl Inner {
         if let Some(c) = this.stream_abort.borrow_mut().take() {
             c.abort();
         }
+        this.early.borrow_mut().take();
+        this.load_started.set(js_sys::Date::now());
         this.set_status("loading", "Chargement de la carte…");
         let manifest = this.host.get_attribute("manifest");
         let attr = |n: &str| this.host.get_attribute(n).filter(|v| !v.trim().is_empty());
@@ -417,20 +430,31 @@ impl Inner {
             palette: attr("palette"),
             lang: attr("lang"),
             territory: attr("territory"),
+            view: attr("view"),
         };
         let base = this.host.base_uri().ok().flatten();
         let weak = Rc::downgrade(this);
         spawn_local(async move {
-            let outcome = match signal {
-                Some(signal) => run(manifest, attributes, base, &signal).await,
-                None => Err(LoadError::Fetch(FetchError::Network(
-                    "AbortController indisponible".into(),
-                ))),
-            };
-            let Some(inner) = weak.upgrade() else {
+            let current = || weak.upgrade().filter(|i| i.generation.get() == generation);
+            let Some(signal) = signal else {
+                if let Some(inner) = current() {
+                    inner.finish(Err(LoadError::Fetch(FetchError::Network(
+                        "AbortController indisponible".into(),
+                    ))));
+                }
                 return;
             };
-            if inner.generation.get() == generation {
+            let opened = open(manifest, &attributes, base, &signal).await;
+            let outcome = match opened {
+                Ok(opened) => {
+                    let Some(inner) = current() else { return };
+                    inner.start_early(&opened);
+                    drop(inner);
+                    read_layers(opened, &signal).await
+                }
+                Err(e) => Err(e),
+            };
+            if let Some(inner) = current() {
                 inner.finish(outcome);
             }
         });
@@ -450,7 +474,10 @@ impl Inner {
             );
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
-            view.stream = s.loads.take();
+            view.stream = match self.early.borrow_mut().take() {
+                Some(early) => Some(early.with_overview_features(view.shapes.len())),
+                None => s.loads.take(),
+            };
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
             self.lang.set(s.lang);
             let _ = render::legend(&self.legend, &view, &view.title);
@@ -473,6 +500,16 @@ impl Inner {
                 events::dispatch(&self.host, events::READY, &detail);
                 // The first view load (the overview: no request) reports at once.
                 self.view_changed();
+                // An early view load that completed before the map was built.
+                let report = self
+                    .view
+                    .borrow_mut()
+                    .as_mut()
+                    .and_then(|v| v.stream.as_mut())
+                    .and_then(Loads::take_report);
+                if let Some(r) = report {
+                    self.rendered(&r, self.load_started.get());
+                }
             }
             Err(e) if e.is_aborted() => {}
             Err(e) => {
@@ -562,7 +599,14 @@ impl Inner {
             .borrow_mut()
             .as_mut()
             .and_then(MapView::sync_stream);
-        let Some(view) = started else { return };
+        if let Some(view) = started {
+            self.start_pump(view, js_sys::Date::now());
+        }
+    }
+
+    /// Starts reading view load `view` (begun at `started`), aborting the
+    /// previous one's fetches.
+    fn start_pump(&self, view: u64, started: f64) {
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(AbortController::signal);
         if let Some(old) = self.stream_abort.replace(controller) {
@@ -575,20 +619,49 @@ impl Inner {
             view,
             signal,
             manifest_url: self.manifest_url.borrow().clone(),
-            started: js_sys::Date::now(),
+            started,
         };
         let task = Rc::new(task);
         // Later, not from inside this call: the view may still be borrowed.
         spawn_local(async move { pump(&task) });
     }
 
-    /// Runs `f` on the stream of the current view load `view`, if still current.
+    /// With a `view` attribute, the detailed level it needs starts loading
+    /// now, beside the overview (which the classes need): the first
+    /// complete paint waits for the slower of the two, not for both in turn.
+    fn start_early(&self, opened: &Opened) {
+        *self.manifest_url.borrow_mut() = opened.manifest_url.clone();
+        let Some(initial) = opened.plan.view else {
+            return;
+        };
+        let size = [
+            f64::from(self.frame.client_width()),
+            f64::from(self.frame.client_height()),
+        ];
+        let mut loads = Loads::for_plan(&opened.manifest, &opened.plan, 0);
+        let Some(view) = loads.set_view(&initial.camera(size)) else {
+            return;
+        };
+        // At the overview level there is nothing to read ahead.
+        if loads.progress().is_none() {
+            return;
+        }
+        *self.early.borrow_mut() = Some(loads);
+        self.start_pump(view, self.load_started.get());
+    }
+
+    /// Runs `f` on the stream of the current view load `view`, if still
+    /// current: the map's, or the early one before the map is built.
     fn with_stream<T>(&self, task: &Pump, f: impl FnOnce(&mut Loads) -> T) -> Option<T> {
         if self.generation.get() != task.generation {
             return None;
         }
         let mut view = self.view.borrow_mut();
-        let loads = view.as_mut()?.stream.as_mut()?;
+        let mut early = self.early.borrow_mut();
+        let loads = match view.as_mut() {
+            Some(v) => v.stream.as_mut()?,
+            None => early.as_mut()?,
+        };
         (loads.view() == task.view).then(|| f(loads))
     }
 
@@ -689,6 +762,10 @@ fn pump(task: &Rc<Pump>) {
     inner.stream_status(task);
     if busy == 0 {
         inner.request_redraw();
+        if inner.view.borrow().is_none() {
+            // An early load: `finish` reports it once the map is built.
+            return;
+        }
         if let Some(r) = inner.with_stream(task, Loads::take_report).flatten() {
             inner.rendered(&r, task.started);
         }
@@ -750,13 +827,22 @@ struct Summary {
     manifest_url: String,
 }
 
-/// Reads the manifest, then the first bytes of the first layer file.
-async fn run(
+/// The manifest, read, and the plan made from it and the attributes.
+struct Opened {
+    manifest: Manifest,
+    manifest_url: String,
+    plan: Plan,
+    lang: Lang,
+}
+
+/// Reads the manifest and makes the plan (a bad attribute fails here,
+/// before any layer is read).
+async fn open(
     manifest_attr: Option<String>,
-    attributes: Attributes,
+    attributes: &Attributes,
     base: Option<String>,
     signal: &AbortSignal,
-) -> Result<Summary, LoadError> {
+) -> Result<Opened, LoadError> {
     let attr = manifest_attr
         .filter(|s| !s.trim().is_empty())
         .ok_or(LoadError::MissingManifest)?;
@@ -772,65 +858,112 @@ async fn run(
             manifest.format
         )));
     }
-    let first_file = manifest.layers.first().and_then(|l| l.files.first());
-    let range_bytes = match first_file {
-        Some(file) => {
-            let url = resolve(&file.path, Some(&manifest_url))?;
-            fetch::fetch_range(
-                &url,
-                crate::net::ByteRange {
-                    start: 0,
-                    end: Some(PROBE_BYTES),
-                },
-                signal,
-            )
+    let (plan, lang) = Plan::from_attributes(&manifest, attributes).map_err(LoadError::Plan)?;
+    Ok(Opened {
+        manifest,
+        manifest_url,
+        plan,
+        lang,
+    })
+}
+
+/// Reads the overviews (choropleth and outlines) whole and, at the same
+/// time, the first bytes of the first layer file, which prove that the
+/// server answers range requests before any view needs them.
+async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadError> {
+    let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
+    let probe = async {
+        let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
+            return Ok(0);
+        };
+        let range = crate::net::ByteRange {
+            start: 0,
+            end: Some(PROBE_BYTES),
+        };
+        fetch::fetch_range(&url_of(&file.path)?, range, signal)
             .await
+            .map(|b| b.len())
             .map_err(|error| LoadError::Layer {
                 path: file.path.clone(),
                 error,
-            })?
-            .len()
-        }
-        None => 0,
+            })
     };
-    let (plan, lang) = Plan::from_attributes(&manifest, &attributes).map_err(LoadError::Plan)?;
-    let read = |path: String| {
-        let manifest_url = manifest_url.clone();
-        async move {
-            let url = resolve(&path, Some(&manifest_url))?;
-            let bytes =
-                fetch::fetch_bytes(&url, signal)
-                    .await
-                    .map_err(|error| LoadError::Layer {
-                        path: path.clone(),
-                        error,
-                    })?;
-            Ok::<_, LoadError>((path, bytes))
+    let read = |path: String| async move {
+        let bytes = fetch::fetch_bytes(&url_of(&path)?, signal)
+            .await
+            .map_err(|error| LoadError::Layer {
+                path: path.clone(),
+                error,
+            })?;
+        Ok::<_, LoadError>((path, bytes))
+    };
+    let outline = async {
+        match o.plan.outline_path.clone() {
+            Some(p) => read(p).await.map(Some),
+            None => Ok(None),
         }
     };
-    let (path, bytes) = read(plan.layer_path.clone()).await?;
+    let (probe, layer, outline) = join3(probe, read(o.plan.layer_path.clone()), outline).await;
+    let range_bytes = probe?;
+    let (path, bytes) = layer?;
+    let plan = &o.plan;
     let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
         .map_err(|e| LoadError::BadLayer(path, e.to_string()))?;
-    let outlines = match plan.outline_path.clone() {
-        Some(p) => {
-            let (path, bytes) = read(p).await?;
+    let outlines = match outline? {
+        Some((path, bytes)) => {
             shapes_from_file(&bytes, "code", "name", "")
                 .map_err(|e| LoadError::BadLayer(path, e.to_string()))?
                 .1
         }
         None => Vec::new(),
     };
-    let loads = Some(Loads::for_plan(&manifest, &plan, shapes.len()));
+    let loads = Some(Loads::for_plan(&o.manifest, plan, shapes.len()));
     Ok(Summary {
-        layers: manifest.layers.len(),
+        layers: o.manifest.layers.len(),
         range_bytes,
-        lang,
-        plan,
+        lang: o.lang,
+        plan: o.plan,
         shapes,
         outlines,
         loads,
-        manifest_url,
+        manifest_url: o.manifest_url,
     })
+}
+
+/// Runs three futures at once (the fetches they start overlap) and returns
+/// their three outputs.
+async fn join3<A: Future, B: Future, C: Future>(
+    a: A,
+    b: B,
+    c: C,
+) -> (A::Output, B::Output, C::Output) {
+    let (mut a, mut b, mut c) = (pin!(a), pin!(b), pin!(c));
+    let (mut ra, mut rb, mut rc) = (None, None, None);
+    poll_fn(move |cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if rc.is_none() {
+            if let Poll::Ready(v) = c.as_mut().poll(cx) {
+                rc = Some(v);
+            }
+        }
+        match (ra.take(), rb.take(), rc.take()) {
+            (Some(x), Some(y), Some(z)) => Poll::Ready((x, y, z)),
+            (x, y, z) => {
+                (ra, rb, rc) = (x, y, z);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// Absolute URL of `reference` against `base` (the page, or the manifest).

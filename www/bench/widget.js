@@ -3,11 +3,12 @@
 //
 // widget.html: France, the element's own first view; complete first paint =
 // `maillage:ready`, then the next animation frame.
-// widget.html?bbox=W,S,E,N: after `maillage:ready`, the element is asked for
-// the view that fits the box (centre and fractional zoom, 256 px tiles, as
-// Leaflet's fitBounds computes it); complete first paint = the first
-// `maillage:render` after that whose detail does not say that data is still
-// coming, then the next animation frame. The element dispatches
+// widget.html?bbox=W,S,E,N: before the element starts, its `view` attribute
+// is set to the view that fits the box in the window (centre and fractional
+// zoom, 256 px tiles, as Leaflet's fitBounds computes it), as a page that
+// opens on a region does; complete first paint = the first `maillage:render`
+// whose detail does not say that data is still coming, then the next
+// animation frame. The element dispatches
 // `maillage:render` after each completed view load (detail {features, bytes,
 // requests, ms, level, file, failed}); `failed` is an error here.
 // Result: window.__bench = {done: ms since navigation start, ...} or
@@ -46,16 +47,16 @@
     else finish({ render: e.detail ?? null, features: e.detail?.features });
   }, true);
   document.addEventListener('maillage:ready', (e) => {
-    if (!bbox) { finish({ ready: e.detail }); return; }
-    if (viewSet) return;
-    const el = e.target;
-    if (typeof el.setView !== 'function') {
-      window.__bench = { notMeasured: 'the element has no setView() yet' };
-      return;
-    }
-    const r = el.getBoundingClientRect();
-    const v = fit(bbox, r.width, r.height);
-    viewSet = true;
-    el.setView(v.lon, v.lat, v.zoom);
+    if (!bbox) finish({ ready: e.detail });
   }, true);
+  // The module defines the element after fetching and compiling the wasm
+  // module, so after this: the element starts with its view.
+  document.addEventListener('DOMContentLoaded', () => {
+    if (!bbox) return;
+    const el = document.querySelector('maillage-map');
+    // The element fills the window (widget.html's style).
+    const v = fit(bbox, window.innerWidth, window.innerHeight);
+    el.setAttribute('view', `${v.lon} ${v.lat} ${v.zoom}`);
+    viewSet = true;
+  });
 })();
