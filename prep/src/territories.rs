@@ -371,6 +371,32 @@ pub fn commune_layer(
     geometry: &[MultiPolygon<f64>],
     ifn: &BTreeMap<String, Ifn>,
 ) -> LayerData {
+    commune_data(t, ifn, |i, _| {
+        geometry
+            .get(i)
+            .filter(|g| !g.0.is_empty())
+            .map(|g| Geometry::MultiPolygon(g.clone()))
+    })
+}
+
+/// The communes as points (town hall, else a point inside the commune; see
+/// [`Territory::representative_point`]), for the national overview: 35,000
+/// dots read in one file carry every commune's values, so the classes are
+/// computed over all of France, while the outlines are read by range from
+/// regional zooms on. The points also place each commune's population.
+pub fn commune_points(t: &Territory, ifn: &BTreeMap<String, Ifn>) -> LayerData {
+    commune_data(t, ifn, |_, c| {
+        t.representative_point(c).map(Geometry::Point)
+    })
+}
+
+/// Commune fields and values, with the geometry `geometry_of` gives (a
+/// commune without one is left out, as the report already says).
+fn commune_data(
+    t: &Territory,
+    ifn: &BTreeMap<String, Ifn>,
+    geometry_of: impl Fn(usize, &crate::model::Commune) -> Option<Geometry<f64>>,
+) -> LayerData {
     let mut fields = vec![
         field("code", FieldKind::Text, "Code INSEE", "INSEE code"),
         field("name", FieldKind::Text, "Nom", "Name"),
@@ -386,9 +412,9 @@ pub fn commune_layer(
     let features = t
         .communes
         .iter()
-        .zip(geometry)
-        .filter(|(_, g)| !g.0.is_empty())
-        .map(|(c, g)| {
+        .enumerate()
+        .filter_map(|(i, c)| Some((c, geometry_of(i, c)?)))
+        .map(|(c, geometry)| {
             let epci_name = c
                 .epci
                 .as_deref()
@@ -404,10 +430,7 @@ pub fn commune_layer(
                 population_value(c.population),
             ];
             values.extend(ifn_values(ifn.get(&c.code)));
-            Feature {
-                geometry: Geometry::MultiPolygon(g.clone()),
-                values,
-            }
+            Feature { geometry, values }
         })
         .collect();
     let mut l = LayerData { fields, features };

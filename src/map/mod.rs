@@ -29,8 +29,28 @@ pub struct Shape {
     /// Polygons → rings → lon/lat positions.
     pub parts: Vec<Vec<Vec<[f64; 2]>>>,
     /// Départements it lies in ("59, 62"), when the file says: a page
-    /// scoped to a département keeps its EPCIs.
+    /// scoped to a département keeps its EPCIs (or its communes).
     pub departements: String,
+    /// SIREN of the EPCI it belongs to (communes): a page scoped to an
+    /// EPCI keeps its communes.
+    pub epci: String,
+}
+
+impl Shape {
+    /// The position of a point feature (the communes' overview), which is
+    /// kept as one part of one ring of one position and drawn as a marker.
+    pub fn point(&self) -> Option<[f64; 2]> {
+        match self.parts.as_slice() {
+            [part] => match part.as_slice() {
+                [ring] => match ring.as_slice() {
+                    [p] => Some(*p),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// A number from any numeric property; text and non-finite values are no data.
@@ -99,12 +119,22 @@ pub fn shapes_from_features(
         header.column_index(name),
         header.column_index(field),
     );
-    let di = header.column_index("departements");
+    // EPCIs list their départements; a commune has one.
+    let di = header
+        .column_index("departements")
+        .or_else(|| header.column_index("departement"));
+    let ei = header.column_index("epci");
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         let mut f = decode_feature(slice?, header)?;
-        let Some(Geometry::Polygons(parts)) = f.geometry.take() else {
-            continue;
+        let parts = match f.geometry.take() {
+            Some(Geometry::Polygons(parts)) => parts,
+            // One marker per feature (see `Shape::point`).
+            Some(Geometry::Points(points)) => match points.first() {
+                Some(&p) => vec![vec![vec![p]]],
+                None => continue,
+            },
+            _ => continue,
         };
         out.push(Shape {
             code: text(ci.and_then(|i| f.property(i))),
@@ -112,6 +142,7 @@ pub fn shapes_from_features(
             value: numeric(fi.and_then(|i| f.property(i))),
             parts,
             departements: text(di.and_then(|i| f.property(i))),
+            epci: text(ei.and_then(|i| f.property(i))),
         });
     }
     Ok(out)
@@ -127,6 +158,12 @@ pub struct Choropleth {
     pub colors: Vec<Rgb>,
     /// Legend entries with ranges, counts and labels.
     pub legend: Legend,
+}
+
+/// Half the side (CSS px) of a point's square marker: 1.5 px at national
+/// zooms, where the communes' dots nearly tile the map, up to 4 px.
+pub fn marker_half_size(zoom: f64) -> f64 {
+    (1.5 * (zoom - 5.5).exp2()).clamp(1.5, 4.0)
 }
 
 /// Outline of class polygons, thin enough to keep small EPCIs readable.
@@ -207,7 +244,21 @@ impl Choropleth {
                     hatch: None,
                 }
             };
-            d.push_polygon(i as u32, &s.parts, project, size, style);
+            match s.point() {
+                // Markers carry no border: at a national view 35,000
+                // communes are a few pixels apart, and a border would grey them.
+                Some(p) => d.push_marker(
+                    i as u32,
+                    project(p),
+                    marker_half_size(camera.zoom().get()),
+                    size,
+                    PolygonStyle {
+                        stroke: None,
+                        ..style
+                    },
+                ),
+                None => d.push_polygon(i as u32, &s.parts, project, size, style),
+            }
         }
         for s in outlines {
             d.push_polygon(
@@ -238,6 +289,7 @@ mod tests {
             name: format!("T{code}"),
             value,
             departements: String::new(),
+            epci: String::new(),
             parts: vec![vec![vec![
                 [x, y],
                 [x + 1.0, y],
@@ -300,6 +352,47 @@ mod tests {
     }
 
     #[test]
+    fn points_are_square_markers_painted_and_hit_like_polygons() {
+        let point = |x: f64, v: f64, code: &str| Shape {
+            code: code.into(),
+            value: Some(v),
+            parts: vec![vec![vec![[x, 45.0]]]],
+            ..Shape::default()
+        };
+        let shapes = vec![
+            point(2.0, 1.0, "a"),
+            point(3.0, 2.0, "b"),
+            point(40.0, 3.0, "far"),
+        ];
+        assert_eq!(shapes[0].point(), Some([2.0, 45.0]));
+        assert_eq!(square(0.0, 0.0, None, "s").point(), None);
+        let c = Choropleth::new(
+            &shapes,
+            &Method::EqualIntervals,
+            3,
+            Palette::Viridis,
+            "",
+            Lang::Fr,
+        )
+        .expect("classes");
+        let camera = Camera::new([2.5, 45.0], Zoom::clamped(7.5), 800.0, 600.0);
+        let frame = c.frame(&camera, &shapes, &[], None);
+        // The far point is off screen: two markers, 4 px wide at zoom 7.5
+        // (1.5 × 2² capped at 4: 8 px wide).
+        assert_eq!(frame.items.len(), 2);
+        let Item::Polygon { rings, style, .. } = &frame.items[1];
+        let [x, y] = camera.project(3.0, 45.0);
+        assert_eq!(rings[0][0], [(x - 4.0) as f32, (y - 4.0) as f32]);
+        assert_eq!(rings[0][2], [(x + 4.0) as f32, (y + 4.0) as f32]);
+        assert_eq!(style.stroke, None);
+        assert_eq!(style.fill, Some(rgba(Palette::Viridis.colors(3)[1])));
+        assert_eq!(frame.hit((x + 3.0) as f32, y as f32), Some(1));
+        assert_eq!(frame.hit((x + 6.0) as f32, y as f32), None);
+        assert_eq!(marker_half_size(5.4), 1.5);
+        assert_eq!(marker_half_size(6.5), 3.0);
+    }
+
+    #[test]
     fn numeric_reads_every_number_type() {
         assert_eq!(numeric(Some(&Value::Float(1.5))), Some(1.5));
         assert_eq!(numeric(Some(&Value::Long(-3))), Some(-3.0));
@@ -337,5 +430,38 @@ mod tests {
         .expect("classes");
         assert_eq!(c.classification.counts.iter().sum::<usize>(), 91);
         assert_eq!(c.classification.no_data, 1253 - 91);
+    }
+
+    /// The communes' overview of points, when built.
+    #[test]
+    fn real_communes_overview_is_points_with_their_values() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/www/layers/communes-overview.fgb"
+        );
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("{path} not built: skipped");
+            return;
+        };
+        let (header, shapes) =
+            shapes_from_file(&bytes, "code", "name", "ifn_total").expect("decode");
+        assert_eq!(header.index_node_size, 0, "read whole: no index");
+        assert_eq!(shapes.len() as u64, header.features_count);
+        assert!(shapes.len() > 34_800, "{}", shapes.len());
+        assert!(shapes.iter().all(|s| s.point().is_some()));
+        let arras = shapes.iter().find(|s| s.code == "62041").expect("Arras");
+        assert_eq!(
+            (
+                arras.name.as_str(),
+                arras.departements.as_str(),
+                arras.epci.as_str()
+            ),
+            ("Arras", "62", "200033579")
+        );
+        let [lon, lat] = arras.point().expect("point");
+        assert!(
+            (lon - 2.78).abs() < 0.05 && (lat - 50.29).abs() < 0.05,
+            "{lon} {lat}"
+        );
     }
 }

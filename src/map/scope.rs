@@ -43,10 +43,11 @@ impl Territory {
         Ok(Territory { codes })
     }
 
-    /// Whether a shape belongs to the territory: its own code is listed, or
-    /// one of its départements is.
+    /// Whether a shape belongs to the territory: its own code is listed,
+    /// its EPCI (a commune's), or one of its départements.
     pub fn contains(&self, shape: &Shape) -> bool {
         self.codes.contains(&shape.code)
+            || (!shape.epci.is_empty() && self.codes.contains(&shape.epci))
             || shape
                 .departements
                 .split(',')
@@ -145,5 +146,34 @@ mod tests {
         assert_eq!(deps, ["80"]);
         assert_eq!(bbox(&kept), Some([1.0, 50.0, 2.0, 51.0]));
         assert_eq!(bbox(&[]), None);
+    }
+
+    #[test]
+    fn an_epci_territory_keeps_its_communes() {
+        let commune = |code: &str, epci: &str, dep: &str| Shape {
+            code: code.into(),
+            epci: epci.into(),
+            departements: dep.into(),
+            parts: vec![vec![vec![[2.78, 50.29]]]],
+            ..Shape::default()
+        };
+        let communes = vec![
+            commune("62041", "200033579", "62"),
+            commune("62065", "200033579", "62"),
+            commune("59350", "200093201", "59"),
+            commune("97101", "", "971"),
+        ];
+        let (kept, deps) = Territory::parse("200033579")
+            .expect("siren")
+            .filter(communes.clone());
+        let codes: Vec<&str> = kept.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(
+            (codes, deps),
+            (vec!["62041", "62065"], vec!["62".to_owned()])
+        );
+        let (kept, _) = Territory::parse("971").expect("dep").filter(communes);
+        assert_eq!(kept.len(), 1);
+        // A point's box is the point.
+        assert_eq!(bbox(&kept[..0]), None);
     }
 }

@@ -68,6 +68,39 @@ pub struct DisplayList {
 pub const MIN_SEGMENT_PX: f64 = 0.5;
 
 impl DisplayList {
+    /// Adds a square marker of half-side `half` (CSS px) centred on the
+    /// screen point `at`, as a polygon so that it is painted and hit like
+    /// one; skipped when entirely outside `viewport` (w, h) or not finite.
+    pub fn push_marker(
+        &mut self,
+        feature: u32,
+        at: [f64; 2],
+        half: f64,
+        viewport: [f64; 2],
+        style: PolygonStyle,
+    ) {
+        let [x, y] = at;
+        if !(x.is_finite() && y.is_finite())
+            || x + half < 0.0
+            || y + half < 0.0
+            || x - half > viewport[0]
+            || y - half > viewport[1]
+        {
+            return;
+        }
+        let (x0, y0, x1, y1) = (
+            (x - half) as f32,
+            (y - half) as f32,
+            (x + half) as f32,
+            (y + half) as f32,
+        );
+        self.items.push(Item::Polygon {
+            feature,
+            rings: vec![vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+            style,
+        });
+    }
+
     /// Adds a polygon given as parts of rings in lon/lat, projected by
     /// `project` to screen pixels. Rings that collapse below 3 distinct
     /// pixels are skipped; parts entirely outside `viewport` (w, h) too.
