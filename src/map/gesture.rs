@@ -1,6 +1,6 @@
 //! Raw input events turned into camera moves. The browser glue only converts
-//! DOM events into [`Input`]; dragging, wheel and keyboard zoom and pan are
-//! decided here, where they are tested without a browser.
+//! DOM events into [`Input`]; dragging, two-finger pinch, wheel and keyboard
+//! zoom and pan are decided here, where they are tested without a browser.
 
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
@@ -10,6 +10,8 @@ use crate::geom::mercator::Zoom;
 pub enum Input {
     /// A pointer pressed (mouse button, finger, pen).
     Down {
+        /// Pointer id (`PointerEvent.pointerId`): two fingers pinch.
+        id: i32,
         /// Position.
         x: f64,
         /// Position.
@@ -17,13 +19,18 @@ pub enum Input {
     },
     /// A pointer moved.
     Move {
+        /// Pointer id.
+        id: i32,
         /// Position.
         x: f64,
         /// Position.
         y: f64,
     },
-    /// The pointer was released or cancelled.
-    Up,
+    /// A pointer was released or cancelled.
+    Up {
+        /// Pointer id.
+        id: i32,
+    },
     /// A wheel turn (or trackpad pinch, which browsers send as a wheel with
     /// ctrlKey): `delta_y` in pixels, positive to zoom out.
     Wheel {
@@ -84,11 +91,20 @@ pub const WHEEL_PX_PER_LEVEL: f64 = 300.0;
 /// Movement (px) under which a press and release is a click, not a drag.
 pub const CLICK_SLOP_PX: f64 = 4.0;
 
-/// Drag state between events.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Pinches closer than this (px between the fingers) do not zoom: the
+/// ratio of two tiny distances is noise.
+pub const MIN_PINCH_PX: f64 = 8.0;
+
+/// Drag and pinch state between events.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gestures {
-    last: Option<[f64; 2]>,
+    /// Pressed pointers followed (id, last position): one drags, two pinch;
+    /// a third finger is ignored.
+    pointers: Vec<(i32, [f64; 2])>,
+    /// Pixels moved since the first press.
     moved: f64,
+    /// Two pointers were down during this press: its release is no click.
+    pinched: bool,
 }
 
 /// What an input did.
@@ -106,22 +122,23 @@ impl Gestures {
         let z = camera.zoom().get();
         let mut click = None;
         let camera = match input {
-            Input::Down { x, y } => {
-                self.last = Some([x, y]);
-                self.moved = 0.0;
+            Input::Down { id, x, y } => {
+                if self.pointers.is_empty() {
+                    self.moved = 0.0;
+                    self.pinched = false;
+                }
+                if self.pointers.len() < 2 && self.pointers.iter().all(|(i, _)| *i != id) {
+                    self.pointers.push((id, [x, y]));
+                }
+                self.pinched |= self.pointers.len() == 2;
                 camera
             }
-            Input::Move { x, y } => match self.last {
-                Some([lx, ly]) => {
-                    self.last = Some([x, y]);
-                    self.moved += (x - lx).abs() + (y - ly).abs();
-                    camera.pan_by(x - lx, y - ly)
-                }
-                None => camera,
-            },
-            Input::Up => {
-                if let Some(p) = self.last.take() {
-                    if self.moved < CLICK_SLOP_PX {
+            Input::Move { id, x, y } => self.moved_to(camera, id, [x, y]),
+            Input::Up { id } => {
+                let released = self.pointers.iter().position(|(i, _)| *i == id);
+                if let Some(k) = released {
+                    let (_, p) = self.pointers.remove(k);
+                    if self.pointers.is_empty() && !self.pinched && self.moved < CLICK_SLOP_PX {
                         click = Some(p);
                     }
                 }
@@ -143,6 +160,39 @@ impl Gestures {
         };
         Outcome { camera, click }
     }
+
+    /// Pointer `id` moved to `p`: one pointer pans with it; with two, the
+    /// map follows their midpoint and zooms by the change of their distance,
+    /// so the places under both fingers stay under them.
+    fn moved_to(&mut self, camera: Camera, id: i32, p: [f64; 2]) -> Camera {
+        let Some(k) = self.pointers.iter().position(|(i, _)| *i == id) else {
+            return camera;
+        };
+        let before: Vec<[f64; 2]> = self.pointers.iter().map(|(_, q)| *q).collect();
+        if let Some(slot) = self.pointers.get_mut(k) {
+            slot.1 = p;
+        }
+        let after: Vec<[f64; 2]> = self.pointers.iter().map(|(_, q)| *q).collect();
+        let (Some(&a0), Some(&a1)) = (before.get(k), after.get(k)) else {
+            return camera;
+        };
+        self.moved += (a1[0] - a0[0]).abs() + (a1[1] - a0[1]).abs();
+        match (before.as_slice(), after.as_slice()) {
+            ([b, c], [d, e]) => {
+                let mid = |u: &[f64; 2], v: &[f64; 2]| [(u[0] + v[0]) / 2.0, (u[1] + v[1]) / 2.0];
+                let dist = |u: &[f64; 2], v: &[f64; 2]| (u[0] - v[0]).hypot(u[1] - v[1]);
+                let (m0, m1) = (mid(b, c), mid(d, e));
+                let panned = camera.pan_by(m1[0] - m0[0], m1[1] - m0[1]);
+                let (d0, d1) = (dist(b, c), dist(d, e));
+                if d0 < MIN_PINCH_PX || d1 < MIN_PINCH_PX || !(d1 / d0).is_finite() {
+                    return panned;
+                }
+                let z = panned.zoom().get() + (d1 / d0).log2();
+                panned.zoom_around(m1, Zoom::clamped(z))
+            }
+            _ => camera.pan_by(a1[0] - a0[0], a1[1] - a0[1]),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,9 +208,27 @@ mod tests {
         let mut g = Gestures::default();
         let c = camera();
         let before = c.unproject(400.0, 300.0);
-        let c = g.apply(c, Input::Down { x: 400.0, y: 300.0 }).camera;
-        let c = g.apply(c, Input::Move { x: 450.0, y: 320.0 }).camera;
-        let out = g.apply(c, Input::Up);
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 1,
+                    x: 400.0,
+                    y: 300.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 1,
+                    x: 450.0,
+                    y: 320.0,
+                },
+            )
+            .camera;
+        let out = g.apply(c, Input::Up { id: 1 });
         assert_eq!(out.click, None, "a drag is not a click");
         // The point that was under the pointer followed it.
         let after = out.camera.project(before[0], before[1]);
@@ -169,11 +237,196 @@ mod tests {
             "{after:?}"
         );
 
-        let c = g.apply(out.camera, Input::Down { x: 10.0, y: 10.0 }).camera;
-        let c = g.apply(c, Input::Move { x: 11.0, y: 11.0 }).camera;
-        assert_eq!(g.apply(c, Input::Up).click, Some([11.0, 11.0]));
+        let c = g
+            .apply(
+                out.camera,
+                Input::Down {
+                    id: 1,
+                    x: 10.0,
+                    y: 10.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 1,
+                    x: 11.0,
+                    y: 11.0,
+                },
+            )
+            .camera;
+        assert_eq!(g.apply(c, Input::Up { id: 1 }).click, Some([11.0, 11.0]));
         // A move without a press does nothing.
-        assert_eq!(g.apply(c, Input::Move { x: 99.0, y: 99.0 }).camera, c);
+        assert_eq!(
+            g.apply(
+                c,
+                Input::Move {
+                    id: 1,
+                    x: 99.0,
+                    y: 99.0
+                }
+            )
+            .camera,
+            c
+        );
+    }
+
+    #[test]
+    fn two_fingers_pinch_around_their_midpoint() {
+        let mut g = Gestures::default();
+        let c = camera();
+        let (left, right) = (c.unproject(300.0, 300.0), c.unproject(500.0, 300.0));
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 7,
+                    x: 300.0,
+                    y: 300.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 9,
+                    x: 500.0,
+                    y: 300.0,
+                },
+            )
+            .camera;
+        // A third finger is not followed.
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 11,
+                    x: 10.0,
+                    y: 10.0,
+                },
+            )
+            .camera;
+        assert_eq!(
+            g.apply(
+                c,
+                Input::Move {
+                    id: 11,
+                    x: 90.0,
+                    y: 90.0
+                }
+            )
+            .camera,
+            c
+        );
+        // Spreading from 200 to 400 px apart: one level in, around x = 400.
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 7,
+                    x: 200.0,
+                    y: 300.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 9,
+                    x: 600.0,
+                    y: 300.0,
+                },
+            )
+            .camera;
+        assert!((c.zoom().get() - 9.0).abs() < 1e-9, "{}", c.zoom().get());
+        // The places first under the fingers are under them again.
+        for (place, x) in [(left, 200.0), (right, 600.0)] {
+            let p = c.project(place[0], place[1]);
+            assert!(
+                (p[0] - x).abs() < 1e-6 && (p[1] - 300.0).abs() < 1e-6,
+                "{p:?}"
+            );
+        }
+        // Both fingers move down together: a pan, no zoom.
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 7,
+                    x: 200.0,
+                    y: 340.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 9,
+                    x: 600.0,
+                    y: 340.0,
+                },
+            )
+            .camera;
+        assert!((c.zoom().get() - 9.0).abs() < 1e-9);
+        let p = c.project(left[0], left[1]);
+        assert!(
+            (p[0] - 200.0).abs() < 1e-6 && (p[1] - 340.0).abs() < 1e-6,
+            "{p:?}"
+        );
+        // Lifting one finger: the other drags; lifting both is no click.
+        assert_eq!(g.apply(c, Input::Up { id: 7 }).click, None);
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 9,
+                    x: 610.0,
+                    y: 340.0,
+                },
+            )
+            .camera;
+        let p = c.project(right[0], right[1]);
+        assert!((p[0] - 610.0).abs() < 1e-6, "{p:?}");
+        assert_eq!(g.apply(c, Input::Up { id: 9 }).click, None);
+        // Fingers on the same point never zoom to infinity.
+        let mut g = Gestures::default();
+        let c = camera();
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 1,
+                    x: 50.0,
+                    y: 50.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Down {
+                    id: 2,
+                    x: 50.0,
+                    y: 50.0,
+                },
+            )
+            .camera;
+        let c = g
+            .apply(
+                c,
+                Input::Move {
+                    id: 2,
+                    x: 250.0,
+                    y: 50.0,
+                },
+            )
+            .camera;
+        assert!((c.zoom().get() - 8.0).abs() < 1e-9);
     }
 
     #[test]

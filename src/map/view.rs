@@ -55,6 +55,33 @@ pub struct Plan {
     pub view: Option<InitialView>,
 }
 
+/// A plain decimal number ("-1.55", "50.2931", "8"), up to 15 significant
+/// digits: the digits as an integer divided by a power of ten, both exact in
+/// an f64, so the one division is correctly rounded. Written here rather
+/// than with `str::parse::<f64>`, whose general algorithm adds about 10 KB
+/// to the wasm module for three numbers in an attribute.
+pub fn decimal(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let digits = int.len() + frac.len();
+    if digits > 15 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mantissa = int
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
+    let scale = (0..frac.len()).fold(1u64, |p, _| p * 10);
+    let v = mantissa as f64 / scale as f64;
+    Some(if negative { -v } else { v })
+}
+
 /// A centre and zoom given by the page (`view="lon lat zoom"`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InitialView {
@@ -72,10 +99,7 @@ impl InitialView {
         let numbers: Vec<f64> = text
             .split([',', ' ', '\t', '\n'])
             .filter(|t| !t.is_empty())
-            .map(|t| {
-                t.parse::<f64>()
-                    .map_err(|_| format!("« {t} » n'est pas un nombre"))
-            })
+            .map(|t| decimal(t).ok_or_else(|| format!("« {t} » n'est pas un nombre")))
             .collect::<Result<_, _>>()?;
         let [lon, lat, zoom] = numbers[..] else {
             return Err("trois nombres attendus : longitude latitude zoom".into());
@@ -647,6 +671,23 @@ mod tests {
         };
         let (p, _) = Plan::from_attributes(&m, &v).expect("plan");
         let view = p.view.expect("view");
+        assert_eq!(decimal("-1.55"), Some(-1.55));
+        assert_eq!(decimal("50.2931"), Some(50.2931));
+        assert_eq!(decimal("+.5"), Some(0.5));
+        assert_eq!(decimal("8."), Some(8.0));
+        for bad in [
+            "",
+            ".",
+            "-",
+            "1e3",
+            "NaN",
+            "inf",
+            "1.2.3",
+            "0x10",
+            "1234567890.1234567",
+        ] {
+            assert_eq!(decimal(bad), None, "{bad}");
+        }
         assert_eq!((view.lon, view.lat, view.zoom.get()), (2.78, 50.29, 9.0));
         let cam = view.camera([800.0, 600.0]);
         assert_eq!(cam.project(2.78, 50.29), [400.0, 300.0]);
@@ -695,10 +736,10 @@ mod tests {
             ),
             (
                 Attributes {
-                    view: Some("2.78 50.29 NaN".into()),
+                    view: Some("2.78 50.29 23".into()),
                     ..Attributes::default()
                 },
-                "view=\"2.78 50.29 NaN\" : zoom entre 0 et 22",
+                "view=\"2.78 50.29 23\" : zoom entre 0 et 22",
             ),
         ] {
             assert_eq!(
@@ -782,6 +823,7 @@ mod tests {
             code: format!("{x}"),
             name: String::new(),
             departements: String::new(),
+            epci: String::new(),
             value: Some(v),
             parts: vec![vec![vec![
                 [x, 46.0],
@@ -797,8 +839,12 @@ mod tests {
         assert!((z - 6.2).abs() < 0.1, "France fits at zoom {z}");
         // Click on shape 3's centre selects it.
         let c = v.camera.project(-0.5, 46.5);
-        v.input(Input::Down { x: c[0], y: c[1] });
-        v.input(Input::Up);
+        v.input(Input::Down {
+            id: 1,
+            x: c[0],
+            y: c[1],
+        });
+        v.input(Input::Up { id: 1 });
         assert_eq!(v.selected, Some(3));
         let d = v.describe_selected(Lang::Fr).expect("described");
         assert_eq!(

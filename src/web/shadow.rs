@@ -18,7 +18,7 @@ const TEMPLATE: &str = r#"<style>
 :host([hidden]) { display: none; }
 .frame { position: relative; width: 100%; height: var(--maillage-height, 420px); overflow: hidden;
   border-radius: var(--maillage-radius, 4px); background: var(--maillage-background, #f4f2ec); }
-canvas { display: block; width: 100%; height: 100%; }
+canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .status { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 10px; max-width: calc(100% - 36px);
   background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f);
   border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); overflow-wrap: anywhere; }

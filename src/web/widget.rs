@@ -308,12 +308,13 @@ impl Inner {
             })
         } else if let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() {
             let (x, y) = (f64::from(m.offset_x()), f64::from(m.offset_y()));
+            let id = e
+                .dyn_ref::<web_sys::PointerEvent>()
+                .map_or(0, web_sys::PointerEvent::pointer_id);
             match e.type_().as_str() {
                 "pointerdown" => {
-                    if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
-                        let _ = self.canvas.set_pointer_capture(p.pointer_id());
-                    }
-                    Some(Input::Down { x, y })
+                    let _ = self.canvas.set_pointer_capture(id);
+                    Some(Input::Down { id, x, y })
                 }
                 "pointermove" => {
                     // Hover (no button pressed): tooltip for the territory under the pointer.
@@ -324,13 +325,13 @@ impl Inner {
                             render::tooltip(&self.tip, d.as_ref(), x, y);
                         }
                     }
-                    Some(Input::Move { x, y })
+                    Some(Input::Move { id, x, y })
                 }
                 "pointerleave" => {
                     render::tooltip(&self.tip, None, x, y);
                     None
                 }
-                "pointerup" | "pointercancel" => Some(Input::Up),
+                "pointerup" | "pointercancel" => Some(Input::Up { id }),
                 "dblclick" => Some(Input::DoubleClick { x, y }),
                 _ => None,
             }
@@ -340,7 +341,10 @@ impl Inner {
         let Some(input) = input else { return };
         let mut view = self.view.borrow_mut();
         let Some(v) = view.as_mut() else { return };
-        if !matches!(input, Input::Move { .. } | Input::Up | Input::Down { .. }) {
+        if !matches!(
+            input,
+            Input::Move { .. } | Input::Up { .. } | Input::Down { .. }
+        ) {
             e.prevent_default();
         }
         let before = (v.camera, v.selected);

@@ -161,6 +161,82 @@ describe('detailed levels by range', () => {
     }
   });
 
+  test('a view attribute loads its detailed level beside the overview', async () => {
+    await server.fault('mode=none');
+    const page = await browser.context.newPage();
+    const consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    const ranges = [];
+    page.on('request', (r) => {
+      const range = r.headers().range;
+      if (range) ranges.push({ path: new URL(r.url()).pathname, range });
+    });
+    // Set before the element starts, as a page that opens on Arras does.
+    await page.addInitScript(([lon, lat]) => {
+      window.__renders = [];
+      document.addEventListener('maillage:render', (e) => window.__renders.push(e.detail), true);
+      document.addEventListener('DOMContentLoaded', () => {
+        document.querySelector('maillage-map').setAttribute('view', `${lon} ${lat} 8`);
+      });
+    }, ARRAS);
+    await page.goto(`${server.url}/carte.html`);
+    await page.waitForFunction(() => window.__renders.length >= 1);
+    const first = await page.evaluate(() => window.__renders[0]);
+    // The first complete view is the detailed one: no overview-only render before it.
+    assert.equal(first.level, 'medium', JSON.stringify(first));
+    assert.equal(first.failed, false);
+    const v = await page.evaluate(() => document.querySelector('maillage-map').getView());
+    // The centre goes through Web Mercator and back: equal to 1e-9 degrees.
+    assert.ok(Math.abs(v.lon - ARRAS[0]) < 1e-9 && Math.abs(v.lat - ARRAS[1]) < 1e-9 && v.zoom === 8, JSON.stringify(v));
+    // The first read of epci-medium.fgb is its head: prefix, a 4 KiB header
+    // allowance and the whole index of the 1,253 EPCIs (1,338 nodes).
+    const medium = ranges.filter((r) => r.path === MEDIUM);
+    assert.equal(medium[0].range, `bytes=0-${12 + 4096 + 1338 * 40 - 1}`);
+    // The rest are feature ranges: no further index request, all past the head.
+    assert.equal(medium.length, first.requests - ranges.filter((r) => r.path.includes('departements-medium')).length);
+    for (const r of medium.slice(1)) assert.ok(Number(r.range.match(/bytes=(\d+)/)[1]) >= 12 + 4096 + 1338 * 40, r.range);
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const { classes, pixel } = await colourAt(page, ...ARRAS);
+    assert.ok(classes.some((c) => c.colour === pixel), pixel);
+    await screenshot(page, 'view-attribute-arras');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('two fingers pinch to zoom around their midpoint', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    await nthEvent(page);
+    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+    const box = await page.evaluate(() => {
+      const r = document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height };
+    });
+    const cy = box.y + box.h / 2;
+    const cx = box.x + box.w / 2;
+    assert.equal((await page.evaluate(() => document.querySelector('maillage-map').getView())).zoom, 8);
+    // Real touch input through the DevTools protocol: two fingers 100 px
+    // apart spread to 400 px apart, about the map's centre.
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const touch = (type, half) => cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: type === 'touchEnd' ? [] : [
+        { x: cx - half, y: cy, id: 1 },
+        { x: cx + half, y: cy, id: 2 },
+      ],
+    });
+    await touch('touchStart', 50);
+    for (let half = 60; half <= 200; half += 10) await touch('touchMove', half);
+    await touch('touchEnd', 200);
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const after = await page.evaluate(() => document.querySelector('maillage-map').getView());
+    // Four times the distance: two levels in, the centre kept.
+    assert.ok(Math.abs(after.zoom - 10) < 0.05, JSON.stringify(after));
+    assert.ok(Math.abs(after.lon - ARRAS[0]) < 0.01 && Math.abs(after.lat - ARRAS[1]) < 0.01, JSON.stringify(after));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('setView refuses bad numbers', async () => {
     const { page } = await openPage(browser.context, `${server.url}/carte.html`);
     await nthEvent(page);
