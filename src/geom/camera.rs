@@ -103,6 +103,30 @@ impl Camera {
         self.zoom.world_size_px()
     }
 
+    /// The screen offset (CSS px) by which a picture drawn for `self` moves
+    /// to show `other`, when `other` differs only by its centre (same zoom
+    /// and size): a drag can move the last picture instead of drawing every
+    /// shape again. `None` when zoom or size differ.
+    ///
+    /// ```
+    /// use maillage::geom::camera::Camera;
+    /// use maillage::geom::mercator::Zoom;
+    /// let cam = Camera::new([2.35, 48.85], Zoom::new(8.0).unwrap(), 800.0, 600.0);
+    /// let [dx, dy] = cam.offset_to(&cam.pan_by(30.0, -12.0)).unwrap();
+    /// assert!((dx - 30.0).abs() < 1e-9 && (dy + 12.0).abs() < 1e-9);
+    /// assert_eq!(cam.offset_to(&cam.with_zoom(Zoom::new(9.0).unwrap())), None);
+    /// ```
+    pub fn offset_to(&self, other: &Camera) -> Option<[f64; 2]> {
+        if self.zoom != other.zoom || self.width != other.width || self.height != other.height {
+            return None;
+        }
+        let s = self.scale();
+        Some([
+            (self.center[0] - other.center[0]) * s,
+            (self.center[1] - other.center[1]) * s,
+        ])
+    }
+
     /// Same view looking at another place (`[lon, lat]`, degrees).
     pub fn with_center(self, lon_lat: [f64; 2]) -> Camera {
         if !(lon_lat[0].is_finite() && lon_lat[1].is_finite()) {

@@ -161,6 +161,11 @@ impl Gestures {
         Outcome { camera, click }
     }
 
+    /// Whether a pointer is pressed (a drag or pinch is under way).
+    pub fn pressed(&self) -> bool {
+        !self.pointers.is_empty()
+    }
+
     /// Pointer `id` moved to `p`: one pointer pans with it; with two, the
     /// map follows their midpoint and zooms by the change of their distance,
     /// so the places under both fingers stay under them.

@@ -21,6 +21,10 @@ use crate::style::palette::Palette;
 /// view, since the layers' own extent includes the overseas départements.
 pub const METROPOLE: [f64; 4] = [-5.2, 41.3, 9.6, 51.1];
 
+/// Share of the view's width or height a drag may move the last picture
+/// before the map is drawn again in full ([`MapView::shift_from`]).
+pub const SHIFT_LIMIT: f64 = 0.25;
+
 /// What to read to draw a choropleth layer, decided from the manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -55,9 +59,11 @@ pub struct Plan {
     pub view: Option<InitialView>,
 }
 
-/// A plain decimal number ("-1.55", "50.2931", "8"), up to 15 significant
-/// digits: the digits as an integer divided by a power of ten, both exact in
-/// an f64, so the one division is correctly rounded. Written here rather
+/// A plain decimal number ("-1.55", "50.2931", "8"): the digits as an
+/// integer divided by a power of ten, both exact in an f64 up to 15 digits,
+/// so the one division is correctly rounded. Fraction digits past the 15th
+/// are dropped (a change under 1e-15 of the value: what JavaScript prints
+/// for a computed coordinate has 17). Written here rather
 /// than with `str::parse::<f64>`, whose general algorithm adds about 10 KB
 /// to the wasm module for three numbers in an attribute.
 pub fn decimal(text: &str) -> Option<f64> {
@@ -69,10 +75,10 @@ pub fn decimal(text: &str) -> Option<f64> {
     if int.is_empty() && frac.is_empty() {
         return None;
     }
-    let digits = int.len() + frac.len();
-    if digits > 15 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    if int.len() > 15 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let frac = frac.get(..frac.len().min(15 - int.len())).unwrap_or(frac);
     let mantissa = int
         .bytes()
         .chain(frac.bytes())
@@ -432,6 +438,22 @@ impl MapView {
         }
     }
 
+    /// While a drag is under way, the offset (CSS px) by which the picture
+    /// drawn for `drawn` can be moved to show the current camera, instead of
+    /// drawing every shape in every frame (as Leaflet does); `None` when a
+    /// full drawing is due: no drag, zoom or size changed, or the picture
+    /// moved by more than [`SHIFT_LIMIT`] of the view since it was drawn
+    /// (the uncovered strip grows with the offset).
+    pub fn shift_from(&self, drawn: &Camera) -> Option<[f64; 2]> {
+        if !self.gestures.pressed() {
+            return None;
+        }
+        let [dx, dy] = drawn.offset_to(&self.camera)?;
+        let small = dx.abs() <= SHIFT_LIMIT * self.camera.width()
+            && dy.abs() <= SHIFT_LIMIT * self.camera.height();
+        small.then_some([dx, dy])
+    }
+
     /// The shape under a screen point of `frame` (the list last drawn, so
     /// hovering does not rebuild it), described for a tooltip.
     pub fn describe_at(
@@ -675,6 +697,8 @@ mod tests {
         assert_eq!(decimal("50.2931"), Some(50.2931));
         assert_eq!(decimal("+.5"), Some(0.5));
         assert_eq!(decimal("8."), Some(8.0));
+        let long = decimal("49.97326493993767").expect("17 digits");
+        assert!((long - 49.973_264_939_937_67).abs() < 1e-12, "{long}");
         for bad in [
             "",
             ".",
@@ -684,7 +708,7 @@ mod tests {
             "inf",
             "1.2.3",
             "0x10",
-            "1234567890.1234567",
+            "1234567890123456.5",
         ] {
             assert_eq!(decimal(bad), None, "{bad}");
         }
@@ -846,6 +870,30 @@ mod tests {
         });
         v.input(Input::Up { id: 1 });
         assert_eq!(v.selected, Some(3));
+        // A drag moves the last picture while it stays within a quarter of
+        // the view; past that, or once released, the map is drawn in full.
+        let drawn = v.camera;
+        assert_eq!(v.shift_from(&drawn), None, "no drag");
+        v.input(Input::Down {
+            id: 2,
+            x: 500.0,
+            y: 400.0,
+        });
+        v.input(Input::Move {
+            id: 2,
+            x: 540.0,
+            y: 390.0,
+        });
+        let [dx, dy] = v.shift_from(&drawn).expect("shift");
+        assert!((dx - 40.0).abs() < 1e-9 && (dy + 10.0).abs() < 1e-9);
+        v.input(Input::Move {
+            id: 2,
+            x: 800.0,
+            y: 390.0,
+        });
+        assert_eq!(v.shift_from(&drawn), None, "300 px > 256 px");
+        v.input(Input::Up { id: 2 });
+        v.camera = drawn;
         let d = v.describe_selected(Lang::Fr).expect("described");
         assert_eq!(
             (d.value.as_str(), d.class.as_deref()),

@@ -10,38 +10,76 @@ use web_sys::{
 
 use crate::map::describe::Description;
 use crate::map::view::MapView;
-use crate::scene::{DisplayList, Item};
+use crate::scene::{DisplayList, Item, Rgba};
 use crate::style::legend::LegendEntry;
 
 /// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels).
+///
+/// Items are batched by paint: one path and one `fill` per fill colour,
+/// then one per hatch, then one `stroke` per stroke colour and width (base
+/// outlines last, as they come last in the list), instead of a fill and a
+/// stroke per shape: a regional view has a few thousand shapes but about
+/// ten paints, and each call costs the canvas a flush of its state. The
+/// shapes of one colour form a partition, so even-odd over their union is
+/// each one's own even-odd; single-ring shapes (markers, which may overlap)
+/// are filled with the non-zero rule so that overlaps stay filled.
 pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_line_join("round");
-    // One pattern per frame for every hatched (no-data) area: a single fill
-    // each, no clipping, so a map mostly without data still pans smoothly.
-    let mut hatches: Vec<(String, Option<CanvasPattern>)> = Vec::new();
-    for item in &list.items {
-        let Item::Polygon { rings, style, .. } = item;
-        trace(ctx, rings);
-        if let Some(fill) = style.fill {
-            ctx.set_fill_style_str(&fill.css());
+    let polygons = || {
+        list.items.iter().map(|item| {
+            let Item::Polygon { rings, style, .. } = item;
+            (rings, style)
+        })
+    };
+    let mut fills: Vec<(Rgba, bool)> = Vec::new();
+    let mut hatches: Vec<Rgba> = Vec::new();
+    let mut strokes: Vec<(Rgba, f32)> = Vec::new();
+    for (rings, style) in polygons() {
+        let key = |c: Rgba| (c, rings.len() == 1);
+        if let Some(k) = style.fill.map(key).filter(|k| !fills.contains(k)) {
+            fills.push(k);
+        }
+        if let Some(h) = style.hatch.filter(|h| !hatches.contains(h)) {
+            hatches.push(h);
+        }
+        if let Some(k) = style.stroke.filter(|k| !strokes.contains(k)) {
+            strokes.push(k);
+        }
+    }
+    for (colour, single) in fills {
+        ctx.begin_path();
+        for (rings, _) in
+            polygons().filter(|(r, s)| s.fill == Some(colour) && (r.len() == 1) == single)
+        {
+            trace(ctx, rings);
+        }
+        ctx.set_fill_style_str(&colour.css());
+        let rule = if single {
+            CanvasWindingRule::Nonzero
+        } else {
+            CanvasWindingRule::Evenodd
+        };
+        ctx.fill_with_canvas_winding_rule(rule);
+    }
+    for colour in hatches {
+        ctx.begin_path();
+        for (rings, _) in polygons().filter(|(_, s)| s.hatch == Some(colour)) {
+            trace(ctx, rings);
+        }
+        if let Some(pattern) = hatch_pattern(ctx, &colour.css()) {
+            ctx.set_fill_style_canvas_pattern(&pattern);
             ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
         }
-        if let Some(hatch) = style.hatch {
-            let css = hatch.css();
-            if !hatches.iter().any(|(c, _)| *c == css) {
-                hatches.push((css.clone(), hatch_pattern(ctx, &css)));
-            }
-            if let Some((_, Some(pattern))) = hatches.iter().find(|(c, _)| *c == css) {
-                ctx.set_fill_style_canvas_pattern(pattern);
-                ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-            }
+    }
+    for (colour, width) in strokes {
+        ctx.begin_path();
+        for (rings, _) in polygons().filter(|(_, s)| s.stroke == Some((colour, width))) {
+            trace(ctx, rings);
         }
-        if let Some((colour, width)) = style.stroke {
-            ctx.set_stroke_style_str(&colour.css());
-            ctx.set_line_width(f64::from(width));
-            ctx.stroke();
-        }
+        ctx.set_stroke_style_str(&colour.css());
+        ctx.set_line_width(f64::from(width));
+        ctx.stroke();
     }
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
@@ -73,9 +111,8 @@ fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: &str) -> Option<CanvasP
         .ok()?
 }
 
-/// Starts a new path made of `rings` (CSS pixels).
+/// Adds `rings` (CSS pixels) to the current path.
 fn trace(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>]) {
-    ctx.begin_path();
     for ring in rings {
         let mut points = ring.iter();
         if let Some(first) = points.next() {

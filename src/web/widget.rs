@@ -33,6 +33,7 @@ use web_sys::{
 };
 
 use super::{events, fetch, render, shadow};
+use crate::geom::camera::Camera;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::gesture::{Input, Key};
 use crate::map::stream::{level_label, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
@@ -86,6 +87,15 @@ impl Widget {
             .get_context("2d")?
             .ok_or("maillage: contexte 2d indisponible")?
             .dyn_into::<CanvasRenderingContext2d>()?;
+        // The picture a drag moves (see `MapView::shift_from`).
+        let snapshot = window
+            .document()
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+            .and_then(|c| {
+                let ctx = c.get_context("2d").ok()??;
+                Some((c, ctx.dyn_into::<CanvasRenderingContext2d>().ok()?))
+            });
         let inner = Rc::new_cyclic(|me| Inner {
             me: me.clone(),
             host,
@@ -98,6 +108,10 @@ impl Widget {
             detail: parts.detail,
             view: RefCell::new(None),
             last_frame: RefCell::new(Default::default()),
+            snapshot,
+            drawn: Cell::new(None),
+            snapshot_camera: Cell::new(None),
+            shifted: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             window,
             generation: Cell::new(0),
@@ -196,6 +210,15 @@ struct Inner {
     detail: HtmlElement,
     /// The display list last drawn, for hit testing while hovering.
     last_frame: RefCell<crate::scene::DisplayList>,
+    /// An offscreen copy of the map taken when a drag starts, which the
+    /// drag moves instead of drawing every shape in every frame.
+    snapshot: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    /// The camera of the last full drawing.
+    drawn: Cell<Option<Camera>>,
+    /// The camera the snapshot was drawn with.
+    snapshot_camera: Cell<Option<Camera>>,
+    /// The canvas shows a moved snapshot: draw in full when the drag ends.
+    shifted: Cell<bool>,
     /// The loaded map, once the layers are read.
     view: RefCell<Option<MapView>>,
     /// Listeners on the canvas and legend, removed at shutdown.
@@ -349,6 +372,11 @@ impl Inner {
         }
         let before = (v.camera, v.selected);
         v.input(input);
+        match input {
+            Input::Down { .. } => self.take_snapshot(),
+            Input::Up { .. } if self.shifted.get() => self.request_redraw(),
+            _ => {}
+        }
         let moved = v.camera != before.0;
         if v.selected != before.1 {
             let d = v.describe_selected(self.lang.get());
@@ -584,15 +612,45 @@ impl Inner {
         self.ctx.fill_rect(0.0, 0.0, w, h);
         if let Some(v) = self.view.borrow().as_ref() {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
+            let dpr = w / css_width;
+            let shift = self.snapshot_camera.get().and_then(|c| v.shift_from(&c));
+            if let (Some([dx, dy]), Some((snapshot, _))) = (shift, &self.snapshot) {
+                let _ = self
+                    .ctx
+                    .draw_image_with_html_canvas_element(snapshot, dx * dpr, dy * dpr);
+                self.shifted.set(true);
+                return;
+            }
             let frame = v.frame();
-            render::replay(&self.ctx, &frame, w / css_width);
+            render::replay(&self.ctx, &frame, dpr);
             *self.last_frame.borrow_mut() = frame;
+            self.drawn.set(Some(v.camera));
+            self.shifted.set(false);
             if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
                 self.canvas
                     .set_attribute("aria-label", &format!("Carte : {} sélectionné", s.name))
                     .ok();
             }
         }
+    }
+
+    /// Copies the canvas (the last full drawing) for a drag to move.
+    fn take_snapshot(&self) {
+        let Some((snapshot, sctx)) = &self.snapshot else {
+            return;
+        };
+        if self.shifted.get() {
+            // The canvas shows a moved copy: keep the copy it was made from.
+            return;
+        }
+        let (w, h) = (self.canvas.width(), self.canvas.height());
+        if snapshot.width() != w || snapshot.height() != h {
+            snapshot.set_width(w);
+            snapshot.set_height(h);
+        }
+        sctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+        let _ = sctx.draw_image_with_html_canvas_element(&self.canvas, 0.0, 0.0);
+        self.snapshot_camera.set(self.drawn.get());
     }
 
     /// Tells the core the camera moved; when it starts a new view load, the

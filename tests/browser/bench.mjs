@@ -29,10 +29,10 @@ const VIEWS = [
   { id: 'hdf-epci', name: 'Hauts-de-France (EPCI)', bbox: [1.38, 48.83, 4.26, 51.09], peerFile: 'epci.fgb', widget: 'bbox' },
   { id: 'haute-saone-epci', name: 'Haute-Saône (EPCI)', bbox: [5.37, 47.25, 6.83, 48.03], peerFile: 'epci.fgb', widget: 'bbox' },
   { id: 'npdc-communes', name: 'Nord–Pas-de-Calais (communes)', bbox: [1.55, 50.02, 4.23, 51.09], peerFile: 'communes.fgb',
-    widget: null, widgetWhy: 'the widget does not draw communes yet' },
+    widget: 'bbox', layer: 'communes' },
 ];
 /** Views whose pan frame times are measured, per side. */
-const PAN = { widget: ['france-epci', 'hdf-epci'], peer: ['france-epci', 'npdc-communes'] };
+const PAN = { widget: ['france-epci', 'hdf-epci', 'npdc-communes'], peer: ['france-epci', 'npdc-communes'] };
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,7 +47,8 @@ const percentile = (xs, p) => {
 function pageUrl(server, side, view) {
   const bbox = view.bbox.join(',');
   if (side === 'peer') return `${server.url}/bench/peer.html?file=${view.peerFile}&bbox=${bbox}`;
-  return view.widget === 'france' ? `${server.url}/bench/widget.html` : `${server.url}/bench/widget.html?bbox=${bbox}`;
+  const layer = view.layer ? `layer=${view.layer}&` : '';
+  return view.widget === 'france' ? `${server.url}/bench/widget.html?${layer}` : `${server.url}/bench/widget.html?${layer}bbox=${bbox}`;
 }
 
 /** Opens a fresh page (cache off, 1024×768) and loads `url`; resolves when window.__bench is set. */

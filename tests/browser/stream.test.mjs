@@ -24,6 +24,9 @@ after(async () => {
 const ARRAS = [2.7785, 50.2931];
 const MEDIUM = '/layers/epci-medium.fgb';
 
+/** Resolves after two animation frames of the page (a redraw requested before has run). */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
 /** Per-path counters of the server, minus those of `before`. */
 const delta = (now, before) => Object.fromEntries(Object.entries(now.paths)
   .filter(([p]) => p.startsWith('/layers/'))
@@ -233,6 +236,46 @@ describe('detailed levels by range', () => {
     // Four times the distance: two levels in, the centre kept.
     assert.ok(Math.abs(after.zoom - 10) < 0.05, JSON.stringify(after));
     assert.ok(Math.abs(after.lon - ARRAS[0]) < 0.01 && Math.abs(after.lat - ARRAS[1]) < 0.01, JSON.stringify(after));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a drag moves the last picture, and the map is drawn in full on release', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    await nthEvent(page);
+    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+    await nthRender(page, 2);
+    await frames(page);
+    /** Colour of the canvas at CSS (x, y) from the canvas's corner, and the background. */
+    const sample = (x, y) => page.evaluate(([x, y]) => {
+      const el = document.querySelector('maillage-map');
+      const canvas = el.shadowRoot.querySelector('canvas');
+      const k = canvas.width / canvas.getBoundingClientRect().width;
+      return Array.from(canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data).join(',');
+    }, [x, y]);
+    const box = await page.evaluate(() => {
+      const r = document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height };
+    });
+    const arras = await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').project(lon, lat), ARRAS);
+    const before = await sample(arras[0], arras[1]);
+    const background = 'rgb(244, 242, 236)';
+    await page.mouse.move(box.x + 450, box.y + 300);
+    await page.mouse.down();
+    // Upwards: the strip uncovered at the bottom is land (Île-de-France).
+    for (let i = 1; i <= 10; i += 1) await page.mouse.move(box.x + 450, box.y + 300 - i * 10);
+    await frames(page);
+    // While dragging: Arras's colour 100 px higher, the uncovered strip at
+    // the bottom shows the background (the picture was moved).
+    assert.equal(await sample(arras[0], arras[1] - 100), before);
+    const strip = await sample(450, box.h - 40);
+    const rgb = (s) => `rgb(${s.split(',').slice(0, 3).join(', ')})`;
+    assert.equal(rgb(strip), background);
+    await page.mouse.up();
+    await frames(page);
+    // Released: drawn in full, the strip shows the map again.
+    assert.notEqual(rgb(await sample(450, box.h - 40)), background);
+    assert.equal(await sample(arras[0], arras[1] - 100), before);
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

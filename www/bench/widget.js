@@ -52,8 +52,11 @@
   // The module defines the element after fetching and compiling the wasm
   // module, so after this: the element starts with its view.
   document.addEventListener('DOMContentLoaded', () => {
-    if (!bbox) return;
     const el = document.querySelector('maillage-map');
+    // widget.html?layer=communes&bbox=…: another layer than the default EPCIs.
+    const layer = query.get('layer');
+    if (layer) el.setAttribute('layer', layer);
+    if (!bbox) return;
     // The element fills the window (widget.html's style).
     const v = fit(bbox, window.innerWidth, window.innerHeight);
     el.setAttribute('view', `${v.lon} ${v.lat} ${v.zoom}`);
