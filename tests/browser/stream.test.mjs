@@ -178,8 +178,9 @@ describe('detailed levels by range', () => {
     await page.addInitScript(([lon, lat]) => {
       window.__renders = [];
       document.addEventListener('maillage:render', (e) => window.__renders.push(e.detail), true);
-      document.addEventListener('DOMContentLoaded', () => {
-        document.querySelector('maillage-map').setAttribute('view', `${lon} ${lat} 8`);
+      // Parsing has ended, module scripts have not run: the element has not started.
+      document.addEventListener('readystatechange', () => {
+        if (document.readyState === 'interactive') document.querySelector('maillage-map').setAttribute('view', `${lon} ${lat} 8`);
       });
     }, ARRAS);
     await page.goto(`${server.url}/carte.html`);

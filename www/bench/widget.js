@@ -49,9 +49,10 @@
   document.addEventListener('maillage:ready', (e) => {
     if (!bbox) finish({ ready: e.detail });
   }, true);
-  // The module defines the element after fetching and compiling the wasm
-  // module, so after this: the element starts with its view.
-  document.addEventListener('DOMContentLoaded', () => {
+  // The document turns interactive when parsing ends, before module scripts
+  // run: the element exists and has not started yet.
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
     const el = document.querySelector('maillage-map');
     // widget.html?layer=communes&bbox=…: another layer than the default EPCIs.
     const layer = query.get('layer');
