@@ -26,25 +26,38 @@ const legendColours = (page, selector) => page.evaluate((selector) =>
     .map((s) => getComputedStyle(s).backgroundColor), selector);
 
 describe('demo pages', () => {
-  test('the Pas-de-Calais portal shows only its 20 EPCIs', async () => {
+  test('the Pas-de-Calais portal shows only its 20 EPCIs, and its communes', async () => {
     await server.fault('mode=none');
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/portail-pas-de-calais.html`);
-    const ready = await nthEvent(page);
-    assert.equal(ready.type, 'maillage:ready', JSON.stringify(ready));
+    await nthEvent(page, 2);
+    const events = await page.evaluate(() => window.__maillageEvents);
+    const ready = events.find((e) => e.id === 'carte-epci');
+    assert.equal(ready?.type, 'maillage:ready', JSON.stringify(events));
     // 18 EPCIs wholly in 62, one shared with 59, one with 80.
     assert.equal(ready.detail.features, 20);
     assert.equal(ready.detail.field, 'illectronism_rate');
-    const counts = await page.evaluate(() => [...document.querySelector('maillage-map').shadowRoot
+    const counts = await page.evaluate(() => [...document.querySelector('#carte-epci').shadowRoot
       .querySelectorAll('.legend button .count')].map((c) => c.textContent));
     const total = counts.reduce((n, c) => n + Number(c.replace(/\D/g, '')), 0);
     assert.equal(total, 20, `legend counts ${counts}`);
-    await page.waitForFunction(() => true, null, { polling: 'raf' });
-    const colours = await legendColours(page, 'maillage-map');
-    assert.ok(colours.includes(await pixelAt(page, 'maillage-map', 2.7785, 50.2931)), 'Arras is drawn in a class colour');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const colours = await legendColours(page, '#carte-epci');
+    assert.ok(colours.includes(await pixelAt(page, '#carte-epci', 2.7785, 50.2931)), 'Arras is drawn in a class colour');
     // Lille (Nord, not in the territory) is left as background.
-    const background = await page.evaluate(() => getComputedStyle(document.querySelector('maillage-map')
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector('#carte-epci')
       .shadowRoot.querySelector('.frame')).backgroundColor);
-    assert.equal(await pixelAt(page, 'maillage-map', 3.0573, 50.6292), background);
+    assert.equal(await pixelAt(page, '#carte-epci', 3.0573, 50.6292), background);
+    // The communes map: the 62's communes (COG 2025), classed among
+    // themselves, outlines read by range at the fitted zoom.
+    const communes = events.find((e) => e.id === 'carte-communes');
+    assert.equal(communes?.type, 'maillage:ready', JSON.stringify(events));
+    assert.equal(communes.detail.features, 887);
+    await page.waitForFunction(() => window.__maillageRenders.some((r) => r.level === 'medium' && r.file === 'communes-medium.fgb'));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const communeColours = await legendColours(page, '#carte-communes');
+    await page.locator('#carte-communes').scrollIntoViewIfNeeded();
+    assert.ok(communeColours.includes(await pixelAt(page, '#carte-communes', 2.7785, 50.2931)), 'Arras is drawn in a class colour');
+    assert.equal(await pixelAt(page, '#carte-communes', 3.0573, 50.6292), background);
     await screenshot(page, 'portail-62');
     assert.deepEqual(consoleErrors, []);
     await page.close();
