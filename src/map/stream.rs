@@ -65,6 +65,23 @@ pub const MERGE_GAP: u64 = DEFAULT_MERGE_GAP / 4;
 /// maps of the page keep a few).
 pub const MAX_IN_FLIGHT: usize = 4;
 
+/// Least time (ms) between two drawings of a view load's progress: shapes
+/// appear as ranges arrive, at most ten times a second, instead of at every
+/// answer (each drawing repaints the whole canvas, and on a phone or a
+/// software-rendered canvas a few answers a frame would keep the page busy
+/// drawing instead of reading).
+pub const PROGRESS_REDRAW_MS: f64 = 100.0;
+
+/// How long to wait (ms) before drawing the progress of a view load, the
+/// last drawing being `since_last_draw` ms old: 0 to draw at the next frame.
+pub fn progress_redraw_delay(since_last_draw: f64) -> f64 {
+    if since_last_draw.is_finite() {
+        (PROGRESS_REDRAW_MS - since_last_draw).clamp(0.0, PROGRESS_REDRAW_MS)
+    } else {
+        0.0
+    }
+}
+
 /// Bytes allowed for the header in the first read of a file: the layers'
 /// headers (columns, their titles and descriptions) weigh 1 to 3 KB.
 pub const HEADER_ALLOWANCE: u64 = 4 * 1024;
@@ -1255,6 +1272,16 @@ mod tests {
         assert_eq!(level_name("epci", "x/epci.fgb"), "full");
         assert_eq!(level_label("medium", Lang::Fr), "détail moyen");
         assert_eq!(level_label("full", Lang::En), "full detail");
+    }
+
+    #[test]
+    fn progress_is_drawn_at_most_ten_times_a_second() {
+        assert_eq!(progress_redraw_delay(0.0), 100.0);
+        assert_eq!(progress_redraw_delay(30.0), 70.0);
+        assert_eq!(progress_redraw_delay(250.0), 0.0);
+        // A clock that went back, or no drawing yet.
+        assert_eq!(progress_redraw_delay(-5.0), 100.0);
+        assert_eq!(progress_redraw_delay(f64::INFINITY), 0.0);
     }
 
     #[test]

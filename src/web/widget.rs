@@ -36,7 +36,9 @@ use super::{events, fetch, render, shadow};
 use crate::geom::camera::Camera;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::gesture::{Input, Key};
-use crate::map::stream::{level_label, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
+use crate::map::stream::{
+    level_label, progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT,
+};
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
@@ -118,6 +120,9 @@ impl Widget {
             abort: RefCell::new(None),
             on_frame: RefCell::new(None),
             frame_request: Cell::new(None),
+            on_timer: RefCell::new(None),
+            progress_timer: Cell::new(None),
+            last_draw: Cell::new(f64::NEG_INFINITY),
             resize: RefCell::new(None),
             stream_abort: RefCell::new(None),
             early: RefCell::new(None),
@@ -191,6 +196,8 @@ impl Drop for Widget {
 
 /// The requestAnimationFrame callback (argument: the frame time).
 type FrameCallback = Closure<dyn FnMut(f64)>;
+/// The progress timer's callback.
+type TimerCallback = Closure<dyn FnMut()>;
 /// The ResizeObserver callback (argument: the entries).
 type ResizeCallback = Closure<dyn FnMut(js_sys::Array)>;
 /// A DOM event listener.
@@ -232,6 +239,12 @@ struct Inner {
     on_frame: RefCell<Option<FrameCallback>>,
     /// Pending animation frame, if any.
     frame_request: Cell<Option<i32>>,
+    /// The progress timer's callback, reused.
+    on_timer: RefCell<Option<TimerCallback>>,
+    /// Pending progress timer, if any.
+    progress_timer: Cell<Option<i32>>,
+    /// `Date.now()` of the last full drawing.
+    last_draw: Cell<f64>,
     /// Observer of the frame's size and its callback.
     resize: RefCell<Option<(ResizeObserver, ResizeCallback)>>,
     /// Cancels the fetches of the current view load (detailed levels).
@@ -260,6 +273,14 @@ impl Inner {
             }
         });
         *this.on_frame.borrow_mut() = Some(on_frame);
+        let weak = Rc::downgrade(this);
+        let on_timer = TimerCallback::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.progress_timer.set(None);
+                inner.request_redraw();
+            }
+        });
+        *this.on_timer.borrow_mut() = Some(on_timer);
 
         let weak: Weak<Self> = Rc::downgrade(this);
         let on_resize = ResizeCallback::new(move |entries: js_sys::Array| {
@@ -577,6 +598,31 @@ impl Inner {
         }
     }
 
+    /// Asks for a drawing of a view load's progress: at the next frame, or
+    /// later so that progress is drawn at most every `PROGRESS_REDRAW_MS`
+    /// (the view load's completion is drawn at once by `pump`).
+    fn request_progress_redraw(&self) {
+        if self.view.borrow().is_none() || self.progress_timer.get().is_some() {
+            return;
+        }
+        let since = js_sys::Date::now() - self.last_draw.get();
+        let delay = progress_redraw_delay(since);
+        if delay <= 0.0 {
+            self.request_redraw();
+            return;
+        }
+        let timer = self.on_timer.borrow();
+        let id = timer.as_ref().and_then(|cb| {
+            self.window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.as_ref().unchecked_ref(),
+                    delay.ceil() as i32,
+                )
+                .ok()
+        });
+        self.progress_timer.set(id);
+    }
+
     /// Asks for a redraw at the next animation frame (one pending at most).
     fn request_redraw(&self) {
         if self.frame_request.get().is_some() {
@@ -625,6 +671,7 @@ impl Inner {
             render::replay(&self.ctx, &frame, dpr);
             *self.last_frame.borrow_mut() = frame;
             self.drawn.set(Some(v.camera));
+            self.last_draw.set(js_sys::Date::now());
             self.shifted.set(false);
             if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
                 self.canvas
@@ -785,6 +832,11 @@ impl Inner {
         if let Some(id) = self.frame_request.take() {
             let _ = self.window.cancel_animation_frame(id);
         }
+        if let Some(id) = self.progress_timer.take() {
+            self.window.clear_timeout_with_handle(id);
+        }
+        let on_timer = self.on_timer.borrow_mut().take();
+        drop(on_timer);
         let on_frame = self.on_frame.borrow_mut().take();
         drop(on_frame);
         for (target, name, cb) in self.listeners.borrow_mut().drain(..) {
@@ -865,7 +917,7 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
     });
     match outcome {
         None | Some(Ok(Fed::Stale)) => return,
-        Some(Ok(Fed::Taken { .. })) => inner.request_redraw(),
+        Some(Ok(Fed::Taken { .. })) => inner.request_progress_redraw(),
         Some(Err((kind, message))) => {
             // The map keeps what it has; say why some detail is missing.
             web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
