@@ -9,7 +9,7 @@ use super::gesture::{Gestures, Input};
 use super::scope::{bbox, Territory};
 use super::stream::Loads;
 use super::{Choropleth, Shape};
-use crate::geom::camera::Camera;
+use crate::geom::camera::{Camera, Padding};
 use crate::geom::mercator::Zoom;
 use crate::manifest::{LayerInfo, Manifest};
 use crate::scene::{DisplayList, Item};
@@ -288,7 +288,7 @@ impl MapView {
             size[0].max(1.0),
             size[1].max(1.0),
         )
-        .fit_bounds(fit, 8.0);
+        .fit_bounds(fit, Padding::uniform(8.0));
         let visible = vec![true; choropleth.classification.classes()];
         let title = if plan.unit.is_empty() {
             plan.label.clone()
