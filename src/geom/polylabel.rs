@@ -11,9 +11,6 @@
 //! assert!(d > 0.49 && d <= 0.5 && p[0] < 1.0 && p[1] < 1.0, "{p:?} {d}");
 //! ```
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 /// A square cell: centre, half side, signed distance of the centre to the
 /// polygon (positive inside) and the best distance any point of it may have.
 #[derive(Debug, Clone, Copy)]
@@ -36,28 +33,12 @@ impl Cell {
     }
 }
 
-impl PartialEq for Cell {
-    fn eq(&self, other: &Self) -> bool {
-        self.max.total_cmp(&other.max) == Ordering::Equal
-    }
-}
-impl Eq for Cell {}
-impl PartialOrd for Cell {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Cell {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.max.total_cmp(&other.max)
-    }
-}
-
 /// The pole of inaccessibility of a polygon (first ring outer, the others
 /// holes; even-odd rule) and its distance to the nearest edge, within
 /// `precision` (the rings' units). At most `max_probes` distance
 /// evaluations, so a hostile or huge ring costs a bounded time (the answer
-/// is then coarser). `None` for a ring with no area or non-finite points.
+/// is then coarser). A `precision` that is not positive means a 32nd of
+/// the ring's larger side. `None` for a ring with no area or non-finite points.
 pub fn polylabel(
     rings: &[Vec<[f64; 2]>],
     precision: f64,
@@ -87,7 +68,9 @@ pub fn polylabel(
     let budget = max_probes.max(4) as f64;
     let size = w.min(h).max((w * h / budget).sqrt()).max(w.max(h) / budget);
     let half = size / 2.0;
-    let mut heap = BinaryHeap::new();
+    // Cells to split, searched best bound first. A plain vector: with a
+    // probe budget of a few hundred, a scan costs less than a heap weighs.
+    let mut heap = Vec::new();
     let mut x = b[0];
     while x < b[2] {
         let mut y = b[1];
@@ -106,9 +89,10 @@ pub fn polylabel(
     let precision = if precision.is_finite() && precision > 0.0 {
         precision
     } else {
-        w.max(h) / 100.0
+        w.max(h) / 32.0
     };
-    while let Some(cell) = heap.pop() {
+    while let Some(i) = (0..heap.len()).max_by(|&a, &b| heap[a].max.total_cmp(&heap[b].max)) {
+        let cell: Cell = heap.swap_remove(i);
         if cell.d > best.d {
             best = cell;
         }

@@ -6,10 +6,14 @@
 
 pub mod describe;
 pub mod gesture;
+pub mod labels;
 pub mod scope;
 pub mod stream;
 pub mod view;
 
+use std::cell::OnceCell;
+
+use self::labels::Anchor;
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
 use crate::scene::{DisplayList, PolygonStyle, Rgba};
@@ -20,6 +24,9 @@ use crate::style::palette::{Palette, Rgb, NO_DATA};
 /// One territory (EPCI, commune, département) ready to draw.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
+    /// Where its name goes ([`labels`]), worked out at its first labelled
+    /// frame and kept: not per frame.
+    anchor: OnceCell<Option<Anchor>>,
     /// Code (SIREN, INSEE code).
     pub code: String,
     /// Name.
@@ -31,6 +38,16 @@ pub struct Shape {
     /// Départements it lies in ("59, 62"), when the file says: a page
     /// scoped to a département keeps its EPCIs.
     pub departements: String,
+    /// Inhabitants, when the file says: the most populated names are placed first.
+    pub population: Option<f64>,
+}
+
+impl Shape {
+    /// Where and how its name may be drawn (computed once, then kept);
+    /// `None` without a name or an area.
+    pub fn anchor(&self) -> Option<&Anchor> {
+        self.anchor.get_or_init(|| Anchor::of(self)).as_ref()
+    }
 }
 
 /// A number from any numeric property; text and non-finite values are no data.
@@ -100,6 +117,7 @@ pub fn shapes_from_features(
         header.column_index(field),
     );
     let di = header.column_index("departements");
+    let pi = header.column_index("population");
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         let mut f = decode_feature(slice?, header)?;
@@ -112,6 +130,8 @@ pub fn shapes_from_features(
             value: numeric(fi.and_then(|i| f.property(i))),
             parts,
             departements: text(di.and_then(|i| f.property(i))),
+            population: numeric(pi.and_then(|i| f.property(i))),
+            ..Shape::default()
         });
     }
     Ok(out)
@@ -180,6 +200,16 @@ impl Choropleth {
         }
     }
 
+    /// Whether a value's class is shown by the legend filter `visible`
+    /// (no data and a missing filter always are).
+    pub fn shows(&self, value: Option<f64>, visible: Option<&[bool]>) -> bool {
+        let class = value.and_then(|v| self.classification.class_of(v));
+        match (visible, class) {
+            (Some(v), Some(k)) => v.get(k).copied().unwrap_or(true),
+            _ => true,
+        }
+    }
+
     /// The frame: choropleth shapes, then base outlines on top. Shapes whose
     /// class is not in `visible` (a legend filter) are drawn as outlines only.
     pub fn frame(
@@ -193,12 +223,7 @@ impl Choropleth {
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         for (i, s) in shapes.iter().enumerate() {
-            let class = s.value.and_then(|v| self.classification.class_of(v));
-            let shown = match (visible, class) {
-                (Some(v), Some(k)) => v.get(k).copied().unwrap_or(true),
-                _ => true,
-            };
-            let style = if shown {
+            let style = if self.shows(s.value, visible) {
                 self.style_of(s.value)
             } else {
                 PolygonStyle {
@@ -245,6 +270,7 @@ mod tests {
                 [x, y + 1.0],
                 [x, y],
             ]]],
+            ..Shape::default()
         }
     }
 
@@ -290,7 +316,7 @@ mod tests {
         let filled = only_top
             .items
             .iter()
-            .filter(|Item::Polygon { style, .. }| style.fill.is_some())
+            .filter(|item| matches!(item, Item::Polygon { style, .. } if style.fill.is_some()))
             .count();
         assert_eq!(
             filled,

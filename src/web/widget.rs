@@ -234,7 +234,10 @@ impl Inner {
             }
         });
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
-        observer.observe(&this.frame);
+        // The panels too: names keep clear of them as they fold or grow.
+        for target in [&this.frame, &this.legend, &this.status] {
+            observer.observe(target);
+        }
         *this.resize.borrow_mut() = Some((observer, on_resize));
 
         let canvas: HtmlElement = this.canvas.clone().unchecked_into();
@@ -463,6 +466,16 @@ impl Inner {
                 let text = format!("{} · {features} territoires", layer_count(summary.layers));
                 self.set_status("ready", &text);
                 *self.ready_text.borrow_mut() = text;
+                // Laid out now: fit the territory beside the legend and the
+                // status line, names sized for the page's font.
+                self.measure_panels();
+                let measured = render::measure_reference(&self.ctx, &self.theme().1);
+                if let Some(v) = self.view.borrow_mut().as_mut() {
+                    v.fit_home();
+                    if let Some(px) = measured {
+                        v.calibrate_text(px);
+                    }
+                }
                 self.request_redraw();
                 let detail = events::detail(&[
                     ("layers", JsValue::from(summary.layers as f64)),
@@ -484,13 +497,17 @@ impl Inner {
     }
 
     /// Sizes the canvas to the frame at the device pixel ratio and redraws at once
-    /// (resize observers run before paint, so no blank frame shows).
+    /// (resize observers run before paint, so no blank frame shows); a
+    /// panel that changed size is measured again.
     fn resized(&self, entries: &js_sys::Array) {
-        let Some(entry) = entries
+        let frame = entries
             .iter()
-            .last()
-            .and_then(|e| e.dyn_into::<ResizeObserverEntry>().ok())
-        else {
+            .filter_map(|e| e.dyn_into::<ResizeObserverEntry>().ok())
+            .filter(|e| e.target().is_same_node(Some(&self.frame)))
+            .last();
+        self.measure_panels();
+        let Some(entry) = frame else {
+            self.request_redraw();
             return;
         };
         let rect = entry.content_rect();
@@ -506,6 +523,45 @@ impl Inner {
             self.canvas.set_height(h);
             self.draw();
         }
+    }
+
+    /// Gives the core the boxes of the legend and the status line over the
+    /// map (CSS pixels from the frame's corner; hidden ones are empty).
+    fn measure_panels(&self) {
+        let Ok(mut view) = self.view.try_borrow_mut() else {
+            return;
+        };
+        let Some(v) = view.as_mut() else { return };
+        let f = self.frame.get_bounding_client_rect();
+        let boxes: Vec<[f64; 4]> = [&self.legend, &self.status]
+            .iter()
+            .map(|e| {
+                let r = e.get_bounding_client_rect();
+                [
+                    r.left() - f.left(),
+                    r.top() - f.top(),
+                    r.right() - f.left(),
+                    r.bottom() - f.top(),
+                ]
+            })
+            .collect();
+        v.set_panels(&boxes);
+    }
+
+    /// The theme's background colour (`--maillage-background`) and font
+    /// family (`--maillage-font`), as computed.
+    fn theme(&self) -> (String, String) {
+        let style = self.window.get_computed_style(&self.frame).ok().flatten();
+        let property = |name: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .filter(|s| !s.trim().is_empty())
+        };
+        (
+            property("background-color").unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
+            property("font-family").unwrap_or_else(|| "sans-serif".to_owned()),
+        )
     }
 
     /// Asks for a redraw at the next animation frame (one pending at most).
@@ -524,16 +580,10 @@ impl Inner {
         }
     }
 
-    /// Clears the canvas to the theme background (`--maillage-background`).
+    /// Clears the canvas to the theme background (`--maillage-background`)
+    /// and draws the frame, names in the theme font (`--maillage-font`).
     fn draw(&self) {
-        let background = self
-            .window
-            .get_computed_style(&self.frame)
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_property_value("background-color").ok())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned());
+        let (background, family) = self.theme();
         let (w, h) = (
             f64::from(self.canvas.width()),
             f64::from(self.canvas.height()),
@@ -544,7 +594,7 @@ impl Inner {
         if let Some(v) = self.view.borrow().as_ref() {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
             let frame = v.frame();
-            render::replay(&self.ctx, &frame, w / css_width);
+            render::replay(&self.ctx, &frame, w / css_width, &family);
             *self.last_frame.borrow_mut() = frame;
             if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
                 self.canvas
