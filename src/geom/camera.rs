@@ -271,39 +271,39 @@ impl Camera {
     }
 
     /// The largest (fractional) zoom and the centre at which `bbox`
-    /// (`[min lon, min lat, max lon, max lat]`) fits inside the viewport with
-    /// `padding_px` CSS pixels left free on every side: "fit my territory".
-    /// Corners given in the wrong order are swapped; a padding that would
-    /// leave no room is ignored; a non-finite bbox leaves the camera as is.
-    /// A single point zooms to [`Zoom::MAX`].
+    /// (`[min lon, min lat, max lon, max lat]`) fits inside the viewport
+    /// less `padding` (CSS pixels per side), centred in what is left: "fit
+    /// my territory" beside the panels drawn over the map. Corners given in
+    /// the wrong order are swapped; a padding that would leave no room is
+    /// ignored; a non-finite bbox leaves the camera as is. A single point
+    /// zooms to [`Zoom::MAX`].
     ///
     /// ```
-    /// use maillage::geom::camera::Camera;
+    /// use maillage::geom::camera::{Camera, Padding};
     /// use maillage::geom::mercator::Zoom;
     /// // Metropolitan France in 1024 × 768: the height decides.
     /// let cam = Camera::new([0.0, 0.0], Zoom::MIN, 1024.0, 768.0)
-    ///     .fit_bounds([-5.2, 41.3, 9.6, 51.1], 0.0);
+    ///     .fit_bounds([-5.2, 41.3, 9.6, 51.1], Padding::uniform(0.0));
     /// assert!((cam.zoom().get() - 6.247_562_485_956).abs() < 1e-9);
     /// ```
-    pub fn fit_bounds(self, bbox: [f64; 4], padding_px: f64) -> Camera {
+    pub fn fit_bounds(self, bbox: [f64; 4], padding: Padding) -> Camera {
         if bbox.iter().any(|v| !v.is_finite()) {
             return self;
         }
         let (x0, x1) = min_max(lon_to_x(bbox[0]), lon_to_x(bbox[2]));
         let (y0, y1) = min_max(lat_to_y(bbox[1]), lat_to_y(bbox[3]));
-        let pad = if padding_px.is_finite() {
-            padding_px.max(0.0)
-        } else {
-            0.0
-        };
-        let (mut avail_w, mut avail_h) = (self.width - 2.0 * pad, self.height - 2.0 * pad);
-        if avail_w <= 0.0 || avail_h <= 0.0 {
-            (avail_w, avail_h) = (self.width, self.height);
+        let mut pad = padding.valid();
+        if self.width - pad.left - pad.right <= 0.0 || self.height - pad.top - pad.bottom <= 0.0 {
+            pad = Padding::default();
         }
-        let center = [(x0 + x1) / 2.0, (y0 + y1) / 2.0];
+        let (avail_w, avail_h) = (
+            self.width - pad.left - pad.right,
+            self.height - pad.top - pad.bottom,
+        );
+        let middle = [(x0 + x1) / 2.0, (y0 + y1) / 2.0];
         if avail_w <= 0.0 || avail_h <= 0.0 {
             // Nothing visible: only the centre is meaningful.
-            return self.with_center_world(center);
+            return self.with_center_world(middle);
         }
         // Pixels per world unit that fit each axis; a zero extent fits any.
         let fit = |avail: f64, extent: f64| {
@@ -315,7 +315,82 @@ impl Camera {
         };
         let scale = fit(avail_w, x1 - x0).min(fit(avail_h, y1 - y0));
         let zoom = Zoom::clamped((scale / TILE_SIZE).log2());
+        // The box's middle goes to the middle of the padded area.
+        let s = zoom.world_size_px();
+        let center = [
+            middle[0] - (pad.left - pad.right) / 2.0 / s,
+            middle[1] - (pad.top - pad.bottom) / 2.0 / s,
+        ];
         Camera { zoom, ..self }.with_center_world(center)
+    }
+
+    /// [`Camera::fit_bounds`] keeping clear of `panels` (`[x0, y0, x1, y1]`
+    /// in CSS pixels: the legend, the status line) and of `margin` pixels on
+    /// every side. Each panel is avoided either beside it (padding the
+    /// screen edge it is nearest to horizontally) or above or below it
+    /// (vertically), whichever lets the box be drawn largest: a tall legend
+    /// on a wide map pushes the territory left, a folded one on a phone
+    /// pushes it down. Panels that leave no room at all are ignored; at most
+    /// four panels are considered.
+    ///
+    /// ```
+    /// use maillage::geom::camera::{Camera, Padding};
+    /// use maillage::geom::mercator::Zoom;
+    /// let cam = Camera::new([0.0, 0.0], Zoom::MIN, 800.0, 600.0);
+    /// // A 300 × 400 legend in the top-right corner.
+    /// let fit = cam.fit_beside([1.5, 50.0, 3.2, 51.0], 8.0, &[[492.0, 8.0, 792.0, 408.0]]);
+    /// let [x, _] = fit.project(3.2, 50.5);
+    /// assert!(x <= 492.0 - 8.0 + 1e-9);
+    /// ```
+    pub fn fit_beside(self, bbox: [f64; 4], margin: f64, panels: &[[f64; 4]]) -> Camera {
+        let margin = if margin.is_finite() {
+            margin.max(0.0)
+        } else {
+            0.0
+        };
+        let base = Padding::uniform(margin);
+        // Two ways around each panel: padding per panel, horizontal then vertical.
+        let ways: Vec<[Padding; 2]> = panels
+            .iter()
+            .take(4)
+            .filter(|r| r.iter().all(|v| v.is_finite()) && r[2] > r[0] && r[3] > r[1])
+            .map(|r| self.ways_around(*r, margin))
+            .collect();
+        let mut best: Option<Camera> = None;
+        for combo in 0..(1usize << ways.len()) {
+            let pad = ways
+                .iter()
+                .enumerate()
+                .fold(base, |p, (i, w)| p.max(w[(combo >> i) & 1]));
+            if self.width - pad.left - pad.right <= 0.0 || self.height - pad.top - pad.bottom <= 0.0
+            {
+                continue;
+            }
+            let cam = self.fit_bounds(bbox, pad);
+            if best.is_none_or(|b| cam.zoom().get() > b.zoom().get()) {
+                best = Some(cam);
+            }
+        }
+        best.unwrap_or_else(|| self.fit_bounds(bbox, base))
+    }
+
+    /// The paddings that avoid the screen rectangle `r`: beside it (from the
+    /// nearer left or right edge) and above or below it (from the nearer
+    /// top or bottom edge), `gap` pixels away.
+    fn ways_around(self, r: [f64; 4], gap: f64) -> [Padding; 2] {
+        let mut side = Padding::default();
+        if (r[0] + r[2]) / 2.0 >= self.width / 2.0 {
+            side.right = self.width - r[0] + gap;
+        } else {
+            side.left = r[2] + gap;
+        }
+        let mut end = Padding::default();
+        if (r[1] + r[3]) / 2.0 >= self.height / 2.0 {
+            end.bottom = self.height - r[1] + gap;
+        } else {
+            end.top = r[3] + gap;
+        }
+        [side, end]
     }
 
     /// The centre moved the least so that the viewport stays in the world.
@@ -335,6 +410,53 @@ impl Camera {
                 axis(self.center[1], self.height),
             ],
             ..self
+        }
+    }
+}
+
+/// Room to keep free on each side of the viewport (CSS pixels), for
+/// [`Camera::fit_bounds`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Padding {
+    /// From the top edge.
+    pub top: f64,
+    /// From the right edge.
+    pub right: f64,
+    /// From the bottom edge.
+    pub bottom: f64,
+    /// From the left edge.
+    pub left: f64,
+}
+
+impl Padding {
+    /// The same room on every side.
+    pub fn uniform(px: f64) -> Padding {
+        Padding {
+            top: px,
+            right: px,
+            bottom: px,
+            left: px,
+        }
+    }
+
+    /// Negative and non-finite sides become 0.
+    fn valid(self) -> Padding {
+        let ok = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
+        Padding {
+            top: ok(self.top),
+            right: ok(self.right),
+            bottom: ok(self.bottom),
+            left: ok(self.left),
+        }
+    }
+
+    /// The larger of two paddings, side by side.
+    fn max(self, o: Padding) -> Padding {
+        Padding {
+            top: self.top.max(o.top),
+            right: self.right.max(o.right),
+            bottom: self.bottom.max(o.bottom),
+            left: self.left.max(o.left),
         }
     }
 }
@@ -424,7 +546,10 @@ mod tests {
         assert_eq!(cam.with_dpr(0.0), cam);
         assert_eq!(cam.with_dpr(f64::NAN), cam);
         assert_eq!(cam.pan_by(f64::NAN, 0.0), cam);
-        assert_eq!(cam.fit_bounds([f64::NAN, 0.0, 1.0, 1.0], 0.0), cam);
+        assert_eq!(
+            cam.fit_bounds([f64::NAN, 0.0, 1.0, 1.0], Padding::default()),
+            cam
+        );
         let nan_new = Camera::new([f64::NAN, 0.0], z(3.0), f64::NAN, 10.0);
         assert_eq!(nan_new.width(), 0.0);
         assert!(close(nan_new.center(), [0.0, 0.0], 1e-12));
@@ -467,7 +592,7 @@ mod tests {
         // 6.604 328, height at log2(768 / (256·0.039484)) = 6.247 562: the
         // height decides. With 20 px padding: log2(728 / (256·0.039484)).
         let cam = Camera::new([0.0, 0.0], Zoom::MIN, 1024.0, 768.0);
-        let fit = cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], 0.0);
+        let fit = cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], Padding::default());
         assert!((fit.zoom().get() - 6.247_562_485_956_284).abs() < 1e-9);
         let b = fit.bounds();
         // The latitudes fit exactly, the longitudes with room to spare.
@@ -479,28 +604,126 @@ mod tests {
         let centred = fit.project(-5.2, 41.3)[0] + fit.project(9.6, 51.1)[0];
         assert!((centred - 1024.0).abs() < 1e-9);
 
-        let padded = cam.fit_bounds([9.6, 51.1, -5.2, 41.3], 20.0);
+        let padded = cam.fit_bounds([9.6, 51.1, -5.2, 41.3], Padding::uniform(20.0));
         assert!((padded.zoom().get() - 6.170_394_625_433_825).abs() < 1e-9);
         assert!((padded.project(0.0, 51.1)[1] - 20.0).abs() < 1e-9);
         assert!((padded.project(0.0, 41.3)[1] - 748.0).abs() < 1e-9);
 
         // Padding that eats the viewport is ignored; a point goes to MAX.
-        let huge_pad = cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], 500.0);
+        let huge_pad = cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], Padding::uniform(500.0));
         assert_eq!(huge_pad.zoom(), fit.zoom());
         assert_eq!(
-            cam.fit_bounds([2.0, 48.0, 2.0, 48.0], 10.0).zoom(),
+            cam.fit_bounds([2.0, 48.0, 2.0, 48.0], Padding::uniform(10.0))
+                .zoom(),
             Zoom::MAX
         );
         // A viewport of zero size only recentres.
         let empty = cam
             .with_size(0.0, 0.0)
-            .fit_bounds([1.0, 1.0, 3.0, 3.0], 0.0);
+            .fit_bounds([1.0, 1.0, 3.0, 3.0], Padding::default());
         assert_eq!(empty.zoom(), Zoom::MIN);
         assert!(close(
             empty.center_world(),
             [lon_to_x(2.0), (lat_to_y(1.0) + lat_to_y(3.0)) / 2.0],
             1e-15
         ));
+    }
+
+    #[test]
+    fn fit_with_padding_per_side() {
+        // France with 300 px kept free on the right of 1024 × 768: 724 px
+        // for 0.041 111 world units, so the width decides now, at
+        // log2(724 / (256 · 0.041 111)) = 6.104 2, and the box spans
+        // exactly x = 0 to 724.
+        let cam = Camera::new([0.0, 0.0], Zoom::MIN, 1024.0, 768.0);
+        let right = Padding {
+            right: 300.0,
+            ..Padding::default()
+        };
+        let fit = cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], right);
+        let extent = lon_to_x(9.6) - lon_to_x(-5.2);
+        assert!((fit.zoom().get() - (724.0 / (256.0 * extent)).log2()).abs() < 1e-12);
+        assert!((fit.zoom().get() - 6.104_2).abs() < 1e-4);
+        assert!(fit.project(-5.2, 46.0)[0].abs() < 1e-9);
+        assert!((fit.project(9.6, 46.0)[0] - 724.0).abs() < 1e-9);
+        // Vertically centred in the full height.
+        let [_, top] = fit.project(0.0, 51.1);
+        let [_, bottom] = fit.project(0.0, 41.3);
+        assert!((top + bottom - 768.0).abs() < 1e-9);
+        // Bad sides are 0, not a reason to fail.
+        let bad = Padding {
+            left: f64::NAN,
+            top: -5.0,
+            ..right
+        };
+        assert_eq!(cam.fit_bounds([-5.2, 41.3, 9.6, 51.1], bad), fit);
+    }
+
+    /// Whether the screen rectangles `a` and `b` (`[x0, y0, x1, y1]`) overlap.
+    fn overlap(a: [f64; 4], b: [f64; 4]) -> bool {
+        a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+    }
+
+    /// The screen rectangle of a lon/lat box.
+    fn on_screen(cam: &Camera, b: [f64; 4]) -> [f64; 4] {
+        let [x0, y1] = cam.project(b[0], b[1]);
+        let [x1, y0] = cam.project(b[2], b[3]);
+        [x0, y0, x1, y1]
+    }
+
+    #[test]
+    fn fit_beside_the_legend_and_the_status_line() {
+        // The Pas-de-Calais EPCIs in an 800 × 540 map, an open legend
+        // (240 × 300, top right) and the status line (bottom left).
+        let pdc = [1.55, 49.95, 3.25, 51.01];
+        let legend = [552.0, 8.0, 792.0, 308.0];
+        let status = [8.0, 500.0, 300.0, 532.0];
+        let cam = Camera::new([0.0, 0.0], Zoom::MIN, 800.0, 540.0);
+        let fit = cam.fit_beside(pdc, 8.0, &[legend, status]);
+        let r = on_screen(&fit, pdc);
+        assert!(!overlap(r, legend) && !overlap(r, status), "{r:?}");
+        assert!(
+            r[0] >= 8.0 - 1e-9
+                && r[1] >= 8.0 - 1e-9
+                && r[2] <= 792.0 + 1e-9
+                && r[3] <= 532.0 + 1e-9
+        );
+        // Beside the legend (right padding 800 − 552 + 8 = 256) and above
+        // the status line (bottom padding 540 − 500 + 8 = 48): 536 × 484
+        // px left; the height decides (y from 8 to 492) and the box is
+        // centred between x = 8 and 544.
+        assert!(
+            (r[1] - 8.0).abs() < 1e-9 && (r[3] - 492.0).abs() < 1e-9,
+            "{r:?}"
+        );
+        assert!((r[0] + r[2] - 552.0).abs() < 1e-9, "{r:?}");
+        let plain = cam.fit_bounds(pdc, Padding::uniform(8.0));
+        assert!(fit.zoom().get() < plain.zoom().get());
+        assert!(
+            overlap(on_screen(&plain, pdc), legend),
+            "without it the legend covers the territory"
+        );
+
+        // A phone, 320 × 420, legend folded to its title (304 × 90): the
+        // territory goes below it rather than in a 0 px column beside it.
+        let phone = Camera::new([0.0, 0.0], Zoom::MIN, 320.0, 420.0);
+        let folded = [8.0, 8.0, 312.0, 98.0];
+        let status = [8.0, 380.0, 250.0, 412.0];
+        let fit = phone.fit_beside(pdc, 8.0, &[folded, status]);
+        let r = on_screen(&fit, pdc);
+        assert!(!overlap(r, folded) && !overlap(r, status), "{r:?}");
+        assert!(
+            r[1] >= 106.0 - 1e-9 && r[0] >= 8.0 - 1e-9 && r[2] <= 312.0 + 1e-9,
+            "{r:?}"
+        );
+        // A legend covering the whole map leaves no room: it is ignored.
+        let all = phone.fit_beside(pdc, 8.0, &[[0.0, 0.0, 320.0, 420.0]]);
+        assert_eq!(all, phone.fit_bounds(pdc, Padding::uniform(8.0)));
+        // Broken rectangles are skipped.
+        assert_eq!(
+            phone.fit_beside(pdc, 8.0, &[[f64::NAN, 0.0, 1.0, 1.0], [5.0, 5.0, 1.0, 1.0]]),
+            phone.fit_bounds(pdc, Padding::uniform(8.0))
+        );
     }
 
     #[test]

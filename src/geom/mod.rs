@@ -3,5 +3,6 @@
 
 pub mod camera;
 pub mod mercator;
+pub mod polylabel;
 pub mod project;
 pub mod simplify;

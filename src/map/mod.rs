@@ -6,10 +6,14 @@
 
 pub mod describe;
 pub mod gesture;
+pub mod labels;
 pub mod scope;
 pub mod stream;
 pub mod view;
 
+use std::cell::OnceCell;
+
+use self::labels::Anchor;
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
 use crate::scene::{DisplayList, PolygonStyle, Rgba};
@@ -20,6 +24,9 @@ use crate::style::palette::{Palette, Rgb, NO_DATA};
 /// One territory (EPCI, commune, département) ready to draw.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
+    /// Where its name goes ([`labels`]), worked out at its first labelled
+    /// frame and kept: not per frame.
+    anchor: OnceCell<Option<Anchor>>,
     /// Code (SIREN, INSEE code).
     pub code: String,
     /// Name.
@@ -34,6 +41,8 @@ pub struct Shape {
     /// SIREN of the EPCI it belongs to (communes): a page scoped to an
     /// EPCI keeps its communes.
     pub epci: String,
+    /// Inhabitants, when the file says: the most populated names are placed first.
+    pub population: Option<f64>,
 }
 
 impl Shape {
@@ -50,6 +59,12 @@ impl Shape {
             },
             _ => None,
         }
+    }
+
+    /// Where and how its name may be drawn (computed once, then kept);
+    /// `None` without a name or an area.
+    pub fn anchor(&self) -> Option<&Anchor> {
+        self.anchor.get_or_init(|| Anchor::of(self)).as_ref()
     }
 }
 
@@ -124,6 +139,7 @@ pub fn shapes_from_features(
         .column_index("departements")
         .or_else(|| header.column_index("departement"));
     let ei = header.column_index("epci");
+    let pi = header.column_index("population");
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         let mut f = decode_feature(slice?, header)?;
@@ -143,6 +159,8 @@ pub fn shapes_from_features(
             parts,
             departements: text(di.and_then(|i| f.property(i))),
             epci: text(ei.and_then(|i| f.property(i))),
+            population: numeric(pi.and_then(|i| f.property(i))),
+            ..Shape::default()
         });
     }
     Ok(out)
@@ -217,6 +235,16 @@ impl Choropleth {
         }
     }
 
+    /// Whether a value's class is shown by the legend filter `visible`
+    /// (no data and a missing filter always are).
+    pub fn shows(&self, value: Option<f64>, visible: Option<&[bool]>) -> bool {
+        let class = value.and_then(|v| self.classification.class_of(v));
+        match (visible, class) {
+            (Some(v), Some(k)) => v.get(k).copied().unwrap_or(true),
+            _ => true,
+        }
+    }
+
     /// The frame: choropleth shapes, then base outlines on top. Shapes whose
     /// class is not in `visible` (a legend filter) are drawn as outlines only.
     pub fn frame(
@@ -230,12 +258,7 @@ impl Choropleth {
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         for (i, s) in shapes.iter().enumerate() {
-            let class = s.value.and_then(|v| self.classification.class_of(v));
-            let shown = match (visible, class) {
-                (Some(v), Some(k)) => v.get(k).copied().unwrap_or(true),
-                _ => true,
-            };
-            let style = if shown {
+            let style = if self.shows(s.value, visible) {
                 self.style_of(s.value)
             } else {
                 PolygonStyle {
@@ -297,6 +320,7 @@ mod tests {
                 [x, y + 1.0],
                 [x, y],
             ]]],
+            ..Shape::default()
         }
     }
 
@@ -342,7 +366,7 @@ mod tests {
         let filled = only_top
             .items
             .iter()
-            .filter(|Item::Polygon { style, .. }| style.fill.is_some())
+            .filter(|item| matches!(item, Item::Polygon { style, .. } if style.fill.is_some()))
             .count();
         assert_eq!(
             filled,
@@ -377,10 +401,12 @@ mod tests {
         .expect("classes");
         let camera = Camera::new([2.5, 45.0], Zoom::clamped(7.5), 800.0, 600.0);
         let frame = c.frame(&camera, &shapes, &[], None);
-        // The far point is off screen: two markers, 4 px wide at zoom 7.5
-        // (1.5 × 2² capped at 4: 8 px wide).
+        // The far point is off screen: two markers, of half-side 4 px at
+        // zoom 7.5 (1.5 × 2² capped at 4).
         assert_eq!(frame.items.len(), 2);
-        let Item::Polygon { rings, style, .. } = &frame.items[1];
+        let Item::Polygon { rings, style, .. } = &frame.items[1] else {
+            panic!("a marker is a polygon");
+        };
         let [x, y] = camera.project(3.0, 45.0);
         assert_eq!(rings[0][0], [(x - 4.0) as f32, (y - 4.0) as f32]);
         assert_eq!(rings[0][2], [(x + 4.0) as f32, (y + 4.0) as f32]);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::describe::{describe, Description};
 use super::gesture::{Gestures, Input};
+use super::labels;
 use super::scope::{bbox, Territory};
 use super::stream::Loads;
 use super::{Choropleth, Shape};
@@ -331,7 +332,23 @@ pub struct MapView {
     pub fields: Vec<(String, String)>,
     /// The drawn field.
     pub field: String,
+    /// What the map fits at start and beside the panels once measured: the
+    /// territory, or metropolitan France; `None` with the page's own `view`.
+    home: Option<[f64; 4]>,
+    /// Screen boxes the page draws over the map (legend, status line), CSS
+    /// pixels: fits keep the territory beside them, names avoid them.
+    panels: Vec<[f64; 4]>,
+    /// Label widths' factor for the page's font ([`labels::text_scale`]).
+    text_scale: f64,
 }
+
+/// Free space around a fitted territory, CSS pixels.
+const FIT_MARGIN: f64 = 8.0;
+
+/// Maps narrower than this (CSS pixels) start with the legend's classes
+/// folded under their title: open, the legend would cover most of a phone
+/// screen.
+pub const LEGEND_FOLD_BELOW: f64 = 560.0;
 
 impl MapView {
     /// Classifies the shapes and frames metropolitan France in a `w`×`h` CSS-pixel view.
@@ -376,7 +393,7 @@ impl MapView {
                 size[0].max(1.0),
                 size[1].max(1.0),
             )
-            .fit_bounds(fit, 8.0),
+            .fit_beside(fit, FIT_MARGIN, &[]),
         };
         let visible = vec![true; choropleth.classification.classes()];
         let title = if plan.unit.is_empty() {
@@ -405,6 +422,10 @@ impl MapView {
             short_unit: short_unit.to_owned(),
             fields: plan.fields.clone(),
             field: plan.field.clone(),
+            // A page's own `view` is kept: nothing to fit.
+            home: plan.view.is_none().then_some(fit),
+            panels: Vec::new(),
+            text_scale: 1.0,
         })
     }
 
@@ -418,6 +439,36 @@ impl MapView {
         self.scope
             .as_ref()
             .is_none_or(|(_, deps)| deps.contains(&s.code))
+    }
+
+    /// Whether the legend's classes start unfolded: not on a narrow map
+    /// ([`LEGEND_FOLD_BELOW`]).
+    pub fn legend_starts_open(&self) -> bool {
+        self.camera.width() >= LEGEND_FOLD_BELOW
+    }
+
+    /// Takes the screen boxes (`[x0, y0, x1, y1]`, CSS pixels from the
+    /// map's top-left corner) of the panels over the map, as the page laid
+    /// them out; non-finite or empty boxes are dropped.
+    pub fn set_panels(&mut self, panels: &[[f64; 4]]) {
+        self.panels = panels
+            .iter()
+            .filter(|r| r.iter().all(|v| v.is_finite()) && r[2] > r[0] && r[3] > r[1])
+            .copied()
+            .collect();
+    }
+
+    /// Fits the territory (or metropolitan France) again, beside the panels.
+    pub fn fit_home(&mut self) {
+        if let Some(home) = self.home {
+            self.camera = self.camera.fit_beside(home, FIT_MARGIN, &self.panels);
+        }
+    }
+
+    /// Adapts label widths to the page's font from the measured width (CSS
+    /// pixels) of [`labels::REFERENCE`] in the label font.
+    pub fn calibrate_text(&mut self, measured_px: f64) {
+        self.text_scale = labels::text_scale(measured_px);
     }
 
     /// Follows the element's size, keeping the view's centre and zoom.
@@ -512,37 +563,58 @@ impl MapView {
         self.stream.as_mut()?.set_view(&camera)
     }
 
-    /// The display list for the current camera.
+    /// The display list for the current camera: the choropleth, the base
+    /// outlines, then the names that fit ([`labels::place`]).
     pub fn frame(&self) -> DisplayList {
-        if let Some(stream) = &self.stream {
-            let view = self.camera.bounds();
+        let view = self.camera.bounds();
+        let streamed = self.stream.as_ref().and_then(|stream| {
             let shapes = stream.shapes_in(0, view, &self.shapes);
             let outlines = stream.shapes_in(1, view, &self.outlines);
-            if shapes.is_some() || outlines.is_some() {
-                let shapes = shapes.unwrap_or_else(|| self.shapes.iter().collect());
-                let outlines = outlines.unwrap_or_else(|| self.outlines.iter().collect());
-                return self.frame_of(
-                    shapes.into_iter().filter(|s| self.in_scope(s)).collect(),
-                    outlines
-                        .into_iter()
-                        .filter(|s| self.outline_in_scope(s))
-                        .collect(),
-                );
+            (shapes.is_some() || outlines.is_some()).then_some((shapes, outlines))
+        });
+        let (mut d, shapes) = match streamed {
+            // A detailed level is loading or loaded: what it has in view,
+            // in the territory, the overview elsewhere.
+            Some((shapes, outlines)) => {
+                let shapes: Vec<&Shape> = shapes
+                    .unwrap_or_else(|| self.shapes.iter().collect())
+                    .into_iter()
+                    .filter(|s| self.in_scope(s))
+                    .collect();
+                let outlines: Vec<&Shape> = outlines
+                    .unwrap_or_else(|| self.outlines.iter().collect())
+                    .into_iter()
+                    .filter(|s| self.outline_in_scope(s))
+                    .collect();
+                (self.frame_of(&shapes, &outlines), shapes)
             }
-        }
-        self.choropleth.frame(
+            None => (
+                self.choropleth.frame(
+                    &self.camera,
+                    &self.shapes,
+                    &self.outlines,
+                    Some(&self.visible),
+                ),
+                self.shapes.iter().collect(),
+            ),
+        };
+        let shown = shapes
+            .into_iter()
+            .filter(|s| self.choropleth.shows(s.value, Some(&self.visible)));
+        d.items.extend(labels::place(
             &self.camera,
-            &self.shapes,
-            &self.outlines,
-            Some(&self.visible),
-        )
+            shown,
+            self.text_scale,
+            &self.panels,
+        ));
+        d
     }
 
     /// The frame of streamed shapes: each drawn exactly as
     /// [`Choropleth::frame`] draws it, under its overview shape's id.
-    fn frame_of(&self, shapes: Vec<&Shape>, outlines: Vec<&Shape>) -> DisplayList {
+    fn frame_of(&self, shapes: &[&Shape], outlines: &[&Shape]) -> DisplayList {
         let mut d = DisplayList::default();
-        for s in shapes {
+        for &s in shapes {
             let id = self.ids.get(&s.code).map_or(u32::MAX - 1, |&i| i as u32);
             let one = self.choropleth.frame(
                 &self.camera,
@@ -556,9 +628,10 @@ impl MapView {
                     rings,
                     style,
                 },
+                label => label,
             }));
         }
-        for s in outlines {
+        for &s in outlines {
             let one = self
                 .choropleth
                 .frame(&self.camera, &[], std::slice::from_ref(s), None);
@@ -856,6 +929,7 @@ mod tests {
                 [x, 47.0],
                 [x, 46.0],
             ]]],
+            ..Shape::default()
         };
         let shapes: Vec<Shape> = (0..8).map(|i| square(-4.0 + i as f64, i as f64)).collect();
         let mut v = MapView::new(&p, shapes, vec![], [1024.0, 768.0], Lang::Fr).expect("view");
@@ -922,6 +996,217 @@ mod tests {
             v.frame().items.len(),
             7,
             "the westernmost square is now off screen"
+        );
+    }
+
+    /// The labels of a frame: text (lines joined), centre and screen box.
+    fn labels_of(v: &MapView, frame: &DisplayList) -> Vec<(String, [f64; 4])> {
+        frame
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Label {
+                    lines,
+                    x,
+                    y,
+                    size,
+                    leading,
+                    ..
+                } => {
+                    let w = lines.iter().map(|l| labels::text_em(l)).fold(0.0, f64::max)
+                        * f64::from(*size)
+                        * v.text_scale;
+                    let h = lines.len() as f64 * f64::from(*leading);
+                    let (x, y) = (f64::from(*x), f64::from(*y));
+                    Some((
+                        lines.join(" "),
+                        [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
+                    ))
+                }
+                Item::Polygon { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_follow_the_legend_filter_the_territory_and_the_panels() {
+        let a = Attributes {
+            territory: Some("62".into()),
+            ..Attributes::default()
+        };
+        let (p, _) = Plan::from_attributes(&manifest(), &a).expect("plan");
+        let square = |i: usize, deps: &str| Shape {
+            code: format!("{i}"),
+            name: format!("T{i}"),
+            departements: deps.into(),
+            value: Some(i as f64),
+            parts: vec![vec![vec![
+                [i as f64, 50.0],
+                [i as f64 + 0.5, 50.0],
+                [i as f64 + 0.5, 50.5],
+                [i as f64, 50.5],
+                [i as f64, 50.0],
+            ]]],
+            ..Shape::default()
+        };
+        let shapes = (0..6)
+            .map(|i| square(i, if i == 5 { "59" } else { "62" }))
+            .collect();
+        let mut v = MapView::new(&p, shapes, vec![], [800.0, 600.0], Lang::Fr).expect("view");
+        let names = |v: &MapView| -> Vec<String> {
+            let mut n: Vec<String> = labels_of(v, &v.frame()).into_iter().map(|l| l.0).collect();
+            n.sort();
+            n
+        };
+        // T5 is in the Nord, outside the page's territory.
+        assert_eq!(names(&v), ["T0", "T1", "T2", "T3", "T4"]);
+        // Classes (jenks, 4 classes of 0..4): hiding the first hides T0's name.
+        assert_eq!(v.choropleth.classification.class_of(0.0), Some(0));
+        v.toggle_class(0);
+        assert_eq!(names(&v), ["T1", "T2", "T3", "T4"]);
+        v.toggle_class(0);
+        // A panel over T4's square keeps its name away, and the fit moves
+        // the territory beside it.
+        let t4 = v.camera.project(4.25, 50.25);
+        let panel = [t4[0] - 30.0, 0.0, 800.0, t4[1] + 30.0];
+        v.set_panels(&[panel, [f64::NAN, 0.0, 1.0, 1.0]]);
+        assert_eq!(v.panels, [panel]);
+        assert_eq!(names(&v), ["T0", "T1", "T2", "T3"]);
+        v.fit_home();
+        // The long row of squares goes below the panel, where it is drawn larger.
+        let [x0, y0] = v.camera.project(0.0, 50.5);
+        let [x1, _] = v.camera.project(4.5, 50.0);
+        assert!(y0 >= panel[3] + 8.0 - 1e-9, "{y0} below {panel:?}");
+        assert!(x0 >= 8.0 - 1e-9 && x1 <= 792.0 + 1e-9, "{x0} {x1}");
+        assert_eq!(names(&v), ["T0", "T1", "T2", "T3", "T4"]);
+        // A narrow map starts with its legend folded.
+        assert!(v.legend_starts_open());
+        v.resize(320.0, 420.0);
+        assert!(!v.legend_starts_open());
+    }
+
+    /// A MapView of the real EPCI layer's `file` (read whole, as the overview
+    /// is), when built (`cargo run --release -p maillage-prep -- build --out www/layers`).
+    fn real_view(file: &str) -> Option<MapView> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
+        let (Ok(json), Ok(bytes)) = (
+            std::fs::read_to_string(format!("{dir}manifest.json")),
+            std::fs::read(format!("{dir}{file}")),
+        ) else {
+            eprintln!("www/layers not built: skipped");
+            return None;
+        };
+        let m: Manifest = serde_json::from_str(&json).expect("manifest");
+        let p = Plan::new(&m, Some("epci"), None, Lang::Fr).expect("plan");
+        let (_, shapes) =
+            crate::map::shapes_from_file(&bytes, &p.code_field, &p.name_field, &p.field)
+                .expect("decode");
+        MapView::new(&p, shapes, vec![], [1024.0, 768.0], Lang::Fr).ok()
+    }
+
+    fn inside(rings: &[Vec<[f64; 2]>], p: [f64; 2]) -> bool {
+        let mut odd = false;
+        for r in rings {
+            for w in r.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (a[1] > p[1]) != (b[1] > p[1])
+                    && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+                {
+                    odd = !odd;
+                }
+            }
+        }
+        odd
+    }
+
+    fn no_overlaps(labels: &[(String, [f64; 4])]) {
+        for (i, (na, a)) in labels.iter().enumerate() {
+            for (nb, b) in &labels[i + 1..] {
+                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+                assert!(apart, "{na} {a:?} overlaps {nb} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn real_epci_names_at_france_region_and_arras_zooms() {
+        let (Some(mut national), Some(mut medium)) =
+            (real_view("epci-overview.fgb"), real_view("epci-medium.fgb"))
+        else {
+            return;
+        };
+        // France at zoom 5.4: EPCIs are 10 to 40 px wide, names do not fit.
+        national.set_view(2.2, 46.6, 5.4).expect("view");
+        let france = labels_of(&national, &national.frame());
+        assert!(france.len() <= 3, "{france:?}");
+        // Hauts-de-France at 7.5 (medium level): some names, none overlapping.
+        medium.set_view(2.82, 49.96, 7.5).expect("view");
+        let region = labels_of(&medium, &medium.frame());
+        assert!(region.len() >= 4, "{} names: {region:?}", region.len());
+        no_overlaps(&region);
+        // Arras at zoom 9: its name inside its polygon.
+        medium.set_view(2.78, 50.29, 9.0).expect("view");
+        let arras = labels_of(&medium, &medium.frame());
+        no_overlaps(&arras);
+        let (_, b) = arras
+            .iter()
+            .find(|(n, _)| n == "CU d'Arras")
+            .unwrap_or_else(|| panic!("no CU d'Arras in {arras:?}"));
+        let shape = medium
+            .shapes
+            .iter()
+            .find(|s| s.code == "200033579")
+            .expect("CU d'Arras");
+        // Its middle line and middle column lie inside it.
+        let rings: Vec<Vec<[f64; 2]>> = shape.parts.iter().flatten().cloned().collect();
+        let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+        for (x, y) in [(b[0], cy), (b[2], cy), (cx, b[1]), (cx, b[3]), (cx, cy)] {
+            let p = medium.camera.unproject(x, y);
+            assert!(inside(&rings, p), "{p:?} of {b:?} outside Arras");
+        }
+    }
+
+    /// Frame time with and without names, Hauts-de-France at zoom 7.5 with
+    /// every medium EPCI loaded: `cargo test --release -p maillage --lib
+    /// frame_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn frame_time_with_names() {
+        let Some(mut v) = real_view("epci-medium.fgb") else {
+            return;
+        };
+        v.set_view(2.82, 49.96, 7.5).expect("view");
+        let time = |f: &mut dyn FnMut()| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        };
+        let first = time(&mut || {
+            v.frame();
+        });
+        let median = |mut xs: Vec<f64>| {
+            xs.sort_by(f64::total_cmp);
+            xs[xs.len() / 2]
+        };
+        let mut frames = Vec::new();
+        let mut placing = Vec::new();
+        for i in 0..60 {
+            // Pan a few pixels each frame, as a drag does.
+            v.camera = v.camera.pan_by(if i % 2 == 0 { 4.0 } else { -4.0 }, 0.0);
+            frames.push(time(&mut || {
+                v.frame();
+            }));
+            let shapes: Vec<&Shape> = v.shapes.iter().collect();
+            placing.push(time(&mut || {
+                labels::place(&v.camera, shapes.iter().copied(), 1.0, &[]);
+            }));
+        }
+        let (frame, place) = (median(frames), median(placing));
+        println!(
+            "{} shapes: first frame {first:.2} ms (anchors computed); then frame {frame:.2} ms \
+             median, of which names {place:.2} ms ({} placed)",
+            v.shapes.len(),
+            labels_of(&v, &v.frame()).len()
         );
     }
 }

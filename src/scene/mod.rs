@@ -54,6 +54,31 @@ pub enum Item {
         /// Paint.
         style: PolygonStyle,
     },
+    /// A name, centred on a point, drawn over a halo so that it reads on
+    /// any colour; lines are `leading` apart.
+    Label {
+        /// Lines, top to bottom (plain text, never markup).
+        lines: Vec<String>,
+        /// Centre of the text, CSS pixels.
+        x: f32,
+        /// Centre of the text, CSS pixels.
+        y: f32,
+        /// Font size, CSS pixels.
+        size: f32,
+        /// Distance between line centres, CSS pixels.
+        leading: f32,
+        /// Text colour.
+        fill: Rgba,
+        /// Halo colour.
+        halo: Rgba,
+    },
+}
+
+/// The CSS font of labels of `size` px in the page's `family` (the
+/// computed `font-family`, which `--maillage-font` sets).
+pub fn label_font(size: f32, family: &str) -> String {
+    // Whole pixels: formatting an f32 would weigh 2 KB of the module.
+    format!("600 {}px {family}", size.round() as u32)
 }
 
 /// The display list of one frame.
@@ -178,7 +203,7 @@ impl DisplayList {
                 let inside = rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1;
                 inside.then_some(*feature)
             }
-            Item::Polygon { .. } => None,
+            Item::Polygon { .. } | Item::Label { .. } => None,
         })
     }
 
@@ -186,7 +211,10 @@ impl DisplayList {
     pub fn vertex_count(&self) -> usize {
         self.items
             .iter()
-            .map(|Item::Polygon { rings, .. }| rings.iter().map(Vec::len).sum::<usize>())
+            .map(|item| match item {
+                Item::Polygon { rings, .. } => rings.iter().map(Vec::len).sum::<usize>(),
+                Item::Label { .. } => 0,
+            })
             .sum()
     }
 }

@@ -9,13 +9,15 @@ use web_sys::{
 };
 
 use crate::map::describe::Description;
+use crate::map::labels;
 use crate::map::view::MapView;
-use crate::scene::{DisplayList, Item, Rgba};
+use crate::scene::{label_font, DisplayList, Item, Rgba};
 use crate::style::legend::LegendEntry;
 
-/// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels).
+/// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels);
+/// labels in the page's font `family`, over everything else.
 ///
-/// Items are batched by paint: one path and one `fill` per fill colour,
+/// Polygons are batched by paint: one path and one `fill` per fill colour,
 /// then one per hatch, then one `stroke` per stroke colour and width (base
 /// outlines last, as they come last in the list), instead of a fill and a
 /// stroke per shape: a regional view has a few thousand shapes but about
@@ -23,13 +25,13 @@ use crate::style::legend::LegendEntry;
 /// shapes of one colour form a partition, so even-odd over their union is
 /// each one's own even-odd; single-ring shapes (markers, which may overlap)
 /// are filled with the non-zero rule so that overlaps stay filled.
-pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
+pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, family: &str) {
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_line_join("round");
     let polygons = || {
-        list.items.iter().map(|item| {
-            let Item::Polygon { rings, style, .. } = item;
-            (rings, style)
+        list.items.iter().filter_map(|item| match item {
+            Item::Polygon { rings, style, .. } => Some((rings, style)),
+            Item::Label { .. } => None,
         })
     };
     let mut fills: Vec<(Rgba, bool)> = Vec::new();
@@ -81,7 +83,44 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64) {
         ctx.set_line_width(f64::from(width));
         ctx.stroke();
     }
+    let mut font = None;
+    for item in &list.items {
+        let Item::Label {
+            lines,
+            x,
+            y,
+            size,
+            leading,
+            fill,
+            halo,
+        } = item
+        else {
+            continue;
+        };
+        if font != Some(*size) {
+            ctx.set_font(&label_font(*size, family));
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            ctx.set_line_width(3.0);
+            font = Some(*size);
+        }
+        ctx.set_stroke_style_str(&halo.css());
+        ctx.set_fill_style_str(&fill.css());
+        let top = f64::from(*y) - f64::from(*leading) * (lines.len() as f64 - 1.0) / 2.0;
+        for (i, line) in lines.iter().enumerate() {
+            let ly = top + f64::from(*leading) * i as f64;
+            let _ = ctx.stroke_text(line, f64::from(*x), ly);
+            let _ = ctx.fill_text(line, f64::from(*x), ly);
+        }
+    }
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+}
+
+/// Width (CSS pixels) of [`labels::REFERENCE`] in the label font of the
+/// page's `family`, for [`MapView::calibrate_text`].
+pub fn measure_reference(ctx: &CanvasRenderingContext2d, family: &str) -> Option<f64> {
+    ctx.set_font(&label_font(labels::LABEL_SIZE as f32, family));
+    ctx.measure_text(labels::REFERENCE).ok().map(|m| m.width())
 }
 
 /// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the
@@ -189,6 +228,11 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     let doc = container
         .owner_document()
         .ok_or("maillage: pas de document")?;
+    // The reader's fold or unfold stays; at first, narrow maps start folded.
+    let open = match container.query_selector("details.classes")? {
+        Some(d) => d.has_attribute("open"),
+        None => view.legend_starts_open(),
+    };
     container.set_text_content(None);
     if view.fields.len() > 1 {
         // The field switcher: a real, labelled select.
@@ -207,7 +251,9 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     }
     // The classes fold away under their title, to uncover a small map.
     let classes = element(&doc, "details", "classes", None)?;
-    classes.set_attribute("open", "")?;
+    if open {
+        classes.set_attribute("open", "")?;
+    }
     let heading = element(&doc, "summary", "title", Some(title))?;
     classes.append_child(&heading)?;
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {

@@ -289,7 +289,10 @@ impl Inner {
             }
         });
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
-        observer.observe(&this.frame);
+        // The panels too: names keep clear of them as they fold or grow.
+        for target in [&this.frame, &this.legend, &this.status] {
+            observer.observe(target);
+        }
         *this.resize.borrow_mut() = Some((observer, on_resize));
 
         let canvas: HtmlElement = this.canvas.clone().unchecked_into();
@@ -543,6 +546,16 @@ impl Inner {
                 let text = format!("{} · {features} territoires", layer_count(summary.layers));
                 self.set_status("ready", &text);
                 *self.ready_text.borrow_mut() = text;
+                // Laid out now: fit the territory beside the legend and the
+                // status line, names sized for the page's font.
+                self.measure_panels();
+                let measured = render::measure_reference(&self.ctx, &self.theme().1);
+                if let Some(v) = self.view.borrow_mut().as_mut() {
+                    v.fit_home();
+                    if let Some(px) = measured {
+                        v.calibrate_text(px);
+                    }
+                }
                 self.request_redraw();
                 let detail = events::detail(&[
                     ("layers", JsValue::from(summary.layers as f64)),
@@ -574,13 +587,17 @@ impl Inner {
     }
 
     /// Sizes the canvas to the frame at the device pixel ratio and redraws at once
-    /// (resize observers run before paint, so no blank frame shows).
+    /// (resize observers run before paint, so no blank frame shows); a
+    /// panel that changed size is measured again.
     fn resized(&self, entries: &js_sys::Array) {
-        let Some(entry) = entries
+        let frame = entries
             .iter()
-            .last()
-            .and_then(|e| e.dyn_into::<ResizeObserverEntry>().ok())
-        else {
+            .filter_map(|e| e.dyn_into::<ResizeObserverEntry>().ok())
+            .filter(|e| e.target().is_same_node(Some(&self.frame)))
+            .last();
+        self.measure_panels();
+        let Some(entry) = frame else {
+            self.request_redraw();
             return;
         };
         let rect = entry.content_rect();
@@ -623,6 +640,45 @@ impl Inner {
         self.progress_timer.set(id);
     }
 
+    /// Gives the core the boxes of the legend and the status line over the
+    /// map (CSS pixels from the frame's corner; hidden ones are empty).
+    fn measure_panels(&self) {
+        let Ok(mut view) = self.view.try_borrow_mut() else {
+            return;
+        };
+        let Some(v) = view.as_mut() else { return };
+        let f = self.frame.get_bounding_client_rect();
+        let boxes: Vec<[f64; 4]> = [&self.legend, &self.status]
+            .iter()
+            .map(|e| {
+                let r = e.get_bounding_client_rect();
+                [
+                    r.left() - f.left(),
+                    r.top() - f.top(),
+                    r.right() - f.left(),
+                    r.bottom() - f.top(),
+                ]
+            })
+            .collect();
+        v.set_panels(&boxes);
+    }
+
+    /// The theme's background colour (`--maillage-background`) and font
+    /// family (`--maillage-font`), as computed.
+    fn theme(&self) -> (String, String) {
+        let style = self.window.get_computed_style(&self.frame).ok().flatten();
+        let property = |name: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .filter(|s| !s.trim().is_empty())
+        };
+        (
+            property("background-color").unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
+            property("font-family").unwrap_or_else(|| "sans-serif".to_owned()),
+        )
+    }
+
     /// Asks for a redraw at the next animation frame (one pending at most).
     fn request_redraw(&self) {
         if self.frame_request.get().is_some() {
@@ -639,16 +695,10 @@ impl Inner {
         }
     }
 
-    /// Clears the canvas to the theme background (`--maillage-background`).
+    /// Clears the canvas to the theme background (`--maillage-background`)
+    /// and draws the frame, names in the theme font (`--maillage-font`).
     fn draw(&self) {
-        let background = self
-            .window
-            .get_computed_style(&self.frame)
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_property_value("background-color").ok())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned());
+        let (background, family) = self.theme();
         let (w, h) = (
             f64::from(self.canvas.width()),
             f64::from(self.canvas.height()),
@@ -668,7 +718,7 @@ impl Inner {
                 return;
             }
             let frame = v.frame();
-            render::replay(&self.ctx, &frame, dpr);
+            render::replay(&self.ctx, &frame, dpr, &family);
             *self.last_frame.borrow_mut() = frame;
             self.drawn.set(Some(v.camera));
             self.last_draw.set(js_sys::Date::now());

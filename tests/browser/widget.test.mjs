@@ -145,6 +145,9 @@ describe('maillage-map', () => {
       el.style.setProperty('--maillage-background', 'rgb(10, 20, 30)');
       el.style.width = '400px';
       el.style.setProperty('--maillage-height', '300px');
+      // Out over the Atlantic: the top-left pixel is background whatever
+      // room the fit left for the legend.
+      el.setView(-12, 47, 6);
     });
     await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot
       .querySelector('canvas').width === 800, null, { timeout: 5_000 });
