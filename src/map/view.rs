@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 
-use super::describe::{describe, Description};
+use super::basemap::{fill_opacity, Basemap, Template, TileFrame, TileSource, DEFAULT_MAX_ZOOM};
+use super::describe::{cut, describe, Description};
 use super::gesture::{Gestures, Input};
 use super::scope::{bbox, Territory};
 use super::stream::Loads;
 use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
+use crate::geom::tiles::TileId;
 use crate::manifest::{LayerInfo, Manifest};
 use crate::scene::{DisplayList, Item};
 use crate::style::classify::{ClassifyError, Method};
@@ -49,6 +51,8 @@ pub struct Plan {
     /// The layer's choropleth fields (name, label in the widget's
     /// language), for the field switcher.
     pub fields: Vec<(String, String)>,
+    /// Raster tiles under the choropleth (`basemap` attributes), if any.
+    pub basemap: Option<TileSource>,
 }
 
 /// Why a plan cannot be made from a manifest.
@@ -143,6 +147,7 @@ impl Plan {
                     )
                 })
                 .collect(),
+            basemap: None,
         })
     }
 }
@@ -165,6 +170,12 @@ pub struct Attributes {
     pub lang: Option<String>,
     /// `territory`: département codes and EPCI SIRENs.
     pub territory: Option<String>,
+    /// `basemap`: tile URL template with `{z}`, `{x}`, `{y}` (and `{r}`).
+    pub basemap: Option<String>,
+    /// `basemap-attribution`: the tile provider's credit, plain text.
+    pub basemap_attribution: Option<String>,
+    /// `basemap-max-zoom`: deepest zoom of the tile server, 0 to 22.
+    pub basemap_max_zoom: Option<String>,
 }
 
 impl Plan {
@@ -208,6 +219,22 @@ impl Plan {
                     .map_err(|why| PlanError::BadAttribute(format!("territory : {why}")))?,
             );
         }
+        if let Some(v) = a.basemap.as_deref() {
+            let template = Template::parse(v).map_err(|why| {
+                PlanError::BadAttribute(format!("basemap=\"{}\" : {why}", cut(v, 60)))
+            })?;
+            let max_zoom = match a.basemap_max_zoom.as_deref() {
+                None => DEFAULT_MAX_ZOOM,
+                Some(z) => z
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|z| *z <= 22)
+                    .ok_or_else(|| bad("basemap-max-zoom", &cut(z, 20)))?,
+            };
+            let attribution = a.basemap_attribution.as_deref();
+            plan.basemap = Some(TileSource::new(template, max_zoom, attribution, lang));
+        }
         Ok((plan, lang))
     }
 }
@@ -245,6 +272,10 @@ pub struct MapView {
     pub fields: Vec<(String, String)>,
     /// The drawn field.
     pub field: String,
+    /// Raster tiles under the choropleth, if the page asked for them.
+    pub basemap: Option<Basemap>,
+    /// Opacity of the choropleth's fills (see [`MapView::set_fill_opacity`]).
+    fill_opacity: f64,
 }
 
 impl MapView {
@@ -316,6 +347,8 @@ impl MapView {
             short_unit: short_unit.to_owned(),
             fields: plan.fields.clone(),
             field: plan.field.clone(),
+            fill_opacity: fill_opacity("", plan.basemap.is_some()),
+            basemap: plan.basemap.clone().map(Basemap::new),
         })
     }
 
@@ -331,9 +364,39 @@ impl MapView {
             .is_none_or(|(_, deps)| deps.contains(&s.code))
     }
 
-    /// Follows the element's size, keeping the view's centre and zoom.
-    pub fn resize(&mut self, w: f64, h: f64) {
-        self.camera = self.camera.with_size(w.max(1.0), h.max(1.0));
+    /// Follows the element's size (CSS pixels) and the screen's density,
+    /// keeping the view's centre and zoom.
+    pub fn resize(&mut self, w: f64, h: f64, device_pixel_ratio: f64) {
+        self.camera = self
+            .camera
+            .with_size(w.max(1.0), h.max(1.0))
+            .with_dpr(device_pixel_ratio);
+    }
+
+    /// Takes the page's `--maillage-fill-opacity` (empty when unset): see
+    /// [`fill_opacity`] for its values and defaults.
+    pub fn set_fill_opacity(&mut self, css: &str) {
+        self.fill_opacity = fill_opacity(css, self.basemap.is_some());
+    }
+
+    /// The opacity fills are drawn with; the legend's swatches use it too,
+    /// so they look like the map over a light basemap.
+    pub fn fill_opacity(&self) -> f64 {
+        self.fill_opacity
+    }
+
+    /// The basemap's frame for the current camera (drawn under
+    /// [`MapView::frame`]), or `None` without a basemap.
+    pub fn tiles(&mut self) -> Option<TileFrame> {
+        let camera = self.camera;
+        Some(self.basemap.as_mut()?.frame(&camera))
+    }
+
+    /// A tile image finished loading (`ok`) or failed.
+    pub fn tile_done(&mut self, tile: TileId, ok: bool) {
+        if let Some(b) = self.basemap.as_mut() {
+            b.done(tile, ok);
+        }
     }
 
     /// Applies one input; a click selects the shape under it (or clears the selection).
@@ -407,8 +470,20 @@ impl MapView {
         self.stream.as_mut()?.set_view(&camera)
     }
 
-    /// The display list for the current camera.
+    /// The display list for the current camera, fills at the fill opacity.
     pub fn frame(&self) -> DisplayList {
+        let mut d = self.opaque_frame();
+        if self.fill_opacity < 1.0 {
+            for Item::Polygon { style, .. } in &mut d.items {
+                style.fill = style.fill.map(|c| c.faded(self.fill_opacity));
+                style.hatch = style.hatch.map(|c| c.faded(self.fill_opacity));
+            }
+        }
+        d
+    }
+
+    /// The frame of the level drawn: streamed shapes where loaded, else the overviews.
+    fn opaque_frame(&self) -> DisplayList {
         if let Some(stream) = &self.stream {
             let view = self.camera.bounds();
             let shapes = stream.shapes_in(0, view, &self.shapes);
@@ -687,6 +762,80 @@ mod tests {
     }
 
     #[test]
+    fn basemap_attributes_and_translucent_fills() {
+        let m = manifest();
+        let a = Attributes {
+            basemap: Some(" https://tiles.example.org/{z}/{x}/{y}.png ".into()),
+            basemap_attribution: Some("<b>© OSM</b>".into()),
+            basemap_max_zoom: Some("16".into()),
+            ..Attributes::default()
+        };
+        let (p, _) = Plan::from_attributes(&m, &a).expect("plan");
+        let source = p.basemap.clone().expect("a basemap");
+        assert_eq!(
+            (source.attribution.as_str(), source.max_zoom),
+            ("<b>© OSM</b>", 16)
+        );
+        let with = |basemap: &str, max_zoom: Option<&str>| Attributes {
+            basemap: Some(basemap.into()),
+            basemap_max_zoom: max_zoom.map(Into::into),
+            ..Attributes::default()
+        };
+        for (a, text) in [
+            (
+                with("javascript:alert(1)//{z}/{x}/{y}", None),
+                "basemap=\"javascript:alert(1)//{z}/{x}/{y}\" : adresse « javascript: » refusée, http(s) ou relative seulement",
+            ),
+            (
+                with("/t/{z}/{x}.png", None),
+                "basemap=\"/t/{z}/{x}.png\" : {y} absent du modèle",
+            ),
+            (with("/{z}/{x}/{y}", Some("23")), "basemap-max-zoom=\"23\""),
+        ] {
+            assert_eq!(
+                Plan::from_attributes(&m, &a).map(|_| ()),
+                Err(PlanError::BadAttribute(text.into()))
+            );
+        }
+
+        let square = Shape {
+            code: "1".into(),
+            value: Some(1.0),
+            parts: vec![vec![vec![
+                [0.0, 45.0],
+                [1.0, 45.0],
+                [1.0, 46.0],
+                [0.0, 46.0],
+                [0.0, 45.0],
+            ]]],
+            ..Shape::default()
+        };
+        let alpha = |v: &MapView| match &v.frame().items[0] {
+            Item::Polygon { style, .. } => style.fill.map(|c| c.0[3]),
+        };
+        let mut v =
+            MapView::new(&p, vec![square.clone()], vec![], [512.0, 512.0], Lang::Fr).expect("view");
+        assert_eq!(alpha(&v), Some(191), "0.75 over a basemap by default");
+        v.set_fill_opacity("1");
+        assert_eq!((alpha(&v), v.fill_opacity()), (Some(255), 1.0));
+        let tiles = v.tiles().expect("a basemap frame");
+        let z = v.camera.zoom().get().round() as u8;
+        assert!(!tiles.fetch.is_empty());
+        assert!(tiles.fetch.iter().all(|(t, url)| t.z == z
+            && *url == format!("https://tiles.example.org/{z}/{}/{}.png", t.x, t.y)));
+        v.tile_done(tiles.fetch[0].0, true);
+        assert_eq!(v.tiles().map(|t| t.draw.len()), Some(1));
+
+        let plain = Plan::new(&m, None, None, Lang::Fr).expect("plan");
+        let mut v =
+            MapView::new(&plain, vec![square], vec![], [512.0, 512.0], Lang::Fr).expect("view");
+        assert_eq!(alpha(&v), Some(255), "opaque without a basemap");
+        assert_eq!(v.tiles(), None);
+        v.set_fill_opacity("50%");
+        assert_eq!(alpha(&v), Some(128));
+    }
+
+    #[test]
     fn view_frames_france_selects_and_filters() {
         let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
         let square = |x: f64, v: f64| Shape {
@@ -733,8 +882,8 @@ mod tests {
         v.toggle_class(0);
         assert_eq!(v.visible, vec![false, true, true, true]);
         assert_eq!(v.frame().items.len(), 8);
-        v.resize(500.0, 400.0);
-        assert_eq!((v.camera.width(), v.camera.height()), (500.0, 400.0));
+        v.resize(500.0, 400.0, 2.0);
+        assert_eq!(v.camera.device_size(), [1000, 800]);
         assert_eq!(
             v.frame().items.len(),
             7,

@@ -498,7 +498,7 @@ impl Inner {
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
         if let Some(v) = self.view.borrow_mut().as_mut() {
-            v.resize(rect.width(), rect.height());
+            v.resize(rect.width(), rect.height(), dpr);
         }
         self.view_changed();
         if self.canvas.width() != w || self.canvas.height() != h {
