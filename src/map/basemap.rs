@@ -24,7 +24,6 @@
 //! assert_eq!(frame.fetch[0].1, "https://tiles.example.org/10/518/352.png");
 //! ```
 
-use std::collections::HashMap;
 use std::fmt::{self, Write};
 
 use super::describe::cut;
@@ -67,9 +66,10 @@ pub struct Template(String);
 pub enum TemplateError {
     /// Longer than [`MAX_TEMPLATE_BYTES`].
     TooLong,
-    /// A space, control or bidirectional-control character (as `U+XXXX`):
-    /// browsers silently drop some of them, which hides what is loaded.
-    BadCharacter(String),
+    /// A space, control or bidirectional-control character, at this
+    /// character position (from 1): browsers silently drop some of them,
+    /// which hides what is loaded.
+    BadCharacter(usize),
     /// A scheme other than http or https (`javascript`, `data`…).
     Scheme(String),
     /// A `{…}` other than `{z}`, `{x}`, `{y}`, `{r}` (`{s}` included: write one host).
@@ -84,7 +84,10 @@ impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::TooLong => write!(f, "modèle de plus de {MAX_TEMPLATE_BYTES} octets"),
-            Self::BadCharacter(c) => write!(f, "caractère {c} interdit dans le modèle"),
+            Self::BadCharacter(n) => write!(
+                f,
+                "espace, caractère de contrôle ou bidirectionnel en position {n}"
+            ),
             Self::Scheme(s) => write!(f, "adresse « {s}: » refusée, http(s) ou relative seulement"),
             Self::UnknownPlaceholder(p) => {
                 write!(
@@ -106,6 +109,14 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `(scheme, rest)` of an address that starts with a scheme: what precedes
+/// the first ':' when no '/', '?', '#' or '{' comes before it.
+fn scheme(address: &str) -> Option<(&str, &str)> {
+    address
+        .split_once(':')
+        .filter(|(s, _)| !s.contains(['/', '?', '#', '{']))
+}
+
 impl Template {
     /// Validates a `basemap` attribute value (trimmed).
     ///
@@ -123,37 +134,36 @@ impl Template {
         if t.len() > MAX_TEMPLATE_BYTES {
             return Err(TemplateError::TooLong);
         }
-        if let Some(c) = t
+        if let Some(n) = t
             .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || is_bidi_control(*c))
+            .position(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c))
         {
-            return Err(TemplateError::BadCharacter(format!(
-                "U+{:04X}",
-                u32::from(c)
-            )));
+            return Err(TemplateError::BadCharacter(n + 1));
         }
-        // A scheme is what precedes the first ':' if nothing else comes first.
-        if let Some((scheme, _)) = t.split_once(':') {
-            let relative = scheme.contains(['/', '?', '#', '{']);
-            if !relative
-                && !scheme.eq_ignore_ascii_case("http")
-                && !scheme.eq_ignore_ascii_case("https")
-            {
-                return Err(TemplateError::Scheme(cut(scheme, 20)));
+        if let Some((s, _)) = scheme(t) {
+            if !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https") {
+                return Err(TemplateError::Scheme(cut(s, 20)));
             }
         }
-        for piece in t.split('{').skip(1) {
-            let (name, _) = piece.split_once('}').ok_or(TemplateError::Unclosed)?;
-            if !matches!(name, "z" | "x" | "y" | "r") {
-                return Err(TemplateError::UnknownPlaceholder(cut(name, 20)));
+        let mut seen = [false; 3];
+        let mut rest = t;
+        while let Some((_, after)) = rest.split_once('{') {
+            let (name, tail) = after.split_once('}').ok_or(TemplateError::Unclosed)?;
+            rest = tail;
+            match name {
+                "z" => seen[0] = true,
+                "x" => seen[1] = true,
+                "y" => seen[2] = true,
+                "r" => {}
+                _ => return Err(TemplateError::UnknownPlaceholder(cut(name, 20))),
             }
         }
-        for (needed, name) in [("{z}", "z"), ("{x}", "x"), ("{y}", "y")] {
-            if !t.contains(needed) {
-                return Err(TemplateError::Missing(name));
-            }
+        match seen {
+            [false, ..] => Err(TemplateError::Missing("z")),
+            [_, false, _] => Err(TemplateError::Missing("x")),
+            [.., false] => Err(TemplateError::Missing("y")),
+            _ => Ok(Template(t.to_owned())),
         }
-        Ok(Template(t.to_owned()))
     }
 
     /// The address of `tile`; `retina` asks for the `@2x` image where the
@@ -190,12 +200,10 @@ impl Template {
     /// for an address relative to the page.
     fn host(&self) -> Option<&str> {
         let t = self.0.as_str();
-        let after = match t.split_once("://") {
-            Some((_, rest)) if !t.starts_with("//") => rest,
-            _ => t.strip_prefix("//")?,
-        };
-        let authority = after.split(['/', '?', '#']).next()?;
-        authority.rsplit('@').next().filter(|h| !h.is_empty())
+        let after = scheme(t).map_or(t, |(_, rest)| rest).strip_prefix("//")?;
+        let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        (!host.is_empty()).then_some(host)
     }
 }
 
@@ -204,13 +212,16 @@ impl Template {
 /// collapsed, trimmed.
 pub fn one_line(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
-        let word: String = word.chars().filter(|c| !is_bidi_control(*c)).collect();
-        if !word.is_empty() {
-            if !out.is_empty() {
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = !out.is_empty();
+        } else if !is_bidi_control(c) {
+            if space {
                 out.push(' ');
+                space = false;
             }
-            out.push_str(&word);
+            out.push(c);
         }
     }
     out
@@ -241,13 +252,12 @@ impl TileSource {
     ) -> TileSource {
         let given = attribution.map(one_line).filter(|a| !a.is_empty());
         let attribution = given.unwrap_or_else(|| {
-            let host = template.host().map(one_line);
-            match (lang, host) {
-                (Lang::En, Some(h)) => format!("Basemap: {h}"),
-                (Lang::En, None) => "Basemap: this site".to_owned(),
-                (Lang::Fr, Some(h)) => format!("Fond de carte : {h}"),
-                (Lang::Fr, None) => "Fond de carte : ce site".to_owned(),
-            }
+            let (mut credit, here) = match lang {
+                Lang::En => (String::from("Basemap: "), "this site"),
+                Lang::Fr => (String::from("Fond de carte : "), "ce site"),
+            };
+            credit.push_str(&template.host().map_or_else(|| here.to_owned(), one_line));
+            credit
         });
         TileSource {
             template,
@@ -258,8 +268,9 @@ impl TileSource {
 }
 
 /// The fill opacity of the choropleth from `--maillage-fill-opacity` (a
-/// number from 0 to 1 or a percentage, clamped); empty or not understood,
-/// [`BASEMAP_FILL_OPACITY`] over a basemap and 1 without.
+/// number from 0 to 1 or a percentage, in plain decimal notation; above 1
+/// or 100 % is 1); empty or not understood, [`BASEMAP_FILL_OPACITY`] over a
+/// basemap and 1 without.
 ///
 /// ```
 /// use maillage::map::basemap::fill_opacity;
@@ -271,14 +282,33 @@ impl TileSource {
 pub fn fill_opacity(css: &str, basemap: bool) -> f64 {
     let css = css.trim();
     let value = match css.strip_suffix('%') {
-        Some(p) => p.trim_end().parse::<f64>().ok().map(|p| p / 100.0),
-        None => css.parse::<f64>().ok(),
+        Some(p) => decimal(p.trim()).map(|p| p / 100.0),
+        None => decimal(css),
     };
-    match value.filter(|v| v.is_finite()) {
-        Some(v) => v.clamp(0.0, 1.0),
+    match value {
+        Some(v) => v.min(1.0),
         None if basemap => BASEMAP_FILL_OPACITY,
         None => 1.0,
     }
+}
+
+/// A non-negative number in plain decimal notation ("0.75", ".6", "60"):
+/// all an opacity needs, without the float parser's kilobytes of code in
+/// the module. Digits become an integer divided by a power of ten, so
+/// "0.75" is exactly 0.75.
+fn decimal(text: &str) -> Option<f64> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if int.len() + frac.len() > 15 || (int.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    let (mut digits, mut divisor) = (0.0, 1.0);
+    for (i, c) in int.chars().chain(frac.chars()).enumerate() {
+        digits = digits * 10.0 + f64::from(c.to_digit(10)?);
+        if i >= int.len() {
+            divisor *= 10.0;
+        }
+    }
+    Some(digits / divisor)
 }
 
 /// Where a tile's load stands.
@@ -316,12 +346,22 @@ pub struct TileFrame {
     pub drop: Vec<TileId>,
 }
 
+/// A tile with an image loading or kept.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    tile: TileId,
+    state: State,
+    /// The frame it was last drawn or wanted in.
+    used: u64,
+}
+
 /// The basemap's tiles and their loads.
 #[derive(Debug, Clone)]
 pub struct Basemap {
     source: TileSource,
-    /// Every tile with an image loading or kept, and the frame it was last used in.
-    tiles: HashMap<TileId, (State, u64)>,
+    /// At most a few hundred entries, searched linearly: less code in the
+    /// module than a hash map, and fast enough at this size.
+    tiles: Vec<Entry>,
     /// Frame counter, for the least-recently-used eviction.
     frame: u64,
 }
@@ -331,7 +371,7 @@ impl Basemap {
     pub fn new(source: TileSource) -> Basemap {
         Basemap {
             source,
-            tiles: HashMap::new(),
+            tiles: Vec::new(),
             frame: 0,
         }
     }
@@ -348,23 +388,24 @@ impl Basemap {
         let retina = camera.device_pixel_ratio() >= 1.5;
         let wanted = cover(camera, tile_zoom(camera.zoom(), self.source.max_zoom));
         let mut out = TileFrame::default();
-        self.tiles.retain(|id, (state, _)| {
-            let keep = *state != State::Loading || wanted.iter().any(|p| p.tile == *id);
-            if !keep {
-                out.drop.push(*id);
+        let mut i = 0;
+        while let Some(e) = self.tiles.get(i) {
+            if e.state == State::Loading && !wanted.iter().any(|p| p.tile == e.tile) {
+                out.drop.push(self.tiles.swap_remove(i).tile);
+            } else {
+                i += 1;
             }
-            keep
-        });
+        }
         let mut loading = self
             .tiles
-            .values()
-            .filter(|(s, _)| *s == State::Loading)
+            .iter()
+            .filter(|e| e.state == State::Loading)
             .count();
         for p in &wanted {
-            match self.tiles.get_mut(&p.tile) {
-                Some((state, used)) => {
-                    *used = now;
-                    if *state == State::Ready {
+            match self.entry(p.tile) {
+                Some(e) => {
+                    e.used = now;
+                    if e.state == State::Ready {
                         out.draw.push(TileDraw {
                             tile: p.tile,
                             src: [0.0, 0.0, 1.0, 1.0],
@@ -374,7 +415,11 @@ impl Basemap {
                     }
                 }
                 None if loading < MAX_TILE_FETCHES => {
-                    self.tiles.insert(p.tile, (State::Loading, now));
+                    self.tiles.push(Entry {
+                        tile: p.tile,
+                        state: State::Loading,
+                        used: now,
+                    });
                     out.fetch
                         .push((p.tile, self.source.template.url(p.tile, retina)));
                     loading += 1;
@@ -389,6 +434,10 @@ impl Basemap {
         out
     }
 
+    fn entry(&mut self, tile: TileId) -> Option<&mut Entry> {
+        self.tiles.iter_mut().find(|e| e.tile == tile)
+    }
+
     /// The nearest loaded ancestor's part covering `tile`, marked as used.
     fn placeholder(&mut self, tile: TileId, dest: [f64; 4], now: u64) -> Option<TileDraw> {
         let (mut at, mut x, mut y, mut size) = (tile, 0.0, 0.0, 1.0);
@@ -398,8 +447,8 @@ impl Basemap {
             y = (y + f64::from(at.y % 2)) / 2.0;
             size /= 2.0;
             at = at.parent()?;
-            if let Some((State::Ready, used)) = self.tiles.get_mut(&at) {
-                *used = now;
+            if let Some(e) = self.entry(at).filter(|e| e.state == State::Ready) {
+                e.used = now;
                 return Some(TileDraw {
                     tile: at,
                     src: [x, y, size, size],
@@ -413,28 +462,20 @@ impl Basemap {
     /// Forgets the least recently used tiles beyond [`CACHE_TILES`], never
     /// one used in this frame.
     fn evict(&mut self, now: u64, dropped: &mut Vec<TileId>) {
-        let excess = self.tiles.len().saturating_sub(CACHE_TILES);
-        if excess == 0 {
-            return;
-        }
-        let mut old: Vec<(u64, TileId)> = self
-            .tiles
-            .iter()
-            .filter(|(_, (_, used))| *used != now)
-            .map(|(id, (_, used))| (*used, *id))
-            .collect();
-        old.sort_unstable();
-        for (_, id) in old.into_iter().take(excess) {
-            self.tiles.remove(&id);
-            dropped.push(id);
+        while self.tiles.len() > CACHE_TILES {
+            let oldest = (0..self.tiles.len())
+                .filter(|&i| self.tiles[i].used != now)
+                .min_by_key(|&i| (self.tiles[i].used, self.tiles[i].tile));
+            let Some(i) = oldest else { return };
+            dropped.push(self.tiles.swap_remove(i).tile);
         }
     }
 
     /// A load ended: the tile is drawn from the next frame on, or skipped
     /// if it failed. Answers for tiles dropped meanwhile are ignored.
     pub fn done(&mut self, tile: TileId, ok: bool) {
-        if let Some((state @ State::Loading, _)) = self.tiles.get_mut(&tile) {
-            *state = if ok { State::Ready } else { State::Failed };
+        if let Some(e) = self.entry(tile).filter(|e| e.state == State::Loading) {
+            e.state = if ok { State::Ready } else { State::Failed };
         }
     }
 }
@@ -466,8 +507,8 @@ mod tests {
         let pending: Vec<TileId> = b
             .tiles
             .iter()
-            .filter(|(_, (s, _))| *s == State::Loading)
-            .map(|(t, _)| *t)
+            .filter(|e| e.state == State::Loading)
+            .map(|e| e.tile)
             .collect();
         for t in pending {
             b.done(t, true);
@@ -508,12 +549,12 @@ mod tests {
         );
         assert_eq!(
             err("java\tscript:alert(1)/{z}/{x}/{y}"),
-            TemplateError::BadCharacter("U+0009".into()),
+            TemplateError::BadCharacter(5),
             "browsers drop tabs inside URLs: refused, not cleaned"
         );
         assert_eq!(
             err("https://t.example.org/\u{202e}{z}/{x}/{y}"),
-            TemplateError::BadCharacter("U+202E".into())
+            TemplateError::BadCharacter(23)
         );
         assert_eq!(
             err("https://{s}.tile.example.org/{z}/{x}/{y}.png"),
@@ -599,10 +640,21 @@ mod tests {
         assert_eq!(fill_opacity("", false), 1.0);
         assert_eq!(fill_opacity("0.5", false), 0.5);
         assert_eq!(fill_opacity("0.5", true), 0.5);
-        assert_eq!(fill_opacity("-1", true), 0.0);
+        assert_eq!(fill_opacity(".6", false), 0.6);
         assert_eq!(fill_opacity("80 %", true), 0.8);
-        assert_eq!(fill_opacity("NaN", true), 0.75);
-        assert_eq!(fill_opacity("inf", false), 1.0);
+        assert_eq!(fill_opacity("150%", true), 1.0);
+        for not_understood in [
+            "-1",
+            "NaN",
+            "inf",
+            "1e-1",
+            ".",
+            "0.5.5",
+            "½",
+            "12345678901234567",
+        ] {
+            assert_eq!(fill_opacity(not_understood, true), 0.75, "{not_understood}");
+        }
     }
 
     #[test]
@@ -663,7 +715,7 @@ mod tests {
         assert_eq!(f.fetch.len(), dropped.len(), "freed slots refilled");
         // A late answer for an abandoned tile changes nothing.
         b.done(dropped[0], true);
-        assert!(!b.tiles.contains_key(&dropped[0]));
+        assert!(b.tiles.iter().all(|e| e.tile != dropped[0]));
         // Once all is loaded, panning back asks only for the two columns left.
         load_all(&mut b, &east);
         let (mut back_sorted, _) = load_all(&mut b, &cam);

@@ -225,11 +225,13 @@ impl Plan {
             })?;
             let max_zoom = match a.basemap_max_zoom.as_deref() {
                 None => DEFAULT_MAX_ZOOM,
+                // Parsed as `classes` is (one integer parser in the module).
                 Some(z) => z
                     .trim()
-                    .parse()
+                    .parse::<usize>()
                     .ok()
                     .filter(|z| *z <= 22)
+                    .map(|z| z as u8)
                     .ok_or_else(|| bad("basemap-max-zoom", &cut(z, 20)))?,
             };
             let attribution = a.basemap_attribution.as_deref();
