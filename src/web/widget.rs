@@ -17,20 +17,28 @@
 //! `MAX_IN_FLIGHT` ranges at once, one `spawn_local` task each, sharing the
 //! `Rc<Pump>`), feeds each answer back as it arrives and redraws, until the
 //! core reports the view load complete (`maillage:render`).
+//!
+//! Basemap: every draw asks the core for the tile frame
+//! (`crate::map::basemap`), starts the image loads it lists (one
+//! `HtmlImageElement` each, `decode()`d in a task that reports back and
+//! redraws), forgets the images it drops, and draws the tiles it lists
+//! under the choropleth.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     AbortController, AbortSignal, CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement,
-    ResizeObserver, ResizeObserverEntry, Window,
+    HtmlImageElement, ResizeObserver, ResizeObserverEntry, Window,
 };
 
 use super::{events, fetch, render, shadow};
+use crate::geom::tiles::TileId;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
+use crate::map::basemap::{Basemap, TileFrame};
 use crate::map::gesture::{Input, Key};
 use crate::map::stream::{level_label, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
@@ -39,7 +47,7 @@ use crate::net::FetchError;
 use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 8] = [
+const ATTRIBUTES: [&str; 11] = [
     "manifest",
     "layer",
     "field",
@@ -48,6 +56,9 @@ const ATTRIBUTES: [&str; 8] = [
     "palette",
     "lang",
     "territory",
+    "basemap",
+    "basemap-attribution",
+    "basemap-max-zoom",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -92,6 +103,8 @@ impl Widget {
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
+            attribution: parts.attribution,
+            tiles: RefCell::new(Vec::new()),
             view: RefCell::new(None),
             last_frame: RefCell::new(Default::default()),
             listeners: RefCell::new(Vec::new()),
@@ -188,6 +201,10 @@ struct Inner {
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
+    /// The basemap's credit, shown whenever it is drawn.
+    attribution: HtmlElement,
+    /// Basemap images loading or loaded, by tile: the core says which.
+    tiles: RefCell<Vec<(TileId, HtmlImageElement)>>,
     /// The display list last drawn, for hit testing while hovering.
     last_frame: RefCell<crate::scene::DisplayList>,
     /// The loaded map, once the layers are read.
@@ -417,6 +434,9 @@ impl Inner {
             palette: attr("palette"),
             lang: attr("lang"),
             territory: attr("territory"),
+            basemap: attr("basemap"),
+            basemap_attribution: attr("basemap-attribution"),
+            basemap_max_zoom: attr("basemap-max-zoom"),
         };
         let base = this.host.base_uri().ok().flatten();
         let weak = Rc::downgrade(this);
@@ -450,7 +470,13 @@ impl Inner {
             );
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
+            view.resize(size[0], size[1], self.pixel_ratio());
             view.stream = s.loads.take();
+            // The previous map's tiles are not this one's.
+            self.forget_tiles();
+            let credit = view.basemap.as_ref().map(Basemap::attribution);
+            self.attribution.set_text_content(credit);
+            self.attribution.set_hidden(credit.is_none());
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
             self.lang.set(s.lang);
             let _ = render::legend(&self.legend, &view, &view.title);
@@ -494,7 +520,7 @@ impl Inner {
             return;
         };
         let rect = entry.content_rect();
-        let dpr = self.window.device_pixel_ratio().max(1.0);
+        let dpr = self.pixel_ratio();
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
         if let Some(v) = self.view.borrow_mut().as_mut() {
@@ -506,6 +532,11 @@ impl Inner {
             self.canvas.set_height(h);
             self.draw();
         }
+    }
+
+    /// Device pixels per CSS pixel (at least 1).
+    fn pixel_ratio(&self) -> f64 {
+        self.window.device_pixel_ratio().max(1.0)
     }
 
     /// Asks for a redraw at the next animation frame (one pending at most).
@@ -524,14 +555,18 @@ impl Inner {
         }
     }
 
-    /// Clears the canvas to the theme background (`--maillage-background`).
+    /// Clears the canvas to the theme background (`--maillage-background`),
+    /// then draws the basemap's tiles and the choropleth, its fills at
+    /// `--maillage-fill-opacity` (the legend's swatches too).
     fn draw(&self) {
-        let background = self
-            .window
-            .get_computed_style(&self.frame)
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_property_value("background-color").ok())
+        let style = self.window.get_computed_style(&self.frame).ok().flatten();
+        let css = |name: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .unwrap_or_default()
+        };
+        let background = Some(css("background-color"))
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned());
         let (w, h) = (
@@ -541,8 +576,15 @@ impl Inner {
         self.ctx.clear_rect(0.0, 0.0, w, h);
         self.ctx.set_fill_style_str(&background);
         self.ctx.fill_rect(0.0, 0.0, w, h);
-        if let Some(v) = self.view.borrow().as_ref() {
+        if let Some(v) = self.view.borrow_mut().as_mut() {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
+            if let Some(tiles) = v.tiles() {
+                self.load_tiles(&tiles);
+                render::tiles(&self.ctx, &tiles.draw, &self.tiles.borrow(), w / css_width);
+            }
+            v.set_fill_opacity(&css("--maillage-fill-opacity"));
+            let opacity = v.fill_opacity().to_string();
+            let _ = self.legend.style().set_property("--fill", &opacity);
             let frame = v.frame();
             render::replay(&self.ctx, &frame, w / css_width);
             *self.last_frame.borrow_mut() = frame;
@@ -551,6 +593,46 @@ impl Inner {
                     .set_attribute("aria-label", &format!("Carte : {} sélectionné", s.name))
                     .ok();
             }
+        }
+    }
+
+    /// Forgets the images the core drops (stopping those still loading) and
+    /// starts the loads it asks for, each reporting back from a task.
+    fn load_tiles(&self, frame: &TileFrame) {
+        let mut tiles = self.tiles.borrow_mut();
+        for tile in &frame.drop {
+            if let Some(i) = tiles.iter().position(|(t, _)| t == tile) {
+                let _ = tiles.swap_remove(i).1.remove_attribute("src");
+            }
+        }
+        for (tile, url) in &frame.fetch {
+            let Ok(image) = HtmlImageElement::new() else {
+                continue;
+            };
+            // A CORS image keeps the canvas readable (tests, PNG export).
+            image.set_cross_origin(Some("anonymous"));
+            image.set_src(url);
+            tiles.push((*tile, image.clone()));
+            let (weak, tile) = (self.me.clone(), *tile);
+            spawn_local(async move {
+                let ok = JsFuture::from(image.decode()).await.is_ok();
+                let Some(inner) = weak.upgrade() else { return };
+                // Dropped meanwhile (or replaced by a new map): not ours any more.
+                if !inner.tiles.borrow().contains(&(tile, image)) {
+                    return;
+                }
+                if let Some(v) = inner.view.borrow_mut().as_mut() {
+                    v.tile_done(tile, ok);
+                }
+                inner.request_redraw();
+            });
+        }
+    }
+
+    /// Stops and forgets every basemap image.
+    fn forget_tiles(&self) {
+        for (_, image) in self.tiles.borrow_mut().drain(..) {
+            let _ = image.remove_attribute("src");
         }
     }
 
@@ -655,6 +737,7 @@ impl Inner {
         for (target, name, cb) in self.listeners.borrow_mut().drain(..) {
             let _ = target.remove_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
         }
+        self.forget_tiles();
     }
 }
 
