@@ -4,6 +4,9 @@
 //!
 //! It is written by `maillage-prep` and read by the widget, so both sides
 //! share these types: a field added here is known to both at compile time.
+//! The wasm build skips reading the fields the widget never uses (sources,
+//! checksums, descriptions…): each read field costs the module code, and
+//! the module has a size budget. Pages read them from the JSON themselves.
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +61,7 @@ pub struct FieldDef {
     pub unit: Option<Label>,
     /// Longer explanation: what the value measures and how to read it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub description: Option<Label>,
     /// Observed minimum and maximum in the built data (numeric fields only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -92,10 +96,12 @@ pub struct LayerFile {
     /// Largest Web Mercator zoom this file is meant for (exclusive).
     pub max_zoom: f64,
     /// Simplification tolerance in metres (0 for full detail).
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub tolerance_m: f64,
     /// File size in bytes.
     pub bytes: u64,
     /// SHA-256 of the file, hex.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub sha256: String,
     /// Whether the file has a packed Hilbert R-tree (range requests by bbox).
     /// Overviews have none: they are small and read whole.
@@ -108,6 +114,7 @@ pub struct LayerFile {
     /// Size of the precompressed `PATH.gz` copy, when there is one: a server
     /// that honours `Accept-Encoding` sends it for whole-file reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub gzip_bytes: Option<u64>,
 }
 
@@ -147,9 +154,11 @@ pub struct LayerInfo {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default_style: Option<DefaultStyle>,
     /// Identifiers of the sources this layer is built from.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub sources: Vec<String>,
     /// Caveats a reader must know (derived data, approximations).
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub note: Option<Label>,
 }
 
@@ -180,12 +189,15 @@ pub struct Manifest {
     /// Manifest format version (bumped on incompatible changes).
     pub format: u32,
     /// Build date, ISO 8601 (from `SOURCE_DATE_EPOCH` so builds are reproducible).
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub build_date: String,
     /// Version of the tool that built the layers.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub generator: String,
     /// Layers.
     pub layers: Vec<LayerInfo>,
     /// Sources.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub sources: Vec<SourceInfo>,
 }
 

@@ -5,10 +5,11 @@
 //!
 //! ```
 //! use maillage::geom::polylabel::polylabel;
-//! // An L: its pole is in the corner square, 1 from the nearest edges.
+//! // An L of arms 1 wide: its pole is in the corner, 2 − √2 from the
+//! // outer edges and the inner corner.
 //! let l = vec![vec![[0.0, 0.0], [3.0, 0.0], [3.0, 1.0], [1.0, 1.0], [1.0, 3.0], [0.0, 3.0], [0.0, 0.0]]];
 //! let (p, d) = polylabel(&l, 0.01, 1000).unwrap();
-//! assert!(d > 0.49 && d <= 0.5 && p[0] < 1.0 && p[1] < 1.0, "{p:?} {d}");
+//! assert!((d - (2.0 - 2f64.sqrt())).abs() < 0.01 && p[0] < 1.0 && p[1] < 1.0, "{p:?} {d}");
 //! ```
 
 /// A square cell: centre, half side, signed distance of the centre to the

@@ -30,16 +30,7 @@ pub fn describe(
     classes: usize,
     lang: Lang,
 ) -> Description {
-    let name: String = if shape.name.chars().count() > MAX_NAME_CHARS {
-        shape
-            .name
-            .chars()
-            .take(MAX_NAME_CHARS - 1)
-            .chain(['…'])
-            .collect()
-    } else {
-        shape.name.clone()
-    };
+    let name = cut(&shape.name, MAX_NAME_CHARS);
     let value = match shape.value {
         Some(v) => with_unit(&format_number(v, decimals(v), lang), unit, lang),
         None => no_data_label(lang).to_owned(),
@@ -53,6 +44,20 @@ pub fn describe(
         code: shape.code.clone(),
         value,
         class,
+    }
+}
+
+/// `text` cut to `max_chars` characters, the last one "…" when it was
+/// cut: hostile or broken text from partners and files stays readable
+/// and cannot swamp the map.
+pub fn cut(text: &str, max_chars: usize) -> String {
+    if text.chars().count() > max_chars {
+        text.chars()
+            .take(max_chars.saturating_sub(1))
+            .chain(['…'])
+            .collect()
+    } else {
+        text.to_owned()
     }
 }
 

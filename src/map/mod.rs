@@ -4,6 +4,7 @@
 //! lives here, natively tested; the browser glue only fetches bytes and
 //! replays the display list.
 
+pub mod basemap;
 pub mod describe;
 pub mod gesture;
 pub mod labels;

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::describe::{describe, Description};
+use super::basemap::{fill_opacity, Basemap, Template, TileFrame, TileSource, DEFAULT_MAX_ZOOM};
+use super::describe::{cut, describe, Description};
 use super::gesture::{Gestures, Input};
 use super::labels;
 use super::scope::{bbox, Territory};
@@ -12,6 +13,7 @@ use super::stream::Loads;
 use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
+use crate::geom::tiles::TileId;
 use crate::manifest::{LayerInfo, Manifest};
 use crate::scene::{DisplayList, Item};
 use crate::style::classify::{ClassifyError, Method};
@@ -58,6 +60,8 @@ pub struct Plan {
     /// France or the territory: known before any layer is read, so the
     /// detailed level it needs can load alongside the overview.
     pub view: Option<InitialView>,
+    /// Raster tiles under the choropleth (`basemap` attributes), if any.
+    pub basemap: Option<TileSource>,
 }
 
 /// A plain decimal number ("-1.55", "50.2931", "8"): the digits as an
@@ -222,6 +226,7 @@ impl Plan {
                 })
                 .collect(),
             view: None,
+            basemap: None,
         })
     }
 }
@@ -246,6 +251,12 @@ pub struct Attributes {
     pub territory: Option<String>,
     /// `view`: initial "lon lat zoom".
     pub view: Option<String>,
+    /// `basemap`: tile URL template with `{z}`, `{x}`, `{y}` (and `{r}`).
+    pub basemap: Option<String>,
+    /// `basemap-attribution`: the tile provider's credit, plain text.
+    pub basemap_attribution: Option<String>,
+    /// `basemap-max-zoom`: deepest zoom of the tile server, 0 to 22.
+    pub basemap_max_zoom: Option<String>,
 }
 
 impl Plan {
@@ -295,6 +306,24 @@ impl Plan {
                     .map_err(|why| PlanError::BadAttribute(format!("view=\"{v}\" : {why}")))?,
             );
         }
+        if let Some(v) = a.basemap.as_deref() {
+            let template = Template::parse(v).map_err(|why| {
+                PlanError::BadAttribute(format!("basemap=\"{}\" : {why}", cut(v, 60)))
+            })?;
+            let max_zoom = match a.basemap_max_zoom.as_deref() {
+                None => DEFAULT_MAX_ZOOM,
+                // Parsed as `classes` is (one integer parser in the module).
+                Some(z) => z
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|z| *z <= 22)
+                    .map(|z| z as u8)
+                    .ok_or_else(|| bad("basemap-max-zoom", &cut(z, 20)))?,
+            };
+            let attribution = a.basemap_attribution.as_deref();
+            plan.basemap = Some(TileSource::new(template, max_zoom, attribution, lang));
+        }
         Ok((plan, lang))
     }
 }
@@ -340,6 +369,10 @@ pub struct MapView {
     panels: Vec<[f64; 4]>,
     /// Label widths' factor for the page's font ([`labels::text_scale`]).
     text_scale: f64,
+    /// Raster tiles under the choropleth, if the page asked for them.
+    pub basemap: Option<Basemap>,
+    /// Opacity of the choropleth's fills (see [`MapView::set_fill_opacity`]).
+    fill_opacity: f64,
 }
 
 /// Free space around a fitted territory, CSS pixels.
@@ -426,6 +459,8 @@ impl MapView {
             home: plan.view.is_none().then_some(fit),
             panels: Vec::new(),
             text_scale: 1.0,
+            fill_opacity: fill_opacity("", plan.basemap.is_some()),
+            basemap: plan.basemap.clone().map(Basemap::new),
         })
     }
 
@@ -471,9 +506,39 @@ impl MapView {
         self.text_scale = labels::text_scale(measured_px);
     }
 
-    /// Follows the element's size, keeping the view's centre and zoom.
-    pub fn resize(&mut self, w: f64, h: f64) {
-        self.camera = self.camera.with_size(w.max(1.0), h.max(1.0));
+    /// Follows the element's size (CSS pixels) and the screen's density,
+    /// keeping the view's centre and zoom.
+    pub fn resize(&mut self, w: f64, h: f64, device_pixel_ratio: f64) {
+        self.camera = self
+            .camera
+            .with_size(w.max(1.0), h.max(1.0))
+            .with_dpr(device_pixel_ratio);
+    }
+
+    /// Takes the page's `--maillage-fill-opacity` (empty when unset): see
+    /// [`fill_opacity`] for its values and defaults.
+    pub fn set_fill_opacity(&mut self, css: &str) {
+        self.fill_opacity = fill_opacity(css, self.basemap.is_some());
+    }
+
+    /// The opacity fills are drawn with; the legend's swatches use it too,
+    /// so they look like the map over a light basemap.
+    pub fn fill_opacity(&self) -> f64 {
+        self.fill_opacity
+    }
+
+    /// The basemap's frame for the current camera (drawn under
+    /// [`MapView::frame`]), or `None` without a basemap.
+    pub fn tiles(&mut self) -> Option<TileFrame> {
+        let camera = self.camera;
+        Some(self.basemap.as_mut()?.frame(&camera))
+    }
+
+    /// A tile image finished loading (`ok`) or failed.
+    pub fn tile_done(&mut self, tile: TileId, ok: bool) {
+        if let Some(b) = self.basemap.as_mut() {
+            b.done(tile, ok);
+        }
     }
 
     /// Applies one input; a click selects the shape under it (or clears the selection).
@@ -563,9 +628,25 @@ impl MapView {
         self.stream.as_mut()?.set_view(&camera)
     }
 
-    /// The display list for the current camera: the choropleth, the base
-    /// outlines, then the names that fit ([`labels::place`]).
+    /// The display list for the current camera: the choropleth (fills at
+    /// the fill opacity, over a basemap), the base outlines, then the names
+    /// that fit ([`labels::place`]).
     pub fn frame(&self) -> DisplayList {
+        let mut d = self.opaque_frame();
+        if self.fill_opacity < 1.0 {
+            for item in &mut d.items {
+                if let Item::Polygon { style, .. } = item {
+                    style.fill = style.fill.map(|c| c.faded(self.fill_opacity));
+                    style.hatch = style.hatch.map(|c| c.faded(self.fill_opacity));
+                }
+            }
+        }
+        d
+    }
+
+    /// The frame at full opacity: streamed shapes where loaded, else the
+    /// overviews, then the names.
+    fn opaque_frame(&self) -> DisplayList {
         let view = self.camera.bounds();
         let streamed = self.stream.as_ref().and_then(|stream| {
             let shapes = stream.shapes_in(0, view, &self.shapes);
@@ -914,6 +995,81 @@ mod tests {
     }
 
     #[test]
+    fn basemap_attributes_and_translucent_fills() {
+        let m = manifest();
+        let a = Attributes {
+            basemap: Some(" https://tiles.example.org/{z}/{x}/{y}.png ".into()),
+            basemap_attribution: Some("<b>© OSM</b>".into()),
+            basemap_max_zoom: Some("16".into()),
+            ..Attributes::default()
+        };
+        let (p, _) = Plan::from_attributes(&m, &a).expect("plan");
+        let source = p.basemap.clone().expect("a basemap");
+        assert_eq!(
+            (source.attribution.as_str(), source.max_zoom),
+            ("<b>© OSM</b>", 16)
+        );
+        let with = |basemap: &str, max_zoom: Option<&str>| Attributes {
+            basemap: Some(basemap.into()),
+            basemap_max_zoom: max_zoom.map(Into::into),
+            ..Attributes::default()
+        };
+        for (a, text) in [
+            (
+                with("javascript:alert(1)//{z}/{x}/{y}", None),
+                "basemap=\"javascript:alert(1)//{z}/{x}/{y}\" : adresse « javascript: » refusée, http(s) ou relative seulement",
+            ),
+            (
+                with("/t/{z}/{x}.png", None),
+                "basemap=\"/t/{z}/{x}.png\" : {y} absent du modèle",
+            ),
+            (with("/{z}/{x}/{y}", Some("23")), "basemap-max-zoom=\"23\""),
+        ] {
+            assert_eq!(
+                Plan::from_attributes(&m, &a).map(|_| ()),
+                Err(PlanError::BadAttribute(text.into()))
+            );
+        }
+
+        let square = Shape {
+            code: "1".into(),
+            value: Some(1.0),
+            parts: vec![vec![vec![
+                [0.0, 45.0],
+                [1.0, 45.0],
+                [1.0, 46.0],
+                [0.0, 46.0],
+                [0.0, 45.0],
+            ]]],
+            ..Shape::default()
+        };
+        let alpha = |v: &MapView| match &v.frame().items[0] {
+            Item::Polygon { style, .. } => style.fill.map(|c| c.0[3]),
+            Item::Label { .. } => None,
+        };
+        let mut v =
+            MapView::new(&p, vec![square.clone()], vec![], [512.0, 512.0], Lang::Fr).expect("view");
+        assert_eq!(alpha(&v), Some(191), "0.75 over a basemap by default");
+        v.set_fill_opacity("1");
+        assert_eq!((alpha(&v), v.fill_opacity()), (Some(255), 1.0));
+        let tiles = v.tiles().expect("a basemap frame");
+        let z = v.camera.zoom().get().round() as u8;
+        assert!(!tiles.fetch.is_empty());
+        assert!(tiles.fetch.iter().all(|(t, url)| t.z == z
+            && *url == format!("https://tiles.example.org/{z}/{}/{}.png", t.x, t.y)));
+        v.tile_done(tiles.fetch[0].0, true);
+        assert_eq!(v.tiles().map(|t| t.draw.len()), Some(1));
+
+        let plain = Plan::new(&m, None, None, Lang::Fr).expect("plan");
+        let mut v =
+            MapView::new(&plain, vec![square], vec![], [512.0, 512.0], Lang::Fr).expect("view");
+        assert_eq!(alpha(&v), Some(255), "opaque without a basemap");
+        assert_eq!(v.tiles(), None);
+        v.set_fill_opacity("50%");
+        assert_eq!(alpha(&v), Some(128));
+    }
+
+    #[test]
     fn view_frames_france_selects_and_filters() {
         let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
         let square = |x: f64, v: f64| Shape {
@@ -990,8 +1146,8 @@ mod tests {
         v.toggle_class(0);
         assert_eq!(v.visible, vec![false, true, true, true]);
         assert_eq!(v.frame().items.len(), 8);
-        v.resize(500.0, 400.0);
-        assert_eq!((v.camera.width(), v.camera.height()), (500.0, 400.0));
+        v.resize(500.0, 400.0, 2.0);
+        assert_eq!(v.camera.device_size(), [1000, 800]);
         assert_eq!(
             v.frame().items.len(),
             7,
@@ -1081,7 +1237,7 @@ mod tests {
         assert_eq!(names(&v), ["T0", "T1", "T2", "T3", "T4"]);
         // A narrow map starts with its legend folded.
         assert!(v.legend_starts_open());
-        v.resize(320.0, 420.0);
+        v.resize(320.0, 420.0, 1.0);
         assert!(!v.legend_starts_open());
     }
 

@@ -19,6 +19,19 @@ impl Rgba {
         Some(Rgba([byte(0)?, byte(2)?, byte(4)?, a]))
     }
 
+    /// The same colour with its alpha multiplied by `opacity` (clamped to
+    /// 0–1): fills let a basemap show through.
+    ///
+    /// ```
+    /// use maillage::scene::Rgba;
+    /// assert_eq!(Rgba([68, 1, 84, 255]).faded(0.75), Rgba([68, 1, 84, 191]));
+    /// ```
+    pub fn faded(self, opacity: f64) -> Rgba {
+        let [r, g, b, a] = self.0;
+        let a = (f64::from(a) * opacity.clamp(0.0, 1.0)).round() as u8;
+        Rgba([r, g, b, a])
+    }
+
     /// CSS colour text for the canvas.
     pub fn css(self) -> String {
         let [r, g, b, a] = self.0;

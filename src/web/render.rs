@@ -5,9 +5,11 @@
 use wasm_bindgen::JsValue;
 use web_sys::{
     CanvasPattern, CanvasRenderingContext2d, CanvasWindingRule, Document, HtmlCanvasElement,
-    HtmlElement,
+    HtmlElement, HtmlImageElement,
 };
 
+use crate::geom::tiles::TileId;
+use crate::map::basemap::TileDraw;
 use crate::map::describe::Description;
 use crate::map::labels;
 use crate::map::view::MapView;
@@ -121,6 +123,39 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
 pub fn measure_reference(ctx: &CanvasRenderingContext2d, family: &str) -> Option<f64> {
     ctx.set_font(&label_font(labels::LABEL_SIZE as f32, family));
     ctx.measure_text(labels::REFERENCE).ok().map(|m| m.width())
+}
+
+/// Draws the basemap's tiles at device pixel ratio `dpr` (the core lists
+/// only loaded ones; an image missing here is skipped).
+pub fn tiles(
+    ctx: &CanvasRenderingContext2d,
+    draws: &[TileDraw],
+    images: &[(TileId, HtmlImageElement)],
+    dpr: f64,
+) {
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    for d in draws {
+        let Some((_, image)) = images.iter().find(|(t, _)| *t == d.tile) else {
+            continue;
+        };
+        let (w, h) = (
+            f64::from(image.natural_width()),
+            f64::from(image.natural_height()),
+        );
+        let ([sx, sy, sw, sh], [dx, dy, dw, dh]) = (d.src, d.dest);
+        let _ = ctx.draw_image_with_html_image_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            image,
+            sx * w,
+            sy * h,
+            sw * w,
+            sh * h,
+            dx,
+            dy,
+            dw,
+            dh,
+        );
+    }
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
 /// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the

@@ -1,11 +1,13 @@
-//! The element's open shadow root: a canvas and a status line, styled by CSS
-//! custom properties that a partner page sets on `maillage-map`.
+//! The element's open shadow root: a canvas, a legend, a status line and the
+//! basemap's attribution, styled by CSS custom properties that a partner
+//! page sets on `maillage-map`.
 //!
 //! Theming (all optional, with their defaults):
 //! `--maillage-accent` (#00758f), `--maillage-background` (#f4f2ec),
 //! `--maillage-text` (#1d2433), `--maillage-panel` (rgb(255 255 255 / .92)),
 //! `--maillage-error` (#b3261e), `--maillage-font` (system-ui, sans-serif),
-//! `--maillage-height` (420px), `--maillage-radius` (4px).
+//! `--maillage-height` (420px), `--maillage-radius` (4px),
+//! `--maillage-fill-opacity` (read by the core: 0.75 over a basemap, else 1).
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -19,9 +21,12 @@ const TEMPLATE: &str = r#"<style>
 .frame { position: relative; width: 100%; height: var(--maillage-height, 420px); overflow: hidden;
   border-radius: var(--maillage-radius, 4px); background: var(--maillage-background, #f4f2ec); }
 canvas { display: block; width: 100%; height: 100%; touch-action: none; }
-.status { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 10px; max-width: calc(100% - 36px);
+.bar { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; align-items: flex-end; gap: 8px; pointer-events: none; }
+.status { margin: 0; padding: 4px 10px; pointer-events: auto;
   background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f);
   border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); overflow-wrap: anywhere; }
+.attribution { margin: 0 0 0 auto; padding: 1px 6px; max-width: 60%; font-size: 12px; text-align: end; unicode-bidi: isolate;
+  background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; overflow-wrap: anywhere; pointer-events: auto; }
 .legend { position: absolute; right: 8px; top: 8px; max-width: min(320px, calc(100% - 16px)); max-height: calc(100% - 60px); overflow: auto;
   margin: 0; padding: 6px 8px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); }
 .legend:empty { display: none; }
@@ -33,7 +38,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
   background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
 .legend button[aria-pressed="false"] { opacity: .45; text-decoration: line-through; }
 .legend button:focus-visible, canvas:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: -3px; }
-.legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); }
+.legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); opacity: var(--fill, 1); }
 .legend .swatch.hatched { background-image: repeating-linear-gradient(45deg, transparent 0 3px, #fff 3px 4px); }
 .legend .count { margin-left: auto; opacity: .8; }
 .tip { position: absolute; pointer-events: none; margin: 0; padding: 4px 8px; max-width: 260px; background: var(--maillage-text, #1d2433);
@@ -45,7 +50,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .detail p { margin: 2px 0 0; }
 [hidden] { display: none !important; }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p></div>"#;
+</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div>"#;
 
 /// The parts of the shadow root the widget drives.
 pub struct Parts {
@@ -61,6 +66,8 @@ pub struct Parts {
     pub tip: HtmlElement,
     /// Panel describing the selected territory.
     pub detail: HtmlElement,
+    /// The basemap's credit (text only), hidden without a basemap.
+    pub attribution: HtmlElement,
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
@@ -78,6 +85,7 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         legend: part(&root, ".legend")?,
         tip: part(&root, ".tip")?,
         detail: part(&root, ".detail")?,
+        attribution: part(&root, ".attribution")?,
     })
 }
 

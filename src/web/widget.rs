@@ -17,6 +17,12 @@
 //! `MAX_IN_FLIGHT` ranges at once, one `spawn_local` task each, sharing the
 //! `Rc<Pump>`), feeds each answer back as it arrives and redraws, until the
 //! core reports the view load complete (`maillage:render`).
+//!
+//! Basemap: every draw asks the core for the tile frame
+//! (`crate::map::basemap`), starts the image loads it lists (one
+//! `HtmlImageElement` each, `decode()`d in a task that reports back and
+//! redraws), forgets the images it drops, and draws the tiles it lists
+//! under the choropleth.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -26,15 +32,17 @@ use std::rc::{Rc, Weak};
 use std::task::Poll;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     AbortController, AbortSignal, CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement,
-    ResizeObserver, ResizeObserverEntry, Window,
+    HtmlImageElement, ResizeObserver, ResizeObserverEntry, Window,
 };
 
 use super::{events, fetch, render, shadow};
 use crate::geom::camera::Camera;
+use crate::geom::tiles::TileId;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
+use crate::map::basemap::{Basemap, TileFrame};
 use crate::map::gesture::{Input, Key};
 use crate::map::stream::{
     level_label, progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT,
@@ -45,7 +53,7 @@ use crate::net::FetchError;
 use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 9] = [
+const ATTRIBUTES: [&str; 12] = [
     "manifest",
     "layer",
     "field",
@@ -55,6 +63,9 @@ const ATTRIBUTES: [&str; 9] = [
     "lang",
     "territory",
     "view",
+    "basemap",
+    "basemap-attribution",
+    "basemap-max-zoom",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -108,6 +119,8 @@ impl Widget {
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
+            attribution: parts.attribution,
+            tiles: RefCell::new(Vec::new()),
             view: RefCell::new(None),
             last_frame: RefCell::new(Default::default()),
             snapshot,
@@ -215,6 +228,10 @@ struct Inner {
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
+    /// The basemap's credit, shown whenever it is drawn.
+    attribution: HtmlElement,
+    /// Basemap images loading or loaded, by tile: the core says which.
+    tiles: RefCell<Vec<(TileId, HtmlImageElement)>>,
     /// The display list last drawn, for hit testing while hovering.
     last_frame: RefCell<crate::scene::DisplayList>,
     /// An offscreen copy of the map taken when a drag starts, which the
@@ -487,6 +504,9 @@ impl Inner {
             lang: attr("lang"),
             territory: attr("territory"),
             view: attr("view"),
+            basemap: attr("basemap"),
+            basemap_attribution: attr("basemap-attribution"),
+            basemap_max_zoom: attr("basemap-max-zoom"),
         };
         let base = this.host.base_uri().ok().flatten();
         let weak = Rc::downgrade(this);
@@ -530,10 +550,16 @@ impl Inner {
             );
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
+            view.resize(size[0], size[1], self.pixel_ratio());
             view.stream = match self.early.borrow_mut().take() {
                 Some(early) => Some(early.with_overview_features(view.shapes.len())),
                 None => s.loads.take(),
             };
+            // The previous map's tiles are not this one's.
+            self.forget_tiles();
+            let credit = view.basemap.as_ref().map(Basemap::attribution);
+            self.attribution.set_text_content(credit);
+            self.attribution.set_hidden(credit.is_none());
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
             self.lang.set(s.lang);
             let _ = render::legend(&self.legend, &view, &view.title);
@@ -601,11 +627,11 @@ impl Inner {
             return;
         };
         let rect = entry.content_rect();
-        let dpr = self.window.device_pixel_ratio().max(1.0);
+        let dpr = self.pixel_ratio();
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
         if let Some(v) = self.view.borrow_mut().as_mut() {
-            v.resize(rect.width(), rect.height());
+            v.resize(rect.width(), rect.height(), dpr);
         }
         self.view_changed();
         if self.canvas.width() != w || self.canvas.height() != h {
@@ -663,9 +689,10 @@ impl Inner {
         v.set_panels(&boxes);
     }
 
-    /// The theme's background colour (`--maillage-background`) and font
-    /// family (`--maillage-font`), as computed.
-    fn theme(&self) -> (String, String) {
+    /// The theme's background colour (`--maillage-background`), font family
+    /// (`--maillage-font`) and fill opacity (`--maillage-fill-opacity`, empty
+    /// when unset), as computed.
+    fn theme(&self) -> (String, String, String) {
         let style = self.window.get_computed_style(&self.frame).ok().flatten();
         let property = |name: &str| {
             style
@@ -676,7 +703,13 @@ impl Inner {
         (
             property("background-color").unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
             property("font-family").unwrap_or_else(|| "sans-serif".to_owned()),
+            property("--maillage-fill-opacity").unwrap_or_default(),
         )
+    }
+
+    /// Device pixels per CSS pixel (at least 1).
+    fn pixel_ratio(&self) -> f64 {
+        self.window.device_pixel_ratio().max(1.0)
     }
 
     /// Asks for a redraw at the next animation frame (one pending at most).
@@ -695,10 +728,12 @@ impl Inner {
         }
     }
 
-    /// Clears the canvas to the theme background (`--maillage-background`)
-    /// and draws the frame, names in the theme font (`--maillage-font`).
+    /// Clears the canvas to the theme background (`--maillage-background`),
+    /// then draws the basemap's tiles and the choropleth, its fills at
+    /// `--maillage-fill-opacity` (the legend's swatches too), names in the
+    /// theme font (`--maillage-font`).
     fn draw(&self) {
-        let (background, family) = self.theme();
+        let (background, family, fill_opacity) = self.theme();
         let (w, h) = (
             f64::from(self.canvas.width()),
             f64::from(self.canvas.height()),
@@ -706,7 +741,7 @@ impl Inner {
         self.ctx.clear_rect(0.0, 0.0, w, h);
         self.ctx.set_fill_style_str(&background);
         self.ctx.fill_rect(0.0, 0.0, w, h);
-        if let Some(v) = self.view.borrow().as_ref() {
+        if let Some(v) = self.view.borrow_mut().as_mut() {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
             let dpr = w / css_width;
             let shift = self.snapshot_camera.get().and_then(|c| v.shift_from(&c));
@@ -717,6 +752,13 @@ impl Inner {
                 self.shifted.set(true);
                 return;
             }
+            if let Some(tiles) = v.tiles() {
+                self.load_tiles(&tiles);
+                render::tiles(&self.ctx, &tiles.draw, &self.tiles.borrow(), dpr);
+            }
+            v.set_fill_opacity(&fill_opacity);
+            let opacity = v.fill_opacity().to_string();
+            let _ = self.legend.style().set_property("--fill", &opacity);
             let frame = v.frame();
             render::replay(&self.ctx, &frame, dpr, &family);
             *self.last_frame.borrow_mut() = frame;
@@ -748,6 +790,46 @@ impl Inner {
         sctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
         let _ = sctx.draw_image_with_html_canvas_element(&self.canvas, 0.0, 0.0);
         self.snapshot_camera.set(self.drawn.get());
+    }
+
+    /// Forgets the images the core drops (stopping those still loading) and
+    /// starts the loads it asks for, each reporting back from a task.
+    fn load_tiles(&self, frame: &TileFrame) {
+        let mut tiles = self.tiles.borrow_mut();
+        for tile in &frame.drop {
+            if let Some(i) = tiles.iter().position(|(t, _)| t == tile) {
+                let _ = tiles.swap_remove(i).1.remove_attribute("src");
+            }
+        }
+        for (tile, url) in &frame.fetch {
+            let Ok(image) = HtmlImageElement::new() else {
+                continue;
+            };
+            // A CORS image keeps the canvas readable (tests, PNG export).
+            image.set_cross_origin(Some("anonymous"));
+            image.set_src(url);
+            tiles.push((*tile, image.clone()));
+            let (weak, tile) = (self.me.clone(), *tile);
+            spawn_local(async move {
+                let ok = JsFuture::from(image.decode()).await.is_ok();
+                let Some(inner) = weak.upgrade() else { return };
+                // Dropped meanwhile (or replaced by a new map): not ours any more.
+                if !inner.tiles.borrow().contains(&(tile, image)) {
+                    return;
+                }
+                if let Some(v) = inner.view.borrow_mut().as_mut() {
+                    v.tile_done(tile, ok);
+                }
+                inner.request_redraw();
+            });
+        }
+    }
+
+    /// Stops and forgets every basemap image.
+    fn forget_tiles(&self) {
+        for (_, image) in self.tiles.borrow_mut().drain(..) {
+            let _ = image.remove_attribute("src");
+        }
     }
 
     /// Tells the core the camera moved; when it starts a new view load, the
@@ -892,6 +974,7 @@ impl Inner {
         for (target, name, cb) in self.listeners.borrow_mut().drain(..) {
             let _ = target.remove_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
         }
+        self.forget_tiles();
     }
 }
 

@@ -22,6 +22,8 @@ after(async () => {
 });
 
 const ARRAS = [2.7785, 50.2931];
+/** In the CU d'Arras (Boisleux), 9 km south of the town hall: clear of its name at zoom 8. */
+const ARRAS_SOUTH = [2.7785, 50.215];
 const MEDIUM = '/layers/epci-medium.fgb';
 
 /** Resolves after two animation frames of the page (a redraw requested before has run). */
@@ -52,7 +54,7 @@ describe('detailed levels by range', () => {
     const first = await nthRender(page, 1);
     assert.deepEqual([first.level, first.requests, first.bytes, first.features], ['overview', 0, 0, 1253]);
     await page.waitForFunction(() => true, null, { polling: 'raf' });
-    const { classes, pixel: overviewPixel } = await colourAt(page, ...ARRAS);
+    const { classes, pixel: overviewPixel } = await colourAt(page, ...ARRAS_SOUTH);
     assert.ok(classes.some((c) => c.colour === overviewPixel), overviewPixel);
     // The status line shows progress while a view loads.
     await page.evaluate(() => {
@@ -94,7 +96,7 @@ describe('detailed levels by range', () => {
 
     // Same classes as the overview's: Arras keeps its class colour.
     await page.waitForFunction(() => true, null, { polling: 'raf' });
-    const arras = await colourAt(page, ...ARRAS);
+    const arras = await colourAt(page, ...ARRAS_SOUTH);
     assert.deepEqual(arras.classes, classes);
     assert.equal(arras.pixel, overviewPixel);
     await screenshot(page, 'stream-arras');
@@ -200,9 +202,9 @@ describe('detailed levels by range', () => {
     assert.equal(medium.length, first.requests - ranges.filter((r) => r.path.includes('departements-medium')).length);
     for (const r of medium.slice(1)) assert.ok(Number(r.range.match(/bytes=(\d+)/)[1]) >= 12 + 4096 + 1338 * 40, r.range);
     await page.waitForFunction(() => true, null, { polling: 'raf' });
-    const { classes, pixel } = await colourAt(page, ...ARRAS);
-    assert.ok(classes.some((c) => c.colour === pixel), pixel);
     await screenshot(page, 'view-attribute-arras');
+    const { classes, pixel } = await colourAt(page, ...ARRAS_SOUTH);
+    assert.ok(classes.some((c) => c.colour === pixel), pixel);
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
