@@ -278,75 +278,27 @@ mod tests {
         );
     }
 
+    fn down(id: i32, x: f64, y: f64) -> Input {
+        Input::Down { id, x, y }
+    }
+
+    fn to(id: i32, x: f64, y: f64) -> Input {
+        Input::Move { id, x, y }
+    }
+
     #[test]
     fn two_fingers_pinch_around_their_midpoint() {
         let mut g = Gestures::default();
         let c = camera();
         let (left, right) = (c.unproject(300.0, 300.0), c.unproject(500.0, 300.0));
-        let c = g
-            .apply(
-                c,
-                Input::Down {
-                    id: 7,
-                    x: 300.0,
-                    y: 300.0,
-                },
-            )
-            .camera;
-        let c = g
-            .apply(
-                c,
-                Input::Down {
-                    id: 9,
-                    x: 500.0,
-                    y: 300.0,
-                },
-            )
-            .camera;
+        let c = g.apply(c, down(7, 300.0, 300.0)).camera;
+        let c = g.apply(c, down(9, 500.0, 300.0)).camera;
         // A third finger is not followed.
-        let c = g
-            .apply(
-                c,
-                Input::Down {
-                    id: 11,
-                    x: 10.0,
-                    y: 10.0,
-                },
-            )
-            .camera;
-        assert_eq!(
-            g.apply(
-                c,
-                Input::Move {
-                    id: 11,
-                    x: 90.0,
-                    y: 90.0
-                }
-            )
-            .camera,
-            c
-        );
+        let c = g.apply(c, down(11, 10.0, 10.0)).camera;
+        assert_eq!(g.apply(c, to(11, 90.0, 90.0)).camera, c);
         // Spreading from 200 to 400 px apart: one level in, around x = 400.
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 7,
-                    x: 200.0,
-                    y: 300.0,
-                },
-            )
-            .camera;
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 9,
-                    x: 600.0,
-                    y: 300.0,
-                },
-            )
-            .camera;
+        let c = g.apply(c, to(7, 200.0, 300.0)).camera;
+        let c = g.apply(c, to(9, 600.0, 300.0)).camera;
         assert!((c.zoom().get() - 9.0).abs() < 1e-9, "{}", c.zoom().get());
         // The places first under the fingers are under them again.
         for (place, x) in [(left, 200.0), (right, 600.0)] {
@@ -357,26 +309,8 @@ mod tests {
             );
         }
         // Both fingers move down together: a pan, no zoom.
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 7,
-                    x: 200.0,
-                    y: 340.0,
-                },
-            )
-            .camera;
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 9,
-                    x: 600.0,
-                    y: 340.0,
-                },
-            )
-            .camera;
+        let c = g.apply(c, to(7, 200.0, 340.0)).camera;
+        let c = g.apply(c, to(9, 600.0, 340.0)).camera;
         assert!((c.zoom().get() - 9.0).abs() < 1e-9);
         let p = c.project(left[0], left[1]);
         assert!(
@@ -385,52 +319,16 @@ mod tests {
         );
         // Lifting one finger: the other drags; lifting both is no click.
         assert_eq!(g.apply(c, Input::Up { id: 7 }).click, None);
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 9,
-                    x: 610.0,
-                    y: 340.0,
-                },
-            )
-            .camera;
+        let c = g.apply(c, to(9, 610.0, 340.0)).camera;
         let p = c.project(right[0], right[1]);
         assert!((p[0] - 610.0).abs() < 1e-6, "{p:?}");
         assert_eq!(g.apply(c, Input::Up { id: 9 }).click, None);
         // Fingers on the same point never zoom to infinity.
         let mut g = Gestures::default();
         let c = camera();
-        let c = g
-            .apply(
-                c,
-                Input::Down {
-                    id: 1,
-                    x: 50.0,
-                    y: 50.0,
-                },
-            )
-            .camera;
-        let c = g
-            .apply(
-                c,
-                Input::Down {
-                    id: 2,
-                    x: 50.0,
-                    y: 50.0,
-                },
-            )
-            .camera;
-        let c = g
-            .apply(
-                c,
-                Input::Move {
-                    id: 2,
-                    x: 250.0,
-                    y: 50.0,
-                },
-            )
-            .camera;
+        let c = g.apply(c, down(1, 50.0, 50.0)).camera;
+        let c = g.apply(c, down(2, 50.0, 50.0)).camera;
+        let c = g.apply(c, to(2, 250.0, 50.0)).camera;
         assert!((c.zoom().get() - 8.0).abs() < 1e-9);
     }
 

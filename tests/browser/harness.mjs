@@ -6,6 +6,7 @@ import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,6 +95,24 @@ export async function startBrowser({ deviceScaleFactor = 1 } = {}) {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers `before` and `after` hooks of the calling test file that start
+ * and stop one server and one browser; the object returned holds them as
+ * `server` and `browser` once started.
+ */
+export function useServerAndBrowser(browserOptions = {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await startBrowser(browserOptions);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 /**

@@ -1,21 +1,10 @@
 // EPCI names where they fit, and fits that leave room for the legend.
 // Run: scripts/test, or `node --test tests/browser/labels.test.mjs`.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { nthEvent, openPage, screenshot, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** Waits until no view load is under way (status back to ready) and a frame was drawn. */
 const settled = async (page) => {
@@ -57,7 +46,7 @@ const layout = (page) => page.evaluate((b) => {
 
 describe('names and fits', () => {
   test('names appear where they fit: few over France, CU d\'Arras zoomed in', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
     await page.setViewportSize({ width: 1024, height: 768 });
     assert.equal((await nthEvent(page)).type, 'maillage:ready');
     await settled(page);
@@ -76,7 +65,7 @@ describe('names and fits', () => {
   });
 
   test('the Pas-de-Calais portal fits its territory beside the legend, and on a phone', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/portail-pas-de-calais.html`);
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/portail-pas-de-calais.html`);
     assert.equal((await nthEvent(page)).type, 'maillage:ready');
     await settled(page);
     const wide = await layout(page);
@@ -87,9 +76,9 @@ describe('names and fits', () => {
     await screenshot(page, 'fit-portail-62');
     await page.close();
 
-    const phone = await openPage(browser.context, 'about:blank');
+    const phone = await openPage(env.browser.context, 'about:blank');
     await phone.page.setViewportSize({ width: 320, height: 640 });
-    await phone.page.goto(`${server.url}/portail-pas-de-calais.html`);
+    await phone.page.goto(`${env.server.url}/portail-pas-de-calais.html`);
     assert.equal((await nthEvent(phone.page)).type, 'maillage:ready');
     await settled(phone.page);
     const small = await layout(phone.page);

@@ -2,21 +2,10 @@
 // département, two independent maps on one page, a host page with hostile
 // CSS, hover and selection. Run: scripts/test, or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { colourAt, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { colourAt, nthEvent, openPage, screenshot, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** Colour of the canvas pixel under a lon/lat point of the map `selector`. */
 const pixelAt = async (page, selector, lon, lat) => (await colourAt(page, lon, lat, selector)).pixel;
@@ -27,8 +16,8 @@ const legendColours = (page, selector) => page.evaluate((selector) =>
 
 describe('demo pages', () => {
   test('the Pas-de-Calais portal shows only its 20 EPCIs, and its communes', async () => {
-    await server.fault('mode=none');
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/portail-pas-de-calais.html`);
+    await env.server.fault('mode=none');
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/portail-pas-de-calais.html`);
     await nthEvent(page, 2);
     const events = await page.evaluate(() => window.__maillageEvents);
     const ready = events.find((e) => e.id === 'carte-epci');
@@ -64,7 +53,7 @@ describe('demo pages', () => {
   });
 
   test('two maps on one page are independent', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/deux-cartes.html`);
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/deux-cartes.html`);
     // Both maps report, each with its own field (in whichever order they finish).
     await nthEvent(page, 2);
     const ready = (await page.evaluate(() => window.__maillageEvents))
@@ -90,9 +79,9 @@ describe('demo pages', () => {
       <style>* { all: unset !important; } canvas { display: none !important; } div, p, button { color: red !important; }</style>
       <script type="module" src="maillage.js"></script></head>
       <body><maillage-map manifest="layers/manifest.json"></maillage-map></body></html>`;
-    const context = browser.context;
+    const context = env.browser.context;
     await context.route('**/hostile.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
-    const { page, consoleErrors } = await openPage(context, `${server.url}/hostile.html`);
+    const { page, consoleErrors } = await openPage(context, `${env.server.url}/hostile.html`);
     assert.equal((await nthEvent(page)).type, 'maillage:ready');
     await page.waitForFunction(() => true, null, { polling: 'raf' });
     const s = await page.evaluate(() => {
@@ -111,7 +100,7 @@ describe('demo pages', () => {
   });
 
   test('the field switcher redraws with another indicator', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
     assert.equal((await nthEvent(page)).detail.field, 'ifn_total');
     const select = page.locator('maillage-map .legend select');
     assert.equal(await select.getAttribute('class'), 'field-select');
@@ -127,7 +116,7 @@ describe('demo pages', () => {
   });
 
   test('hover shows a tooltip, a click selects and fires maillage:select', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
     await nthEvent(page);
     const at = await page.evaluate(() => {
       const el = document.querySelector('maillage-map');
