@@ -39,6 +39,10 @@ const LEADING: f64 = 1.2;
 /// (×): its ends may overhang the border by a fifth of its half width.
 pub const REACH_SLACK: f64 = 1.25;
 
+/// Narrowest a shape may be on screen (CSS px) to be given a name: about
+/// the width of a three-letter one.
+const MIN_LABEL_PX: f64 = 20.0;
+
 /// Free space kept between a label and other labels or panels, CSS pixels.
 const GAP: f64 = 6.0;
 
@@ -312,6 +316,12 @@ pub fn place<'a>(
     let candidates: Vec<(&Anchor, [f64; 2])> = shapes
         .into_iter()
         .filter_map(|s| {
+            // Narrower or lower on screen than the shortest name could be:
+            // no need to find where its name would go.
+            let [x0, y0, x1, y1] = s.extent();
+            if (x1 - x0) * scale < MIN_LABEL_PX || (y1 - y0) * scale < LABEL_SIZE {
+                return None;
+            }
             let a = s.anchor()?;
             let p = camera.project_world(a.at);
             ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, p))

@@ -28,6 +28,10 @@ pub struct Shape {
     /// Where its name goes ([`labels`]), worked out at its first labelled
     /// frame and kept: not per frame.
     anchor: OnceCell<Option<Anchor>>,
+    /// Its box in world coordinates (west, north, east, south), computed at
+    /// first need: names skip shapes too small on screen without working
+    /// out where their name would go.
+    extent: OnceCell<[f64; 4]>,
     /// Code (SIREN, INSEE code).
     pub code: String,
     /// Name.
@@ -66,6 +70,23 @@ impl Shape {
     /// `None` without a name or an area.
     pub fn anchor(&self) -> Option<&Anchor> {
         self.anchor.get_or_init(|| Anchor::of(self)).as_ref()
+    }
+
+    /// Its box in world coordinates `[x0, y0, x1, y1]` (y downwards), kept.
+    pub fn extent(&self) -> [f64; 4] {
+        *self.extent.get_or_init(|| {
+            let mut b = [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            for &p in self.parts.iter().flatten().flatten() {
+                let [x, y] = crate::geom::mercator::lon_lat_to_world(p);
+                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+            b
+        })
     }
 }
 

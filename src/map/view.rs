@@ -679,9 +679,19 @@ impl MapView {
                 self.shapes.iter().collect(),
             ),
         };
+        // A detailed shape is named where its overview shape would be: the
+        // overview's few vertices give the same place for a name at a tenth
+        // of the cost, computed once for all levels (points have no room).
         let shown = shapes
             .into_iter()
-            .filter(|s| self.choropleth.shows(s.value, Some(&self.visible)));
+            .filter(|s| self.choropleth.shows(s.value, Some(&self.visible)))
+            .map(|s| {
+                self.ids
+                    .get(&s.code)
+                    .and_then(|&i| self.shapes.get(i))
+                    .filter(|o| o.point().is_none())
+                    .unwrap_or(s)
+            });
         d.items.extend(labels::place(
             &self.camera,
             shown,
