@@ -20,6 +20,24 @@ import init, { Widget } from './pkg/maillage.js';
 
 const TAG = 'maillage-map';
 
+// The manifests of the maps already in the page start loading now, while
+// the module downloads and compiles: each map needs its manifest first.
+// Maps take the text by absolute address (two maps of one manifest share
+// it); a failed early fetch gives null, and the map fetches again to say
+// what went wrong.
+const early = new Map();
+for (const el of document.querySelectorAll(`${TAG}[manifest]`)) {
+  try {
+    const url = new URL(el.getAttribute('manifest'), el.baseURI).href;
+    if (!early.has(url)) {
+      early.set(url, fetch(url).then((r) => (r.ok ? r.text() : null), () => null));
+    }
+  } catch {
+    // Not an address: the map reports it.
+  }
+}
+const prefetched = (url) => early.get(url) ?? null;
+
 class MaillageMap extends HTMLElement {
   static get observedAttributes() {
     return Widget.observedAttributes();
@@ -30,7 +48,7 @@ class MaillageMap extends HTMLElement {
     this.#widget?.free();
     this.#widget = null;
     try {
-      this.#widget = new Widget(this);
+      this.#widget = new Widget(this, prefetched);
     } catch (error) {
       fail(this, 'start', `la carte n'a pas pu démarrer : ${error}`);
     }

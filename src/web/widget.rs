@@ -90,9 +90,12 @@ pub struct Widget {
 impl Widget {
     /// Builds the shadow root of `host`, starts observing its size and loads
     /// the manifest named by its `manifest` attribute. Progress and errors
-    /// arrive as `maillage:ready` / `maillage:error` events.
+    /// arrive as `maillage:ready` / `maillage:error` events. `prefetched`,
+    /// called with the manifest's absolute address, may give a promise of
+    /// its text already on the way (`www/maillage.js` starts the manifests
+    /// of the page while the module compiles), or null.
     #[wasm_bindgen(constructor)]
-    pub fn new(host: HtmlElement) -> Result<Widget, JsValue> {
+    pub fn new(host: HtmlElement, prefetched: Option<js_sys::Function>) -> Result<Widget, JsValue> {
         let window = web_sys::window().ok_or("maillage: pas de window")?;
         let parts = shadow::build(&host)?;
         let ctx = parts
@@ -140,6 +143,7 @@ impl Widget {
             stream_abort: RefCell::new(None),
             early: RefCell::new(None),
             load_started: Cell::new(0.0),
+            prefetched,
             manifest_url: RefCell::new(String::new()),
             ready_text: RefCell::new(String::new()),
             lang: Cell::new(Lang::Fr),
@@ -271,6 +275,8 @@ struct Inner {
     early: RefCell<Option<Loads>>,
     /// `Date.now()` when the current load started.
     load_started: Cell<f64>,
+    /// Gives a manifest's text fetched before the module started, if any.
+    prefetched: Option<js_sys::Function>,
     /// Address of the manifest, which layer paths are relative to.
     manifest_url: RefCell<String>,
     /// Status line of the loaded map, shown again after a view load.
@@ -509,6 +515,7 @@ impl Inner {
             basemap_max_zoom: attr("basemap-max-zoom"),
         };
         let base = this.host.base_uri().ok().flatten();
+        let prefetched = this.prefetched.clone();
         let weak = Rc::downgrade(this);
         spawn_local(async move {
             let current = || weak.upgrade().filter(|i| i.generation.get() == generation);
@@ -520,7 +527,7 @@ impl Inner {
                 }
                 return;
             };
-            let opened = open(manifest, &attributes, base, &signal).await;
+            let opened = open(manifest, &attributes, base, prefetched, &signal).await;
             let outcome = match opened {
                 Ok(opened) => {
                     let Some(inner) = current() else { return };
@@ -1088,15 +1095,31 @@ async fn open(
     manifest_attr: Option<String>,
     attributes: &Attributes,
     base: Option<String>,
+    prefetched: Option<js_sys::Function>,
     signal: &AbortSignal,
 ) -> Result<Opened, LoadError> {
     let attr = manifest_attr
         .filter(|s| !s.trim().is_empty())
         .ok_or(LoadError::MissingManifest)?;
     let manifest_url = resolve(&attr, base.as_deref())?;
-    let text = fetch::fetch_text(&manifest_url, signal)
-        .await
-        .map_err(LoadError::Manifest)?;
+    let early = prefetched
+        .and_then(|f| {
+            f.call1(&JsValue::NULL, &JsValue::from_str(&manifest_url))
+                .ok()
+        })
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let early = match early {
+        Some(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        None => None,
+    };
+    // Without an early text (none, or it failed), fetch it: a failure then
+    // says why.
+    let text = match early {
+        Some(t) => t,
+        None => fetch::fetch_text(&manifest_url, signal)
+            .await
+            .map_err(LoadError::Manifest)?,
+    };
     let manifest: Manifest =
         serde_json::from_str(&text).map_err(|e| LoadError::BadManifest(e.to_string()))?;
     if manifest.format != MANIFEST_FORMAT {

@@ -68,6 +68,21 @@ describe('maillage-map', () => {
     await page.close();
   });
 
+  test('the manifest is fetched while the module loads, once for two maps', async () => {
+    await server.resetStats();
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/deux-cartes.html`);
+    await nthEvent(page, 2);
+    const timing = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
+      .filter((e) => /manifest\.json|maillage_bg\.wasm/.test(e.name))
+      .map((e) => [e.name.replace(/^.*\//, ''), e.startTime])));
+    // Asked before the module itself: the maps need it first.
+    assert.ok(timing['manifest.json'] <= timing['maillage_bg.wasm'], JSON.stringify(timing));
+    const stats = await server.stats();
+    assert.equal(stats.paths['/layers/manifest.json'].requests, 1, 'two maps, one manifest request');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('loads the manifest, reads 12 bytes by range and draws', async () => {
     await server.fault('mode=none');
     await server.resetStats();
