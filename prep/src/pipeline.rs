@@ -346,7 +346,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
             let li = LEVELS.iter().position(|l| l.tolerance_m == level.tolerance_m).unwrap_or(LEVELS.len() - 1);
             debug_assert!(!levels[li].communes.is_empty());
             let data = if level.overview {
-                territories::commune_points(&territory, &ifn_communes)
+                territories::commune_points(&territory, &levels[li].communes, &ifn_communes)
             } else {
                 territories::commune_layer(&territory, &levels[li].communes, &ifn_communes)
             };
@@ -709,8 +709,17 @@ mod tests {
             assert_eq!(levels[levels.len() - 1].zooms.1, 24.0);
             for w in levels.windows(2) {
                 assert_eq!(w[0].zooms.1, w[1].zooms.0);
+            }
+        }
+        // Finer and finer outlines; the communes' overview is of points.
+        for levels in [&LEVELS[..], &COMMUNE_LEVELS[1..]] {
+            for w in levels.windows(2) {
                 assert!(w[0].tolerance_m > w[1].tolerance_m);
             }
         }
+        assert_eq!(
+            (COMMUNE_LEVELS[0].suffix, COMMUNE_LEVELS[0].overview),
+            ("-overview", true)
+        );
     }
 }

@@ -384,8 +384,15 @@ pub fn commune_layer(
 /// dots read in one file carry every commune's values, so the classes are
 /// computed over all of France, while the outlines are read by range from
 /// regional zooms on. The points also place each commune's population.
-pub fn commune_points(t: &Territory, ifn: &BTreeMap<String, Ifn>) -> LayerData {
-    commune_data(t, ifn, |_, c| {
+/// Only the communes that have an outline in `geometry` (the same order as
+/// `territory.communes`): every level holds the same communes.
+pub fn commune_points(
+    t: &Territory,
+    geometry: &[MultiPolygon<f64>],
+    ifn: &BTreeMap<String, Ifn>,
+) -> LayerData {
+    commune_data(t, ifn, |i, c| {
+        geometry.get(i).filter(|g| !g.0.is_empty())?;
         t.representative_point(c).map(Geometry::Point)
     })
 }
