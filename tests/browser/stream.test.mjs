@@ -26,6 +26,20 @@ const ARRAS = [2.7785, 50.2931];
 const ARRAS_SOUTH = [2.7785, 50.215];
 const MEDIUM = '/layers/epci-medium.fgb';
 
+/** carte.html, once ready, moved to Arras at zoom 8. */
+async function arrasAtZoom8() {
+  const opened = await openPage(browser.context, `${server.url}/carte.html`);
+  await nthEvent(opened.page);
+  await opened.page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+  return opened;
+}
+
+/** The map's canvas box in the page, CSS pixels. */
+const canvasBox = (page) => page.evaluate(() => {
+  const r = document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect();
+  return { x: r.x, y: r.y, w: r.width, h: r.height };
+});
+
 /** Resolves after two animation frames of the page (a redraw requested before has run). */
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
@@ -210,13 +224,8 @@ describe('detailed levels by range', () => {
   });
 
   test('two fingers pinch to zoom around their midpoint', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
-    await nthEvent(page);
-    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
-    const box = await page.evaluate(() => {
-      const r = document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect();
-      return { x: r.x, y: r.y, w: r.width, h: r.height };
-    });
+    const { page, consoleErrors } = await arrasAtZoom8();
+    const box = await canvasBox(page);
     const cy = box.y + box.h / 2;
     const cx = box.x + box.w / 2;
     assert.equal((await page.evaluate(() => document.querySelector('maillage-map').getView())).zoom, 8);
@@ -244,9 +253,7 @@ describe('detailed levels by range', () => {
   });
 
   test('a drag moves the last picture, and the map is drawn in full on release', async () => {
-    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
-    await nthEvent(page);
-    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 8), ARRAS);
+    const { page, consoleErrors } = await arrasAtZoom8();
     await nthRender(page, 2);
     await frames(page);
     /** Colour of the canvas at CSS (x, y) from the canvas's corner, and the background. */
@@ -256,10 +263,7 @@ describe('detailed levels by range', () => {
       const k = canvas.width / canvas.getBoundingClientRect().width;
       return Array.from(canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data).join(',');
     }, [x, y]);
-    const box = await page.evaluate(() => {
-      const r = document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect();
-      return { x: r.x, y: r.y, w: r.width, h: r.height };
-    });
+    const box = await canvasBox(page);
     const arras = await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').project(lon, lat), ARRAS);
     const before = await sample(arras[0], arras[1]);
     const background = 'rgb(244, 242, 236)';
