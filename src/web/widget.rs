@@ -1210,21 +1210,9 @@ async fn join3<A: Future, B: Future, C: Future>(
     let (mut a, mut b, mut c) = (pin!(a), pin!(b), pin!(c));
     let (mut ra, mut rb, mut rc) = (None, None, None);
     poll_fn(move |cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if rc.is_none() {
-            if let Poll::Ready(v) = c.as_mut().poll(cx) {
-                rc = Some(v);
-            }
-        }
+        fill(a.as_mut(), &mut ra, cx);
+        fill(b.as_mut(), &mut rb, cx);
+        fill(c.as_mut(), &mut rc, cx);
         match (ra.take(), rb.take(), rc.take()) {
             (Some(x), Some(y), Some(z)) => Poll::Ready((x, y, z)),
             (x, y, z) => {
@@ -1234,6 +1222,19 @@ async fn join3<A: Future, B: Future, C: Future>(
         }
     })
     .await
+}
+
+/// Polls `f` into `slot` unless it already finished.
+fn fill<F: Future>(
+    f: std::pin::Pin<&mut F>,
+    slot: &mut Option<F::Output>,
+    cx: &mut std::task::Context<'_>,
+) {
+    if slot.is_none() {
+        if let Poll::Ready(v) = f.poll(cx) {
+            *slot = Some(v);
+        }
+    }
 }
 
 /// Absolute URL of `reference` against `base` (the page, or the manifest).
