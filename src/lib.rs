@@ -3,6 +3,7 @@
 //!
 //! Data flow: `manifest` describes the layers → `fgb` turns byte ranges into
 //! features → `style` classifies values → the canvas draws them (`web`).
+pub mod analysis;
 pub mod fgb;
 pub mod geom;
 pub mod manifest;
