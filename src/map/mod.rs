@@ -5,6 +5,7 @@
 //! replays the display list.
 
 pub mod basemap;
+pub mod cluster;
 pub mod describe;
 pub mod gesture;
 pub mod labels;

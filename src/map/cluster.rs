@@ -1,0 +1,730 @@
+//! Screen-space clustering of help places: at low zoom the ~62,700 places
+//! are grouped into circles showing how many they hold (as
+//! Leaflet.markercluster or supercluster do), at high zoom a group of one is
+//! a single place drawn alone. It runs every frame while panning, on
+//! positions the caller has already projected to CSS pixels.
+//!
+//! Method: the kept points (finite, inside the view widened by the radius
+//! on every side) are bucketed into a grid of cells at least `radius_px`
+//! wide (one counting sort, no hashing). Then, greedily, in the order the
+//! caller gives the ids (by index, say), each point not yet taken starts a
+//! cluster (its *seed*) and takes every point not yet taken whose distance
+//! to the seed is at most `radius_px`; those all lie in the 3×3 cells
+//! around the seed's. Distances are Euclidean and measured from the seed,
+//! not from the growing cluster, so there is no chaining: a cluster is at
+//! most `2 × radius_px` across (points 30 px apart in a line, radius 40,
+//! pair up as {0, 30}, {60, 90}, …; see the tests). A cluster is drawn at
+//! the mean of its members: the seed is merely the first point in index
+//! order, often at the edge of the group, while the mean sits on the group
+//! and moves smoothly as members come and go.
+//!
+//! The result depends only on the input (ids order, positions, radius,
+//! view), never on the grid origin or on hashing: the same frame gives the
+//! same clusters. Limits:
+//! - no hierarchy across zooms (supercluster's): clusters regroup when the
+//!   zoom changes, with no animation;
+//! - a translation keeps every distance, so panning keeps the clusters,
+//!   except where a point entering or leaving the widened view is the seed
+//!   (or a member) of a group near the edge; that group, and rarely a few
+//!   next to it, regroup;
+//! - cluster circles may overlap: two seeds are more than `radius_px`
+//!   apart, but the means of their groups can be closer.
+//!
+//! Measured (`cargo test --release --lib map::cluster -- --ignored
+//! --nocapture`), 62,700 pseudo-random points, radius 40 px: about 0.9 ms
+//! on a 1024×768 view holding them all, 0.3 ms on a 20,000 px wide area
+//! clipped to the view, 1.1 ms with cities (hot spots); see
+//! `bench_62700_points`.
+
+/// At most this many grid cells per kept point (plus a small constant): a
+/// tiny radius on a wide view would otherwise ask for millions of cells. Cells grow instead, which stays correct
+/// (they are still at least a radius wide), only slower.
+const CELLS_PER_POINT: usize = 4;
+
+/// Radius (CSS px) of the circle of a single place.
+pub const SINGLE_RADIUS: f64 = 7.0;
+
+/// Smallest radius (CSS px) of a cluster of two or more: room for its
+/// count, two digits at an 11 px font.
+pub const CLUSTER_MIN_RADIUS: f64 = 14.0;
+
+/// Smallest hit radius (CSS px) to pass to [`hit`] on touch screens: a
+/// fingertip covers about 44 px (the usual minimum touch target), far more
+/// than a 7 px place, so taps use this radius when it exceeds the drawn one.
+pub const TOUCH_HIT_RADIUS: f64 = 22.0;
+
+/// A group of places drawn as one circle (or one place, when `count` is 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cluster {
+    /// Where it is drawn, CSS px: the mean of its members' positions.
+    pub x: f64,
+    /// Where it is drawn, CSS px (y downwards).
+    pub y: f64,
+    /// How many places it holds (at least 1); the number drawn on it.
+    pub count: u32,
+    /// Where its members start in [`Clusters::members`] (one shared buffer,
+    /// not one `Vec` per cluster: tens of thousands of singletons per frame).
+    pub start: u32,
+    /// Its most frequent kind (the caller's category of each place), so
+    /// the circle can be coloured by it; ties go to the smallest kind.
+    pub dominant: u8,
+}
+
+/// The clusters of one frame and their members.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clusters {
+    /// The clusters, in the order of their seeds in the caller's ids.
+    pub list: Vec<Cluster>,
+    /// The ids of every cluster's members, cluster after cluster; each
+    /// cluster's run starts with its seed. Read them with
+    /// [`Clusters::members`].
+    pub members: Vec<u32>,
+}
+
+impl Clusters {
+    /// The ids of cluster `i`'s places (its seed first), to list them when
+    /// it is tapped or to zoom to their extent; empty for an unknown `i`.
+    pub fn members(&self, i: usize) -> &[u32] {
+        self.list
+            .get(i)
+            .and_then(|c| {
+                let start = c.start as usize;
+                self.members.get(start..start + c.count as usize)
+            })
+            .unwrap_or(&[])
+    }
+}
+
+/// Groups the points `ids` of `points` (screen positions, CSS px) that lie
+/// inside `view` (`[x0, y0, x1, y1]`, widened by `radius_px` on every side,
+/// so groups straddling the edge are still whole) into clusters at most
+/// `radius_px` from their seed; see the module doc. A frame loop should
+/// keep a [`Clusterer`] instead, which reuses its memory.
+///
+/// Hostile input is skipped, never a panic: ids out of range or repeated
+/// (the first time counts), non-finite positions, a `NaN` view (nothing is
+/// kept). A reversed view is put in order; a negative or `NaN` radius is 0
+/// (only coincident points merge). `kind` gives each id's category (kinds
+/// 0..16 in practice; any `u8` works) for [`Cluster::dominant`].
+pub fn cluster(
+    points: &[[f64; 2]],
+    ids: impl IntoIterator<Item = u32>,
+    radius_px: f64,
+    view: [f64; 4],
+    kind: impl Fn(u32) -> u8,
+) -> Clusters {
+    let mut out = Clusters::default();
+    Clusterer::default().cluster_into(points, ids, radius_px, view, kind, &mut out);
+    out
+}
+
+/// [`cluster`] with its working memory kept between calls: clustering runs
+/// every frame while panning, and a few megabytes of fresh buffers per
+/// frame cost more than the clustering itself (measured natively: half the
+/// time went to page faults).
+#[derive(Debug, Clone, Default)]
+pub struct Clusterer {
+    /// One bit per point: already kept (repeated ids are dropped).
+    seen: Vec<u64>,
+    /// Kept ids, in visit order.
+    kept: Vec<u32>,
+    /// Grid cell of each kept point, in visit order.
+    cells: Vec<usize>,
+    /// Where each cell's points start in `sorted` (one more for the end).
+    starts: Vec<u32>,
+    /// Kept positions, cell after cell, in visit order within a cell; a
+    /// point put in a cluster becomes `NaN`, which no distance test
+    /// passes: the scans read one array.
+    sorted: Vec<[f64; 2]>,
+    /// The ids of `sorted`.
+    sorted_ids: Vec<u32>,
+    /// Where the `s`-th visited point is in `sorted`.
+    at: Vec<u32>,
+}
+
+impl Clusterer {
+    /// Same as [`cluster`], into `out` (cleared first), reusing this
+    /// clusterer's buffers and `out`'s.
+    pub fn cluster_into(
+        &mut self,
+        points: &[[f64; 2]],
+        ids: impl IntoIterator<Item = u32>,
+        radius_px: f64,
+        view: [f64; 4],
+        kind: impl Fn(u32) -> u8,
+        out: &mut Clusters,
+    ) {
+        out.list.clear();
+        out.members.clear();
+        let r = if radius_px >= 0.0 { radius_px } else { 0.0 };
+        // `f64::min` ignores a NaN operand: check the view first.
+        if view.iter().any(|v| v.is_nan()) {
+            return;
+        }
+        let (x0, x1) = (view[0].min(view[2]) - r, view[0].max(view[2]) + r);
+        let (y0, y1) = (view[1].min(view[3]) - r, view[1].max(view[3]) + r);
+
+        self.seen.clear();
+        self.seen.resize(points.len().div_ceil(64), 0);
+        self.kept.clear();
+        let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+        let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for id in ids {
+            let Some(&[x, y]) = points.get(id as usize) else {
+                continue;
+            };
+            // Comparisons with NaN are false: NaN positions drop out.
+            if !(x.is_finite() && y.is_finite() && x >= x0 && x <= x1 && y >= y0 && y <= y1) {
+                continue;
+            }
+            let Some(word) = self.seen.get_mut(id as usize / 64) else {
+                continue;
+            };
+            let bit = 1u64 << (id % 64);
+            if *word & bit != 0 {
+                continue;
+            }
+            *word |= bit;
+            self.kept.push(id);
+            min_x = min_x.min(x);
+            min_y = min_y.min(y);
+            max_x = max_x.max(x);
+            max_y = max_y.max(y);
+        }
+        let n = self.kept.len();
+        if n == 0 {
+            return;
+        }
+
+        // The grid covers the kept points only (finite), whatever the view.
+        let (w, h) = (max_x - min_x, max_y - min_y);
+        let limit = n.saturating_mul(CELLS_PER_POINT).saturating_add(64);
+        let mut cell = r.max(w.max(h) / limit as f64);
+        if cell.is_nan() || cell <= 0.0 {
+            cell = 1.0;
+        }
+        let span = |extent: f64, cell: f64| (extent / cell).floor() + 1.0;
+        while span(w, cell) * span(h, cell) > limit as f64 {
+            cell *= 2.0;
+        }
+        // Saturating casts: an infinite extent (points near ±f64::MAX)
+        // gives one cell, still correct.
+        let cols = (span(w, cell) as usize).clamp(1, limit);
+        let rows = (span(h, cell) as usize).clamp(1, limit);
+        let inv = 1.0 / cell;
+        let cell_of = |x: f64, y: f64| -> (usize, usize) {
+            let cx = (((x - min_x) * inv) as usize).min(cols - 1);
+            let cy = (((y - min_y) * inv) as usize).min(rows - 1);
+            (cx, cy)
+        };
+
+        // Counting sort of the kept points by cell, stable: a scan of the
+        // 3×3 cells around a seed then reads three contiguous runs.
+        self.cells.clear();
+        self.cells.extend(self.kept.iter().map(|&id| {
+            let [x, y] = points.get(id as usize).copied().unwrap_or([0.0; 2]);
+            let (cx, cy) = cell_of(x, y);
+            cy * cols + cx
+        }));
+        self.starts.clear();
+        self.starts.resize(cols * rows + 1, 0);
+        for &c in &self.cells {
+            if let Some(s) = self.starts.get_mut(c + 1) {
+                *s += 1;
+            }
+        }
+        for i in 1..self.starts.len() {
+            self.starts[i] += self.starts[i - 1];
+        }
+        self.sorted.clear();
+        self.sorted.resize(n, [0.0; 2]);
+        self.sorted_ids.clear();
+        self.sorted_ids.resize(n, 0);
+        self.at.clear();
+        self.at.resize(n, 0);
+        // Each cell's next free place; `starts` is shifted by one cell
+        // while filling and shifted back after.
+        for ((&c, &id), a) in self.cells.iter().zip(&self.kept).zip(&mut self.at) {
+            let Some(f) = self.starts.get_mut(c) else {
+                continue;
+            };
+            let p = points.get(id as usize).copied().unwrap_or([0.0; 2]);
+            let i = *f as usize;
+            if let (Some(slot), Some(slot_id)) =
+                (self.sorted.get_mut(i), self.sorted_ids.get_mut(i))
+            {
+                (*slot, *slot_id) = (p, id);
+                *a = *f;
+            }
+            *f += 1;
+        }
+        // Now `starts[c]` is where cell `c + 1` starts.
+        self.starts.rotate_right(1);
+        if let Some(s) = self.starts.first_mut() {
+            *s = 0;
+        }
+
+        let r2 = r * r;
+        out.members.reserve(n);
+        let mut tally = [0u32; 256];
+        for &a in &self.at {
+            let a = a as usize;
+            let (Some(seed), Some(&seed_id)) = (self.sorted.get_mut(a), self.sorted_ids.get(a))
+            else {
+                continue;
+            };
+            let [sx, sy] = *seed;
+            if sx.is_nan() {
+                continue; // taken
+            }
+            seed[0] = f64::NAN;
+            let start = out.members.len();
+            out.members.push(seed_id);
+            let (mut sum_x, mut sum_y) = (sx, sy);
+            let (cx, cy) = cell_of(sx, sy);
+            for gy in cy.saturating_sub(1)..=(cy + 1).min(rows - 1) {
+                let row = gy * cols;
+                // The three cells of a row are contiguous in `sorted`.
+                let lo = self.starts.get(row + cx.saturating_sub(1));
+                let hi = self.starts.get(row + (cx + 1).min(cols - 1) + 1);
+                let (Some(&lo), Some(&hi)) = (lo, hi) else {
+                    continue;
+                };
+                let range = lo as usize..hi as usize;
+                let (Some(run), Some(run_ids)) = (
+                    self.sorted.get_mut(range.clone()),
+                    self.sorted_ids.get(range),
+                ) else {
+                    continue;
+                };
+                for (p, &id) in run.iter_mut().zip(run_ids) {
+                    let [x, y] = *p;
+                    let (dx, dy) = (x - sx, y - sy);
+                    // False for NaN: taken points are skipped.
+                    if dx * dx + dy * dy <= r2 {
+                        p[0] = f64::NAN;
+                        out.members.push(id);
+                        sum_x += x;
+                        sum_y += y;
+                    }
+                }
+            }
+            let members = out.members.get(start..).unwrap_or(&[]);
+            let count = members.len();
+            let mut kinds = members.iter().map(|&id| kind(id));
+            let dominant = if count == 1 {
+                kinds.next().unwrap_or(0)
+            } else {
+                for k in kinds {
+                    let t = &mut tally[k as usize];
+                    *t = t.saturating_add(1);
+                }
+                let (mut dominant, mut best) = (0u8, 0u32);
+                for &id in members {
+                    let k = kind(id);
+                    let c = std::mem::take(&mut tally[k as usize]);
+                    // Counts are taken (zeroed) as read: each kind's count
+                    // is seen once, at its first member.
+                    if c > best || (c == best && c > 0 && k < dominant) {
+                        (best, dominant) = (c, k);
+                    }
+                }
+                dominant
+            };
+            out.list.push(Cluster {
+                x: sum_x / count as f64,
+                y: sum_y / count as f64,
+                count: count as u32,
+                start: start as u32,
+                dominant,
+            });
+        }
+    }
+}
+
+/// The cluster under a pointer or tap at `(x, y)`: among the clusters whose
+/// centre is within their drawn radius ([`drawn_radius`]) or `radius`,
+/// whichever is larger, the nearest; on a tie the later one, drawn on top.
+/// Pass 0 for a mouse and [`TOUCH_HIT_RADIUS`] for a finger. `None` when
+/// nothing is near or the position is `NaN`.
+pub fn hit(clusters: &[Cluster], x: f64, y: f64, radius: f64) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, c) in clusters.iter().enumerate() {
+        let reach = drawn_radius(c.count).max(radius);
+        let d2 = (c.x - x).powi(2) + (c.y - y).powi(2);
+        if d2 <= reach * reach && best.is_none_or(|(_, b)| d2 <= b) {
+            best = Some((i, d2));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The radius (CSS px) of a cluster's circle, growing with the log of its
+/// count so that big groups stand out without hiding the map: a single
+/// place is a 7 px dot, a group at least 14 px (room for its count), then
+/// `14 + 3.5 × log10(count)`: 15 px for 2, 21 for 100, 28 for 10,000, 30.8
+/// for all 62,700 places, under 48 for any `u32`.
+pub fn drawn_radius(count: u32) -> f64 {
+    if count <= 1 {
+        SINGLE_RADIUS
+    } else {
+        CLUSTER_MIN_RADIUS + 3.5 * f64::from(count).log10()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VIEW: [f64; 4] = [0.0, 0.0, 1024.0, 768.0];
+
+    fn all(points: &[[f64; 2]]) -> std::ops::Range<u32> {
+        0..points.len() as u32
+    }
+
+    fn run(points: &[[f64; 2]], r: f64) -> Clusters {
+        cluster(points, all(points), r, VIEW, |_| 0)
+    }
+
+    #[test]
+    fn two_near_points_merge_at_their_midpoint() {
+        let pts = [[100.0, 100.0], [104.0, 103.0]]; // 5 px apart
+        let c = run(&pts, 40.0);
+        assert_eq!(c.list.len(), 1);
+        assert_eq!(c.list[0].count, 2);
+        assert_eq!((c.list[0].x, c.list[0].y), (102.0, 101.5));
+        assert_eq!(c.members(0), &[0, 1]);
+        assert_eq!(c.members(1), &[] as &[u32]);
+    }
+
+    #[test]
+    fn far_points_stay_apart_and_the_radius_is_inclusive() {
+        let pts = [[100.0, 100.0], [200.0, 100.0]];
+        let c = run(&pts, 40.0);
+        assert_eq!(c.list.len(), 2);
+        assert_eq!((c.list[0].x, c.list[0].count), (100.0, 1));
+        assert_eq!((c.list[1].x, c.list[1].count), (200.0, 1));
+        // Exactly the radius apart: merged.
+        assert_eq!(run(&pts, 100.0).list.len(), 1);
+        assert_eq!(run(&pts, 99.9).list.len(), 2);
+        // Radius 0: only coincident points merge; NaN radius is 0.
+        let dup = [[5.0, 5.0], [5.0, 5.0], [6.0, 5.0]];
+        let counts = |c: Clusters| c.list.iter().map(|c| c.count).collect::<Vec<_>>();
+        assert_eq!(counts(run(&dup, 0.0)), vec![2, 1]);
+        assert_eq!(counts(run(&dup, f64::NAN)), vec![2, 1]);
+        assert_eq!(counts(run(&dup, -3.0)), vec![2, 1]);
+    }
+
+    #[test]
+    fn a_chain_groups_greedily_from_each_seed_without_chaining() {
+        // Points every 30 px on a line, radius 40: the seed 0 takes 30 (60
+        // is 60 px from it), 60 seeds the next pair, and so on.
+        let pts: Vec<[f64; 2]> = (0..5).map(|i| [100.0 + 30.0 * i as f64, 50.0]).collect();
+        let c = run(&pts, 40.0);
+        let got: Vec<(f64, u32)> = c.list.iter().map(|c| (c.x, c.count)).collect();
+        assert_eq!(got, vec![(115.0, 2), (175.0, 2), (220.0, 1)]);
+        assert_eq!(c.members(1), &[2, 3]);
+        // The visit order decides the seeds: from the other end, 220 seeds.
+        let c = cluster(&pts, (0..5).rev(), 40.0, VIEW, |_| 0);
+        let got: Vec<(f64, u32)> = c.list.iter().map(|c| (c.x, c.count)).collect();
+        assert_eq!(got, vec![(205.0, 2), (145.0, 2), (100.0, 1)]);
+        // Within 2 × radius, points on both sides of the seed join it.
+        let star = [
+            [500.0, 500.0],
+            [460.0, 500.0],
+            [540.0, 500.0],
+            [500.0, 541.0],
+        ];
+        let c = run(&star, 40.0);
+        assert_eq!(
+            c.list.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![3, 1]
+        );
+        assert_eq!(c.members(0), &[0, 1, 2]);
+    }
+
+    #[test]
+    fn points_outside_the_widened_view_are_skipped() {
+        let pts = [
+            [-30.0, 100.0],  // within the 40 px margin: kept
+            [-50.0, 100.0],  // outside
+            [1060.0, 700.0], // kept
+            [500.0, 900.0],  // outside (below 768 + 40)
+            [500.0, 300.0],
+        ];
+        let c = run(&pts, 40.0);
+        let ids: Vec<u32> = c.members.clone();
+        assert_eq!(ids, vec![0, 2, 4]);
+        // A reversed view is the same box.
+        let rev = cluster(&pts, all(&pts), 40.0, [1024.0, 768.0, 0.0, 0.0], |_| 0);
+        assert_eq!(rev, c);
+        // A NaN view keeps nothing.
+        let none = cluster(&pts, all(&pts), 40.0, [f64::NAN, 0.0, 1024.0, 768.0], |_| 0);
+        assert!(none.list.is_empty());
+    }
+
+    #[test]
+    fn hostile_input_is_skipped() {
+        let pts = [
+            [f64::NAN, 10.0],
+            [10.0, f64::INFINITY],
+            [10.0, 10.0],
+            [12.0, 10.0],
+        ];
+        // Out-of-range and repeated ids, NaN and infinite positions.
+        let c = cluster(&pts, [7, 0, 1, 2, 2, 3, u32::MAX, 3], 40.0, VIEW, |_| 0);
+        assert_eq!(c.list.len(), 1);
+        assert_eq!(c.list[0].count, 2);
+        assert_eq!((c.list[0].x, c.list[0].y), (11.0, 10.0));
+        assert_eq!(c.members, vec![2, 3]);
+        // Empty input, and empty ids.
+        assert_eq!(run(&[], 40.0), Clusters::default());
+        assert_eq!(cluster(&pts, [], 40.0, VIEW, |_| 0), Clusters::default());
+        // A huge view with a tiny radius: the grid is capped, the result is right.
+        let far = [[-1e300, 0.0], [1e300, 0.0], [1e300, 1e-9]];
+        let c = cluster(
+            &far,
+            all(&far),
+            1e-6,
+            [-f64::MAX, -1.0, f64::MAX, 1.0],
+            |_| 0,
+        );
+        assert_eq!(
+            c.list.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        // Points at ±f64::MAX: an infinite extent, still no panic.
+        let edge = [[-f64::MAX, 0.0], [f64::MAX, 0.0]];
+        let c = cluster(
+            &edge,
+            all(&edge),
+            1.0,
+            [-f64::MAX, -1.0, f64::MAX, 1.0],
+            |_| 0,
+        );
+        assert_eq!(c.list.len(), 2);
+        // An infinite radius takes everything in view.
+        let c = cluster(&pts, all(&pts), f64::INFINITY, VIEW, |_| 0);
+        assert_eq!((c.list.len(), c.list[0].count), (1, 2));
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_clusters_and_every_point_once() {
+        let pts = lcg_points(5_000, 1024.0, 768.0, 7);
+        let a = run(&pts, 40.0);
+        assert_eq!(a, run(&pts, 40.0));
+        let mut seen = a.members.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..5_000).collect::<Vec<u32>>());
+        // Every member is within the radius of its seed; seeds are more
+        // than the radius apart.
+        for (i, c) in a.list.iter().enumerate() {
+            let m = a.members(i);
+            assert_eq!(m.len(), c.count as usize);
+            let s = pts[m[0] as usize];
+            for &id in m {
+                let p = pts[id as usize];
+                assert!((p[0] - s[0]).hypot(p[1] - s[1]) <= 40.0);
+            }
+        }
+        let seeds: Vec<[f64; 2]> = (0..a.list.len())
+            .map(|i| pts[a.members(i)[0] as usize])
+            .collect();
+        for (i, p) in seeds.iter().enumerate() {
+            for q in &seeds[..i] {
+                assert!((p[0] - q[0]).hypot(p[1] - q[1]) > 40.0);
+            }
+        }
+        // Translated by (+300, −200) with the view: the same groups.
+        let moved: Vec<[f64; 2]> = pts.iter().map(|p| [p[0] + 300.0, p[1] - 200.0]).collect();
+        let b = cluster(
+            &moved,
+            all(&moved),
+            40.0,
+            [300.0, -200.0, 1324.0, 568.0],
+            |_| 0,
+        );
+        assert_eq!(a.members, b.members);
+        assert_eq!(a.list.len(), 313, "clusters of 5,000 points, radius 40");
+    }
+
+    #[test]
+    fn dominant_is_the_most_frequent_kind_ties_to_the_smallest() {
+        let pts = [[10.0, 10.0]; 6];
+        let kinds = [3u8, 5, 5, 3, 200, 5];
+        let c = cluster(&pts, all(&pts), 40.0, VIEW, |id| kinds[id as usize]);
+        assert_eq!((c.list[0].count, c.list[0].dominant), (6, 5));
+        // 3 and 5 twice each: the smaller wins, whatever the order.
+        let c = cluster(&pts, [1, 0, 2, 3], 40.0, VIEW, |id| kinds[id as usize]);
+        assert_eq!(c.list[0].dominant, 3);
+        // The tally is reset between clusters: a single place is its kind.
+        let two = [[10.0, 10.0], [10.0, 10.0], [500.0, 10.0]];
+        let k2 = [9u8, 9, 4];
+        let c = cluster(&two, all(&two), 40.0, VIEW, |id| k2[id as usize]);
+        assert_eq!(
+            c.list.iter().map(|c| c.dominant).collect::<Vec<_>>(),
+            vec![9, 4]
+        );
+    }
+
+    #[test]
+    fn hit_finds_the_nearest_centre_within_its_radius() {
+        let c = |x: f64, count: u32| Cluster {
+            x,
+            y: 100.0,
+            count,
+            start: 0,
+            dominant: 0,
+        };
+        // A place (7 px), a cluster of 100 (21 px), a cluster of 2 (≈15.05 px).
+        let list = [c(100.0, 1), c(130.0, 100), c(300.0, 2)];
+        assert_eq!(hit(&list, 106.0, 100.0, 0.0), Some(0));
+        assert_eq!(hit(&list, 108.0, 100.0, 0.0), None, "8 px off a place");
+        // Inside both circles' reach: the nearest centre.
+        assert_eq!(hit(&list, 112.0, 100.0, 22.0), Some(0));
+        assert_eq!(hit(&list, 116.0, 100.0, 22.0), Some(1));
+        assert_eq!(hit(&list, 150.0, 100.0, 0.0), Some(1));
+        assert_eq!(hit(&list, 152.0, 100.0, 0.0), None);
+        assert_eq!(hit(&list, 300.0, 115.0, 0.0), Some(2));
+        assert_eq!(hit(&list, 300.0, 116.0, 0.0), None);
+        // A finger reaches a place 20 px away.
+        assert_eq!(hit(&list, 100.0, 120.0, TOUCH_HIT_RADIUS), Some(0));
+        assert_eq!(hit(&list, f64::NAN, 100.0, 22.0), None);
+        assert_eq!(hit(&[], 0.0, 0.0, 22.0), None);
+        // Same distance: the later one, drawn on top.
+        let twin = [c(100.0, 1), c(100.0, 1)];
+        assert_eq!(hit(&twin, 100.0, 100.0, 0.0), Some(1));
+    }
+
+    #[test]
+    fn drawn_radius_grows_with_the_log_of_the_count() {
+        assert_eq!(drawn_radius(0), 7.0);
+        assert_eq!(drawn_radius(1), 7.0);
+        assert!((drawn_radius(2) - 15.054).abs() < 1e-3);
+        assert_eq!(drawn_radius(100), 21.0);
+        assert_eq!(drawn_radius(10_000), 28.0);
+        assert!((drawn_radius(62_700) - 30.790).abs() < 1e-3);
+        assert!(drawn_radius(u32::MAX) < 48.0);
+        assert!(drawn_radius(3) > drawn_radius(2));
+    }
+
+    #[test]
+    fn a_reused_clusterer_gives_what_a_fresh_one_gives() {
+        let big = lcg_points(3_000, 1024.0, 768.0, 11);
+        let small = [[10.0, 10.0], [20.0, 10.0], [900.0, 700.0]];
+        let (mut c, mut out) = (Clusterer::default(), Clusters::default());
+        c.cluster_into(&big, all(&big), 40.0, VIEW, |id| (id % 5) as u8, &mut out);
+        assert_eq!(
+            out,
+            cluster(&big, all(&big), 40.0, VIEW, |id| (id % 5) as u8)
+        );
+        // Smaller input after a big one: no stale cells, seen bits or tallies.
+        c.cluster_into(&small, all(&small), 40.0, VIEW, |id| id as u8 + 1, &mut out);
+        assert_eq!(
+            out.list.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+        assert_eq!(
+            out.list.iter().map(|c| c.dominant).collect::<Vec<_>>(),
+            vec![1, 3]
+        );
+        assert_eq!(out.members, vec![0, 1, 2]);
+        // A radius that changes the grid, then nothing in view.
+        c.cluster_into(&big, all(&big), 8.0, VIEW, |_| 0, &mut out);
+        assert_eq!(out, cluster(&big, all(&big), 8.0, VIEW, |_| 0));
+        c.cluster_into(&big, all(&big), 8.0, [5e3, 5e3, 6e3, 6e3], |_| 0, &mut out);
+        assert_eq!(out, Clusters::default());
+    }
+
+    /// Points from a 64-bit LCG (Knuth's MMIX constants), uniform over w × h.
+    fn lcg_points(n: usize, w: f64, h: f64, seed: u64) -> Vec<[f64; 2]> {
+        let mut s = seed;
+        let mut next = move || {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        (0..n).map(|_| [next() * w, next() * h]).collect()
+    }
+
+    /// Time this thread has spent on a CPU, ns (Linux; 0 elsewhere): the
+    /// machine may be shared, and wall time then counts other jobs' turns.
+    fn cpu_ns() -> u64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Median wall and CPU times of `runs` clusterings, in ms, and the
+    /// number of clusters.
+    fn time(pts: &[[f64; 2]], view: [f64; 4], radius: f64, runs: usize) -> (f64, f64, usize) {
+        let kinds: Vec<u8> = (0..pts.len()).map(|i| (i * 7 % 17) as u8).collect();
+        let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+        let (mut clusterer, mut out) = (Clusterer::default(), Clusters::default());
+        for _ in 0..runs {
+            let (t, c0) = (std::time::Instant::now(), cpu_ns());
+            clusterer.cluster_into(
+                pts,
+                all(pts),
+                radius,
+                view,
+                |id| kinds[id as usize],
+                &mut out,
+            );
+            cpu.push((cpu_ns() - c0) as f64 / 1e6);
+            wall.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let n = out.list.len();
+        wall.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        (wall[runs / 2], cpu[runs / 2], n)
+    }
+
+    /// `cargo test --release --lib map::cluster -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn bench_62700_points() {
+        let n = 62_700;
+        let report = |what: &str, pts: &[[f64; 2]], view: [f64; 4], radius: f64| {
+            let (wall, cpu, k) = time(pts, view, radius, 51);
+            println!("{what}: median {wall:.3} ms wall, {cpu:.3} ms CPU, {k} clusters");
+        };
+        let france = lcg_points(n, 1024.0, 768.0, 1);
+        report(
+            "62,700 points over 1024×768, radius 40",
+            &france,
+            VIEW,
+            40.0,
+        );
+        report("62,700 points over 1024×768, radius 8", &france, VIEW, 8.0);
+        let wide = lcg_points(n, 20_000.0, 15_000.0, 2);
+        let view = [8_000.0, 6_000.0, 9_024.0, 6_768.0];
+        report(
+            "62,700 points over 20,000×15,000, 1024×768 view, radius 40",
+            &wide,
+            view,
+            40.0,
+        );
+        // Cities: 90 % of the points near 40 hot spots (up to 50 px out,
+        // denser at the centre).
+        let mut cities = lcg_points(n, 1.0, 1.0, 3);
+        let centres = lcg_points(40, 1024.0, 768.0, 4);
+        for (i, p) in cities.iter_mut().enumerate() {
+            if i % 10 != 0 {
+                let c = centres[i % 40];
+                let (r, a) = (50.0 * p[0] * p[0], p[1] * std::f64::consts::TAU);
+                *p = [c[0] + r * a.cos(), c[1] + r * a.sin()];
+            } else {
+                *p = [p[0] * 1024.0, p[1] * 768.0];
+            }
+        }
+        report(
+            "62,700 points in 40 cities over 1024×768, radius 40",
+            &cities,
+            VIEW,
+            40.0,
+        );
+    }
+}
