@@ -9,6 +9,7 @@
 //! manifest, which the caller must still check.
 
 pub mod csv;
+pub mod fragment;
 
 /// Fixed-point text of `value` with `decimals` digits and `separator` as the
 /// decimal mark, shared by the CSV (`,`) and the fragment (`.`) so both
