@@ -9,6 +9,7 @@ pub mod manifest;
 pub mod map;
 pub mod net;
 pub mod scene;
+pub mod search;
 pub mod style;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
