@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod map;
 pub mod net;
 pub mod scene;
+pub mod search;
 pub mod share;
 pub mod sites;
 pub mod style;
