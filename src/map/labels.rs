@@ -485,7 +485,7 @@ mod tests {
                         [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
                     )
                 }
-                Item::Polygon { .. } => unreachable!("labels only"),
+                Item::Polygon { .. } | Item::Marker { .. } => unreachable!("labels only"),
             })
             .collect()
     }

@@ -16,6 +16,8 @@ use crate::geom::mercator::Zoom;
 use crate::geom::tiles::TileId;
 use crate::manifest::{LayerInfo, Manifest};
 use crate::scene::{DisplayList, Item};
+use crate::sites::places::Places;
+use crate::sites::view::SiteHit;
 use crate::style::classify::{ClassifyError, Method};
 use crate::style::legend::Lang;
 use crate::style::palette::Palette;
@@ -373,7 +375,12 @@ pub struct MapView {
     pub basemap: Option<Basemap>,
     /// Opacity of the choropleth's fills (see [`MapView::set_fill_opacity`]).
     fill_opacity: f64,
+    /// The help places, once their table is read (after the first paint).
+    pub places: Option<Places>,
 }
+
+/// Opacity of the choropleth's fills under the places' markers.
+pub const PLACES_FILL_OPACITY: f64 = 0.6;
 
 /// Free space around a fitted territory, CSS pixels.
 const FIT_MARGIN: f64 = 8.0;
@@ -461,6 +468,7 @@ impl MapView {
             text_scale: 1.0,
             fill_opacity: fill_opacity("", plan.basemap.is_some()),
             basemap: plan.basemap.clone().map(Basemap::new),
+            places: None,
         })
     }
 
@@ -524,7 +532,11 @@ impl MapView {
     /// The opacity fills are drawn with; the legend's swatches use it too,
     /// so they look like the map over a light basemap.
     pub fn fill_opacity(&self) -> f64 {
-        self.fill_opacity
+        if self.places.is_some() {
+            self.fill_opacity.min(PLACES_FILL_OPACITY)
+        } else {
+            self.fill_opacity
+        }
     }
 
     /// The basemap's frame for the current camera (drawn under
@@ -546,11 +558,72 @@ impl MapView {
         let out = self.gestures.apply(self.camera, input);
         self.camera = out.camera;
         if let Some([x, y]) = out.click {
-            self.selected = self
-                .frame()
-                .hit(x as f32, y as f32)
-                .map(|i| i as usize)
-                .filter(|i| *i < self.shapes.len());
+            let hit = self.frame().hit(x as f32, y as f32);
+            match hit.and_then(SiteHit::of) {
+                Some(SiteHit::Site(i)) => self.select_site(Some(i)),
+                Some(SiteHit::Cluster(i)) => self.open_cluster(i),
+                None => {
+                    self.select_site(None);
+                    self.selected = hit.map(|i| i as usize).filter(|i| *i < self.shapes.len());
+                }
+            }
+        }
+    }
+
+    /// Selects a place (its card opens), or clears the place selection.
+    pub fn select_site(&mut self, site: Option<usize>) {
+        if let Some(p) = self.places.as_mut() {
+            p.sites.selected = site.filter(|&i| i < p.sites.table.sites.len());
+            if p.sites.selected.is_some() {
+                self.selected = None;
+            }
+        }
+    }
+
+    /// A tap on a cluster: zoom to fit its places (two levels at most,
+    /// centred on it), or list them when they share one spot.
+    fn open_cluster(&mut self, i: usize) {
+        let Some(p) = self.places.as_ref() else {
+            return;
+        };
+        let Some(g) = p.sites.groups(&self.camera).into_iter().nth(i) else {
+            return;
+        };
+        let pts: Vec<[f64; 2]> = g
+            .members
+            .iter()
+            .filter_map(|&m| p.sites.table.sites.get(m as usize).map(|s| s.lon_lat))
+            .collect();
+        let b = pts.iter().fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |b, q| {
+                [
+                    b[0].min(q[0]),
+                    b[1].min(q[1]),
+                    b[2].max(q[0]),
+                    b[3].max(q[1]),
+                ]
+            },
+        );
+        let z = self.camera.zoom().get();
+        let fitted = if b[2] - b[0] > 1e-7 || b[3] - b[1] > 1e-7 {
+            self.camera.fit_beside(b, 48.0, &self.panels)
+        } else {
+            self.camera.with_center([b[0], b[1]])
+        };
+        let zoom = fitted.zoom().get().clamp(z + 1.0, z + 2.0).min(19.0);
+        self.camera = self
+            .camera
+            .with_center(fitted.center())
+            .with_zoom(Zoom::clamped(zoom));
+        if z >= 18.0 {
+            // Places at one address: the first one's card lists them.
+            self.select_site(g.members.first().map(|&m| m as usize));
         }
     }
 
@@ -633,13 +706,18 @@ impl MapView {
     /// that fit ([`labels::place`]).
     pub fn frame(&self) -> DisplayList {
         let mut d = self.opaque_frame();
-        if self.fill_opacity < 1.0 {
+        // Under places, the choropleth steps back so that markers read.
+        let opacity = self.fill_opacity();
+        if opacity < 1.0 {
             for item in &mut d.items {
                 if let Item::Polygon { style, .. } = item {
-                    style.fill = style.fill.map(|c| c.faded(self.fill_opacity));
-                    style.hatch = style.hatch.map(|c| c.faded(self.fill_opacity));
+                    style.fill = style.fill.map(|c| c.faded(opacity));
+                    style.hatch = style.hatch.map(|c| c.faded(opacity));
                 }
             }
+        }
+        if let Some(p) = &self.places {
+            d.items.extend(p.sites.items(&self.camera));
         }
         d
     }
@@ -784,6 +862,7 @@ mod tests {
             }),
             sources: vec![],
             note: None,
+            table: None,
         };
         Manifest {
             format: MANIFEST_FORMAT,
@@ -1055,7 +1134,7 @@ mod tests {
         };
         let alpha = |v: &MapView| match &v.frame().items[0] {
             Item::Polygon { style, .. } => style.fill.map(|c| c.0[3]),
-            Item::Label { .. } => None,
+            Item::Label { .. } | Item::Marker { .. } => None,
         };
         let mut v =
             MapView::new(&p, vec![square.clone()], vec![], [512.0, 512.0], Lang::Fr).expect("view");
@@ -1189,7 +1268,7 @@ mod tests {
                         [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
                     ))
                 }
-                Item::Polygon { .. } => None,
+                Item::Polygon { .. } | Item::Marker { .. } => None,
             })
             .collect()
     }

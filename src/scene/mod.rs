@@ -32,6 +32,28 @@ impl Rgba {
         Rgba([r, g, b, a])
     }
 
+    /// Whether white text reads better than black on this colour
+    /// (relative luminance under 0.18, the crossover of the two WCAG
+    /// contrast ratios).
+    ///
+    /// ```
+    /// use maillage::scene::Rgba;
+    /// assert!(Rgba([0, 114, 178, 255]).is_dark());
+    /// assert!(!Rgba([240, 228, 66, 255]).is_dark());
+    /// ```
+    pub fn is_dark(self) -> bool {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let [r, g, b, _] = self.0;
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) < 0.18
+    }
+
     /// CSS colour text for the canvas.
     pub fn css(self) -> String {
         let [r, g, b, a] = self.0;
@@ -85,7 +107,29 @@ pub enum Item {
         /// Halo colour.
         halo: Rgba,
     },
+    /// A round marker: a place, or a cluster of places with its count.
+    Marker {
+        /// Feature it belongs to, for hit testing.
+        feature: u32,
+        /// Centre, CSS pixels.
+        x: f32,
+        /// Centre, CSS pixels.
+        y: f32,
+        /// Radius, CSS pixels (the white ring included).
+        radius: f32,
+        /// Fill colour.
+        fill: Rgba,
+        /// Text in the middle (a cluster's count), plain text.
+        text: Option<String>,
+    },
 }
+
+/// White ring around markers: they read over any fill.
+pub const MARKER_RING: Rgba = Rgba([255, 255, 255, 255]);
+
+/// Markers smaller than this (CSS px) are hit within this radius: a finger
+/// must be able to open a place on a phone.
+pub const MIN_HIT_RADIUS: f32 = 12.0;
 
 /// The CSS font of labels of `size` px in the page's `family` (the
 /// computed `font-family`, which `--maillage-font` sets).
@@ -216,6 +260,16 @@ impl DisplayList {
                 let inside = rings.iter().filter(|r| ring_contains(r, x, y)).count() % 2 == 1;
                 inside.then_some(*feature)
             }
+            Item::Marker {
+                feature,
+                x: mx,
+                y: my,
+                radius,
+                ..
+            } => {
+                let r = radius.max(MIN_HIT_RADIUS);
+                ((x - mx).powi(2) + (y - my).powi(2) <= r * r).then_some(*feature)
+            }
             Item::Polygon { .. } | Item::Label { .. } => None,
         })
     }
@@ -226,7 +280,7 @@ impl DisplayList {
             .iter()
             .map(|item| match item {
                 Item::Polygon { rings, .. } => rings.iter().map(Vec::len).sum::<usize>(),
-                Item::Label { .. } => 0,
+                Item::Label { .. } | Item::Marker { .. } => 0,
             })
             .sum()
     }

@@ -1,9 +1,18 @@
 //! Help places (sites): what the widget knows about each digital-inclusion
-//! help place beyond its position, decoded from the map file and shown on
-//! its detail card or used by the place filters.
+//! help place, and what residents and hubs ask of them.
 //!
-//! `hours` holds weekly opening hours: parsing the data-preparation JSON, a
-//! compact binary form for the map file, "ouvert maintenant" in the place's
-//! own local time, and the readable French/English rendering.
+//! - `table`: every place in a few bytes (kinds, labels, hours…), read whole;
+//! - `filter`: a hub's network and the visitor's filters, with counts;
+//! - `hours`: weekly opening hours, "ouvert maintenant" in the place's time;
+//! - `detail`: one place's full record, for its card;
+//! - `view`: the markers of a frame (places by kind, clusters with counts);
+//! - `places`: the panel's state: search, nearest places, coverage;
+//! - `words`: counts, distances and times in plain French or English.
 
+pub mod detail;
+pub mod filter;
 pub mod hours;
+pub mod places;
+pub mod table;
+pub mod view;
+pub mod words;

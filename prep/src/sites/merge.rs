@@ -226,6 +226,7 @@ fn resolve(members: Vec<Loaded>) -> Site {
     site.website = first_non_empty(&order, |s| &s.website);
     site.accessibility = first_non_empty(&order, |s| &s.accessibility);
     site.siret = first_non_empty(&order, |s| &s.siret);
+    site.itinerant = order.iter().any(|l| l.site.itinerant);
     if let Some(h) = order
         .iter()
         .find(|l| l.site.hours.is_some() || !l.site.hours_raw.is_empty())

@@ -29,7 +29,7 @@ mod vocab;
 
 pub use arcep::{arcep_layer, lambert93_to_wgs84, read_arcep, ArcepSite, ARCEP_SOURCE};
 pub use hours::{Hours, DAY_KEYS};
-pub use output::layer;
+pub use output::{layer, table};
 pub use vocab::Kind;
 
 use crate::model::Territory;
@@ -110,6 +110,8 @@ pub struct Site {
     pub labels: Vec<String>,
     /// Accessibility (text or acceslibre link).
     pub accessibility: String,
+    /// The service travels (bus, itinerant permanences).
+    pub itinerant: bool,
     /// Phone.
     pub phone: String,
     /// E-mail.

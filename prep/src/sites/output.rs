@@ -4,7 +4,8 @@
 use super::vocab::Kind;
 use super::{Precision, Site};
 use crate::layer::{field, Feature, LayerData, Value};
-use maillage::manifest::{FieldKind, Label};
+use maillage::manifest::{FieldKind, Label, ValueList};
+use maillage::sites::table::SiteTable;
 use std::collections::BTreeMap;
 
 fn json_list(items: &[String]) -> Value {
@@ -137,4 +138,141 @@ pub fn layer(sites: &[Site]) -> LayerData {
     };
     l.compute_ranges();
     l
+}
+
+/// Items of a list column by frequency (most frequent first, then
+/// alphabetical), at most `cap`: bit *i* of the table's mask is item *i*.
+fn vocabulary<'a>(items: impl Iterator<Item = &'a String>, cap: usize) -> Vec<String> {
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in items {
+        *n.entry(i.as_str()).or_default() += 1;
+    }
+    let mut v: Vec<(&str, usize)> = n.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter().take(cap).map(|(s, _)| s.to_owned()).collect()
+}
+
+fn mask(items: &[String], vocab: &[String]) -> u32 {
+    items
+        .iter()
+        .filter_map(|i| vocab.iter().position(|v| v == i))
+        .fold(0, |m, b| m | (1 << b))
+}
+
+/// Where each place's record lies in the written full sites file, in the
+/// file's (Hilbert) order: the table follows that order, so the widget
+/// opens a detail card with one range request.
+fn record_ranges(full: &[u8]) -> Result<Vec<(String, u64, u32)>, String> {
+    use maillage::fgb::{decode_feature, feature_slices, Header, Value as V};
+    let header = Header::parse(full).map_err(|e| e.to_string())?;
+    let start = header.features_offset().map_err(|e| e.to_string())?;
+    let id = header
+        .column_index("id")
+        .ok_or("the sites file has no id column")?;
+    let body = full
+        .get(usize::try_from(start).map_err(|e| e.to_string())?..)
+        .ok_or("the sites file is shorter than its header says")?;
+    let mut at = start;
+    let mut out = Vec::new();
+    for slice in feature_slices(body) {
+        let slice = slice.map_err(|e| e.to_string())?;
+        let f = decode_feature(slice, &header).map_err(|e| e.to_string())?;
+        let Some(V::String(s)) = f.property(id) else {
+            return Err(format!("a record at byte {at} of the sites file has no id"));
+        };
+        let len = u32::try_from(slice.len()).map_err(|_| "a record exceeds 4 GiB")?;
+        out.push((s.clone(), at, len));
+        at += slice.len() as u64;
+    }
+    Ok(out)
+}
+
+/// The sites table (see `maillage::sites::table`): every place's id,
+/// name, commune, position and packed attributes, in the order of the
+/// written full file `full`, with the lists its masks refer to.
+pub fn table(sites: &[Site], full: &[u8]) -> Result<(SiteTable, Vec<ValueList>), String> {
+    use maillage::sites::hours::Week;
+    use maillage::sites::table::{
+        Packed, Site as Place, ACCESSIBLE, APPROXIMATE, HOURS_AS_TEXT, ITINERANT, KINDS,
+    };
+    let lists = vec![
+        ValueList {
+            field: "labels".into(),
+            values: vocabulary(sites.iter().flat_map(|s| &s.labels), 32),
+        },
+        ValueList {
+            field: "services".into(),
+            values: vocabulary(sites.iter().flat_map(|s| &s.services), 32),
+        },
+        ValueList {
+            field: "publics".into(),
+            values: vocabulary(sites.iter().flat_map(|s| &s.publics), 32),
+        },
+        ValueList {
+            field: "sources".into(),
+            values: vocabulary(
+                sites
+                    .iter()
+                    .flat_map(|s| s.sources.iter().map(|p| &p.source)),
+                16,
+            ),
+        },
+    ];
+    let [labels, services, publics, sources] = [0, 1, 2, 3].map(|i| &lists[i].values);
+    let by_id: BTreeMap<&str, &Site> = sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut table = SiteTable::default();
+    for (id, offset, len) in record_ranges(full)? {
+        let s = by_id
+            .get(id.as_str())
+            .ok_or_else(|| format!("the sites file holds {id}, which is not a built site"))?;
+        let week = match &s.hours {
+            Some(h) => Week::from_json(&h.to_json())
+                .map_err(|e| format!("site {}: hours {}: {e}", s.id, h.to_json()))?,
+            None => Week::default(),
+        };
+        let mut flags = 0;
+        if s.precision == Precision::Commune {
+            flags |= APPROXIMATE;
+        }
+        if s.itinerant {
+            flags |= ITINERANT;
+        }
+        if s.accessibility.starts_with("Accessible") {
+            flags |= ACCESSIBLE;
+        }
+        if s.hours.is_none() && !s.hours_raw.is_empty() {
+            flags |= HOURS_AS_TEXT;
+        }
+        let kinds = s
+            .kinds
+            .iter()
+            .filter_map(|k| KINDS.iter().position(|c| c.id == k.as_str()))
+            .fold(0u16, |m, b| m | (1 << b));
+        let source_ids: Vec<String> = s.sources.iter().map(|p| p.source.clone()).collect();
+        table.sites.push(Place {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            commune: s.commune.clone(),
+            lon_lat: [s.position.x(), s.position.y()],
+            packed: Packed {
+                kinds,
+                labels: mask(&s.labels, labels),
+                services: mask(&s.services, services),
+                publics: mask(&s.publics, publics),
+                sources: mask(&source_ids, sources) as u16,
+                flags,
+                offset,
+                len,
+                week,
+            },
+        });
+    }
+    if table.sites.len() != sites.len() {
+        return Err(format!(
+            "the sites file holds {} records for {} sites",
+            table.sites.len(),
+            sites.len()
+        ));
+    }
+    Ok((table, lists))
 }

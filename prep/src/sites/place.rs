@@ -106,6 +106,8 @@ pub(crate) struct Draft {
     pub services: Vec<String>,
     pub publics: Vec<String>,
     pub accessibility: String,
+    /// The service travels (France Services bus, itinerant permanence).
+    pub itinerant: bool,
     pub phone: String,
     pub email: String,
     pub website: String,
@@ -646,6 +648,7 @@ fn build(d: Draft, spec: &Spec, c: &Commune, position: Point<f64>, precision: Pr
         publics: d.publics,
         labels: sorted_unique(d.labels),
         accessibility: d.accessibility,
+        itinerant: d.itinerant,
         phone: d.phone,
         email: d.email,
         website: d.website,

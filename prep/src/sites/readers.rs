@@ -96,6 +96,8 @@ fn schema_draft(f: &mut Fields, s: &Schema) -> Draft {
         website: first(&f.text("site_web"), s.sep),
         accessibility: f.text(s.access),
         services: split_list(&f.text("services"), s.sep),
+        // Schema v1: "Itinérant" when the place travels; absent in v0.1.
+        itinerant: !f.text("itinerance").is_empty(),
         ..Draft::default()
     };
     d.postcode = read_postcode(f, "code_postal");
@@ -174,6 +176,12 @@ pub(crate) fn france_services(f: &mut Fields) -> Result<Draft, Note> {
     d.postcode = read_postcode(f, "code_postal");
     d.address = street_address(f);
     add_labels(&mut d, ["France Services"]);
+    // "Itinérante" and "Bus_équivalent" travel; "Fixe", "Multisites" and
+    // "Fixe_antenne(s)" do not.
+    d.itinerant = matches!(
+        f.text("format_fs").as_str(),
+        "Itinérante" | "Bus_équivalent"
+    );
     let days: Vec<String> = FS_DAYS.iter().map(|c| f.text(c)).collect();
     let refs: Vec<&str> = days.iter().map(String::as_str).collect();
     let raw = FS_DAYS

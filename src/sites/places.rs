@@ -1,0 +1,300 @@
+//! Everything a resident or a hub asks of the places, in one state the
+//! widget keeps: the places and their filters ([`SitesView`]), the
+//! communes (offline search, and the populations the coverage weighs),
+//! the point the visitor searched or shared ("autour de moi") with the
+//! nearest places, and the coverage within N minutes per EPCI, recomputed
+//! whenever the filters change.
+
+use std::collections::HashMap;
+
+use super::filter::{Filter, Network};
+use super::view::SitesView;
+use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel};
+use crate::manifest::{LayerKind, Manifest, TableFile};
+use crate::map::Shape;
+use crate::search::{Commune, CommuneIndex};
+
+/// How many nearest places are listed.
+pub const NEAREST: usize = 10;
+
+/// The point the nearest places are measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// Position, lon/lat.
+    pub lon_lat: [f64; 2],
+    /// What it is ("Arras", "10 rue …", "votre position").
+    pub label: String,
+}
+
+/// The places, the communes, the nearest places and the coverage.
+#[derive(Debug, Clone)]
+pub struct Places {
+    /// The places and their filters.
+    pub sites: SitesView,
+    /// The communes, for the search box.
+    pub communes: CommuneIndex,
+    /// Each commune's point, population and EPCI index, for the coverage.
+    towns: Vec<CommunePoint>,
+    /// EPCI SIRENs by index (the coverage's order).
+    epcis: Vec<String>,
+    /// Speeds and detour factor of the estimates.
+    pub travel: Travel,
+    /// The coverage threshold, minutes.
+    pub minutes: f64,
+    /// How the threshold is travelled.
+    pub mode: Mode,
+    /// Share of each EPCI's population within reach of a shown place.
+    pub coverage: Coverage,
+    /// Where the visitor searched from, if anywhere.
+    pub origin: Option<Origin>,
+    /// The nearest shown places to the origin: (index, metres).
+    pub nearest: Vec<(usize, f64)>,
+}
+
+impl Places {
+    /// Builds the state from the places and the communes' points (the
+    /// communes overview: code, name, EPCI, département, population).
+    pub fn new(sites: SitesView, communes: &[Shape]) -> Places {
+        let mut epcis: Vec<String> = communes
+            .iter()
+            .map(|c| c.epci.clone())
+            .filter(|e| !e.is_empty())
+            .collect();
+        epcis.sort_unstable();
+        epcis.dedup();
+        let towns = communes
+            .iter()
+            .filter_map(|c| {
+                Some(CommunePoint {
+                    lon_lat: c.point()?,
+                    population: c.population.unwrap_or(0.0),
+                    epci: epcis.binary_search(&c.epci).ok()? as u32,
+                })
+            })
+            .collect();
+        let index = CommuneIndex::new(
+            communes
+                .iter()
+                .filter_map(|c| {
+                    Some(Commune {
+                        code: c.code.clone(),
+                        name: c.name.clone(),
+                        departement: c.departements.clone(),
+                        population: c.population.unwrap_or(0.0),
+                        lon_lat: c.point()?,
+                    })
+                })
+                .collect(),
+        );
+        let mut p = Places {
+            sites,
+            communes: index,
+            towns,
+            epcis,
+            travel: Travel::default(),
+            minutes: 15.0,
+            mode: Mode::Car,
+            coverage: Coverage::default(),
+            origin: None,
+            nearest: Vec::new(),
+        };
+        p.recompute();
+        p
+    }
+
+    /// Applies new filters: the count, the nearest places and the coverage follow.
+    pub fn set_filter(&mut self, filter: Filter, now_ms: f64) {
+        self.sites.set_filter(filter, now_ms);
+        self.recompute();
+    }
+
+    /// Sets the coverage threshold and mode (minutes clamped to 1–120).
+    pub fn set_reach(&mut self, minutes: f64, mode: Mode) {
+        self.minutes = if minutes.is_finite() {
+            minutes.clamp(1.0, 120.0)
+        } else {
+            15.0
+        };
+        self.mode = mode;
+        self.recompute();
+    }
+
+    /// Sets (or clears) the origin of the nearest places.
+    pub fn set_origin(&mut self, origin: Option<Origin>) {
+        self.origin = origin.filter(|o| o.lon_lat.iter().all(|x| x.is_finite()));
+        self.nearest = self.nearest_to_origin();
+    }
+
+    fn nearest_to_origin(&self) -> Vec<(usize, f64)> {
+        let Some(o) = &self.origin else {
+            return Vec::new();
+        };
+        let points: Vec<[f64; 2]> = self.sites.table.sites.iter().map(|s| s.lon_lat).collect();
+        let keep = &self.sites.selection.keep;
+        nearest(
+            &points,
+            |i| keep.get(i).copied().unwrap_or(false),
+            o.lon_lat,
+            NEAREST,
+        )
+    }
+
+    fn recompute(&mut self) {
+        let points: Vec<[f64; 2]> = self.sites.table.sites.iter().map(|s| s.lon_lat).collect();
+        let keep = &self.sites.selection.keep;
+        let reach = self.travel.reach_m(self.minutes, self.mode);
+        let index = ReachIndex::new(&points, |i| keep.get(i).copied().unwrap_or(false), reach);
+        self.coverage = index.coverage(&self.towns, self.epcis.len());
+        self.nearest = self.nearest_to_origin();
+    }
+
+    /// The coverage of an EPCI by SIREN (share 0–1 of its population).
+    pub fn coverage_of(&self, siren: &str) -> Option<f64> {
+        let i = self
+            .epcis
+            .binary_search_by(|e| e.as_str().cmp(siren))
+            .ok()?;
+        self.coverage.share(i)
+    }
+
+    /// The coverage of every EPCI in percent, by SIREN: the values of the
+    /// coverage choropleth field.
+    pub fn coverage_percent(&self) -> HashMap<String, f64> {
+        self.epcis
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((e.clone(), self.coverage.share(i)? * 100.0)))
+            .collect()
+    }
+}
+
+/// What to read for the places, decided from the manifest and the
+/// element's attributes (`sites`, `network-*`, `minutes`, `mode`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacesPlan {
+    /// The places' table (read whole).
+    pub table_path: String,
+    /// The full sites file (one range per card).
+    pub full_path: String,
+    /// The communes' points (read whole: search and coverage).
+    pub communes_path: String,
+    /// The table's lists.
+    pub table: TableFile,
+    /// The hub's network.
+    pub network: Network,
+    /// Coverage threshold, minutes.
+    pub minutes: f64,
+    /// How it is travelled.
+    pub mode: Mode,
+}
+
+/// Values of the attributes the places read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlacesAttributes {
+    /// `sites`: shows the places unless "off" (absent: no places).
+    pub sites: Option<String>,
+    /// `network-sources`: source ids, comma-separated.
+    pub network_sources: Option<String>,
+    /// `network-labels`: label names, comma-separated.
+    pub network_labels: Option<String>,
+    /// `network-ids`: place ids, comma- or space-separated.
+    pub network_ids: Option<String>,
+    /// `minutes`: coverage threshold, 1 to 120.
+    pub minutes: Option<String>,
+    /// `mode`: "voiture" (default) or "pied".
+    pub mode: Option<String>,
+}
+
+fn items(v: &str, sep: &[char]) -> Vec<String> {
+    v.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl PlacesPlan {
+    /// The plan, `Ok(None)` when the page shows no places; an attribute
+    /// that names an unknown source or label is an error that says which.
+    pub fn new(manifest: &Manifest, a: &PlacesAttributes) -> Result<Option<PlacesPlan>, String> {
+        match a.sites.as_deref().map(str::trim) {
+            None | Some("off") => return Ok(None),
+            _ => {}
+        }
+        let layer = manifest
+            .layers
+            .iter()
+            .find(|l| l.kind == LayerKind::Sites && l.table.is_some())
+            .ok_or("le manifeste n'a pas de table des lieux")?;
+        let table = layer.table.clone().ok_or("table des lieux absente")?;
+        let full_path = layer
+            .files
+            .last()
+            .map(|f| f.path.clone())
+            .ok_or("la couche des lieux n'a pas de fichier")?;
+        let communes_path = manifest
+            .layer("communes")
+            .and_then(|l| l.file_for_zoom(0.0))
+            .map(|f| f.path.clone())
+            .ok_or("le manifeste n'a pas de couche des communes")?;
+        let bits = |attr: &str, list: &str, v: &Option<String>| -> Result<u32, String> {
+            let values = table.list(list);
+            let mut m = 0u32;
+            for name in items(v.as_deref().unwrap_or(""), &[',']) {
+                let i = values
+                    .iter()
+                    .position(|x| x.eq_ignore_ascii_case(&name))
+                    .ok_or_else(|| {
+                        format!(
+                            "{attr} : « {} » inconnu",
+                            crate::map::describe::cut(&name, 40)
+                        )
+                    })?;
+                m |= 1 << i;
+            }
+            Ok(m)
+        };
+        let network = Network {
+            sources: bits("network-sources", "sources", &a.network_sources)? as u16,
+            labels: bits("network-labels", "labels", &a.network_labels)?,
+            ids: Vec::new(),
+        }
+        .with_ids(items(
+            a.network_ids.as_deref().unwrap_or(""),
+            &[',', ' ', '\n', '\t'],
+        ));
+        let minutes = match a.minutes.as_deref() {
+            None => 15.0,
+            Some(m) => m
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|m| (1..=120).contains(m))
+                .map(f64::from)
+                .ok_or_else(|| {
+                    format!(
+                        "minutes=\"{}\" : un nombre de 1 à 120",
+                        crate::map::describe::cut(m, 20)
+                    )
+                })?,
+        };
+        let mode = match a.mode.as_deref() {
+            None => Mode::Car,
+            Some(m) => Mode::parse(m).ok_or_else(|| {
+                format!(
+                    "mode=\"{}\" : « voiture » ou « pied »",
+                    crate::map::describe::cut(m, 20)
+                )
+            })?,
+        };
+        Ok(Some(PlacesPlan {
+            table_path: table.path.clone(),
+            full_path,
+            communes_path,
+            table,
+            network,
+            minutes,
+            mode,
+        }))
+    }
+}
