@@ -22,6 +22,7 @@
 
 mod events;
 mod fetch;
+mod places;
 mod render;
 mod shadow;
 mod widget;

@@ -13,7 +13,7 @@ use crate::map::basemap::TileDraw;
 use crate::map::describe::Description;
 use crate::map::labels;
 use crate::map::view::MapView;
-use crate::scene::{label_font, DisplayList, Item, Rgba};
+use crate::scene::{label_font, DisplayList, Item, Rgba, MARKER_RING};
 use crate::style::legend::LegendEntry;
 
 /// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels);
@@ -33,7 +33,7 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
     let polygons = || {
         list.items.iter().filter_map(|item| match item {
             Item::Polygon { rings, style, .. } => Some((rings, style)),
-            Item::Label { .. } => None,
+            Item::Label { .. } | Item::Marker { .. } => None,
         })
     };
     let mut fills: Vec<(Rgba, bool)> = Vec::new();
@@ -115,7 +115,65 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
             let _ = ctx.fill_text(line, f64::from(*x), ly);
         }
     }
+    markers(ctx, list, family);
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+}
+
+/// Markers over everything: one path per fill colour (thousands of places,
+/// eight kinds), white rings in one stroke, then the clusters' counts.
+fn markers(ctx: &CanvasRenderingContext2d, list: &DisplayList, family: &str) {
+    let all = || {
+        list.items.iter().filter_map(|item| match item {
+            Item::Marker {
+                x,
+                y,
+                radius,
+                fill,
+                text,
+                ..
+            } => Some((
+                f64::from(*x),
+                f64::from(*y),
+                f64::from(*radius),
+                *fill,
+                text,
+            )),
+            _ => None,
+        })
+    };
+    let mut fills: Vec<Rgba> = Vec::new();
+    for (.., fill, _) in all() {
+        if !fills.contains(&fill) {
+            fills.push(fill);
+        }
+    }
+    let circle = |x: f64, y: f64, r: f64| {
+        ctx.move_to(x + r, y);
+        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    };
+    ctx.begin_path();
+    for (x, y, r, ..) in all() {
+        circle(x, y, r);
+    }
+    ctx.set_fill_style_str(&MARKER_RING.css());
+    ctx.fill();
+    for colour in fills {
+        ctx.begin_path();
+        for (x, y, r, ..) in all().filter(|m| m.3 == colour) {
+            circle(x, y, (r - 1.5).max(1.0));
+        }
+        ctx.set_fill_style_str(&colour.css());
+        ctx.fill();
+    }
+    ctx.set_font(&label_font(12.0, family));
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    for (x, y, _, fill, text) in all() {
+        if let Some(t) = text {
+            ctx.set_fill_style_str(if fill.is_dark() { "#fff" } else { "#000" });
+            let _ = ctx.fill_text(t, x, y);
+        }
+    }
 }
 
 /// Width (CSS pixels) of [`labels::REFERENCE`] in the label font of the

@@ -15,7 +15,7 @@ use web_sys::{HtmlCanvasElement, HtmlElement, ShadowRoot, ShadowRootInit, Shadow
 /// Markup of the shadow root: a constant written here, never built from input
 /// (text from the network goes in with `set_text_content`).
 const TEMPLATE: &str = r#"<style>
-:host { display: block; position: relative; height: var(--maillage-height, 420px); min-height: 200px;
+:host { display: block; position: relative; min-height: 200px;
   font: 14px/1.4 var(--maillage-font, system-ui, sans-serif); color: var(--maillage-text, #1d2433); contain: content; }
 :host([hidden]) { display: none; }
 .frame { position: relative; width: 100%; height: var(--maillage-height, 420px); overflow: hidden;
@@ -49,8 +49,47 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .detail .name { margin: 0; font-weight: 600; }
 .detail p { margin: 2px 0 0; }
 [hidden] { display: none !important; }
+.brand { display: flex; align-items: center; gap: 8px; margin: 0 0 6px; font-weight: 600; font-size: 16px; }
+.brand img { max-height: 40px; max-width: 160px; }
+.places { margin-top: 8px; display: grid; gap: 8px; }
+.places label.q { display: block; font-weight: 600; }
+.places .row { display: flex; flex-wrap: wrap; gap: 6px; }
+.places input[type=search] { flex: 1 1 180px; min-height: 44px; padding: 0 10px; font: inherit; font-size: 16px;
+  border: 2px solid var(--maillage-text, #1d2433); border-radius: var(--maillage-radius, 4px); background: #fff; color: #1d2433; }
+.places button, .places a.route { min-height: 44px; padding: 0 14px; font: inherit; border-radius: var(--maillage-radius, 4px); cursor: pointer; }
+.places .locate { border: 2px solid var(--maillage-accent, #00758f); background: var(--maillage-accent, #00758f); color: #fff; font-weight: 600; }
+.places .results { list-style: none; margin: 0; padding: 0; border: 1px solid rgb(0 0 0 / .3); border-radius: 3px; background: #fff; }
+.places .results button, .places .nearest button.place { display: block; width: 100%; text-align: left; border: 0; background: none; color: inherit; }
+.places .results button:hover, .places .results button:focus-visible { background: #e8f2f4; }
+.places :focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 1px; }
+.places .message { margin: 0; font-weight: 600; }
+.places details.filters > summary, .places details.group > summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; font-weight: 600; }
+.places .facets { display: grid; gap: 6px; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
+.places fieldset { margin: 0; padding: 4px 8px; border: 1px solid rgb(0 0 0 / .2); border-radius: 3px; }
+.places legend { font-weight: 600; }
+.places label.check { display: flex; align-items: center; gap: 6px; min-height: 32px; }
+.places label.check input { width: 20px; height: 20px; margin: 0; }
+.places .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .4); }
+.places .n { margin-left: auto; opacity: .8; }
+.places .count { margin: 0; font-weight: 600; font-size: 16px; }
+.places .nearest { margin: 0; padding-left: 24px; }
+.places .nearest li { margin: 0 0 8px; }
+.places .nearest button.place { min-height: 32px; padding: 0; font-weight: 600; text-decoration: underline; }
+.places .meta, .places .note { margin: 0; }
+.places .note, .places .source { font-size: 13px; opacity: .85; }
+.places a.route { display: inline-flex; align-items: center; color: var(--maillage-accent, #00758f); }
+.places .card { padding: 8px 12px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-left: 4px solid var(--maillage-accent, #00758f); border-radius: 3px; overflow-wrap: anywhere; }
+.places .card h3, .places .near h3 { margin: 0 0 4px; font-size: 17px; }
+.places .card h4 { margin: 8px 0 2px; font-size: 14px; }
+.places .card p, .places .card ul { margin: 2px 0; }
+.places .card .open { color: #0b6b2e; font-weight: 600; }
+.places .card .closed { color: #8a1c1c; font-weight: 600; }
+.places .card .warn { font-style: italic; }
+.places .hours { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 4px 0; }
+.places .hours dd { margin: 0; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div>"#;
+</style><header class="brand" part="brand" hidden><img alt="" hidden><span></span></header><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#;
 
 /// The parts of the shadow root the widget drives.
 pub struct Parts {
@@ -68,6 +107,10 @@ pub struct Parts {
     pub detail: HtmlElement,
     /// The basemap's credit (text only), hidden without a basemap.
     pub attribution: HtmlElement,
+    /// A hub's name and logo over the map (`brand-name`, `brand-logo`).
+    pub brand: HtmlElement,
+    /// The places panel under the map.
+    pub places: super::places::Panel,
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
@@ -86,6 +129,8 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         tip: part(&root, ".tip")?,
         detail: part(&root, ".detail")?,
         attribution: part(&root, ".attribution")?,
+        brand: part(&root, ".brand")?,
+        places: super::places::Panel::find(&root)?,
     })
 }
 

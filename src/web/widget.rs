@@ -38,7 +38,9 @@ use web_sys::{
     HtmlImageElement, ResizeObserver, ResizeObserverEntry, Window,
 };
 
-use super::{events, fetch, render, shadow};
+mod sites;
+
+use super::{events, fetch, places, render, shadow};
 use crate::geom::camera::Camera;
 use crate::geom::tiles::TileId;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
@@ -50,10 +52,11 @@ use crate::map::stream::{
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
+use crate::sites::places::{PlacesAttributes, PlacesPlan};
 use crate::style::legend::Lang;
 
 /// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 12] = [
+const ATTRIBUTES: [&str; 20] = [
     "manifest",
     "layer",
     "field",
@@ -66,6 +69,14 @@ const ATTRIBUTES: [&str; 12] = [
     "basemap",
     "basemap-attribution",
     "basemap-max-zoom",
+    "sites",
+    "network-sources",
+    "network-labels",
+    "network-ids",
+    "minutes",
+    "mode",
+    "brand-name",
+    "brand-logo",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -147,6 +158,12 @@ impl Widget {
             manifest_url: RefCell::new(String::new()),
             ready_text: RefCell::new(String::new()),
             lang: Cell::new(Lang::Fr),
+            panel: parts.places,
+            brand: parts.brand,
+            places_abort: RefCell::new(None),
+            full_path: RefCell::new(None),
+            site_header: RefCell::new(None),
+            site_detail: RefCell::new(None),
         });
         Inner::install(&inner)?;
         Inner::load(&inner);
@@ -283,6 +300,18 @@ struct Inner {
     ready_text: RefCell<String>,
     /// Language of the loaded map.
     lang: Cell<Lang>,
+    /// The places panel under the map.
+    panel: places::Panel,
+    /// A hub's name and logo over the map.
+    brand: HtmlElement,
+    /// Cancels the places' reads (table, communes, cards).
+    places_abort: RefCell<Option<AbortController>>,
+    /// The full sites file, whose records the cards read by range.
+    full_path: RefCell<Option<String>>,
+    /// Its header, read once.
+    site_header: RefCell<Option<crate::fgb::Header>>,
+    /// The last card's full record.
+    site_detail: RefCell<Option<crate::sites::detail::SiteDetail>>,
 }
 
 impl Inner {
@@ -333,6 +362,11 @@ impl Inner {
         let legend = this.legend.clone();
         Self::listen(this, &legend, "click", |inner, e| inner.legend_click(&e))?;
         Self::listen(this, &legend, "change", |inner, e| inner.field_change(&e))?;
+        let panel = this.panel.root.clone();
+        Self::listen(this, &panel, "input", |inner, e| inner.places_input(&e))?;
+        Self::listen(this, &panel, "change", |inner, e| inner.places_change(&e))?;
+        Self::listen(this, &panel, "click", |inner, e| inner.places_click(&e))?;
+        Self::listen(this, &panel, "keydown", |inner, e| inner.places_key(&e))?;
         Ok(())
     }
 
@@ -417,8 +451,11 @@ impl Inner {
         ) {
             e.prevent_default();
         }
+        let site = |v: &MapView| v.places.as_ref().and_then(|p| p.sites.selected);
         let before = (v.camera, v.selected);
+        let site_before = site(v);
         v.input(input);
+        let site_changed = site(v) != site_before;
         match input {
             Input::Down { .. } => self.take_snapshot(),
             Input::Up { .. } if self.shifted.get() => self.request_redraw(),
@@ -430,8 +467,11 @@ impl Inner {
             let _ = render::detail(&self.detail, d.as_ref());
             self.announce_selection(d);
         }
-        if (v.camera, v.selected) != before {
+        if (v.camera, v.selected) != before || site_changed {
             drop(view);
+            if site_changed {
+                self.show_site();
+            }
             self.request_redraw();
             if moved {
                 self.view_changed();
@@ -514,6 +554,19 @@ impl Inner {
             basemap_attribution: attr("basemap-attribution"),
             basemap_max_zoom: attr("basemap-max-zoom"),
         };
+        let places_attributes = PlacesAttributes {
+            sites: this.host.get_attribute("sites"),
+            network_sources: attr("network-sources"),
+            network_labels: attr("network-labels"),
+            network_ids: attr("network-ids"),
+            minutes: attr("minutes"),
+            mode: attr("mode"),
+        };
+        this.brand_header(attr("brand-name"), attr("brand-logo"));
+        this.panel.root.set_hidden(true);
+        if let Some(c) = this.places_abort.borrow_mut().take() {
+            c.abort();
+        }
         let base = this.host.base_uri().ok().flatten();
         let prefetched = this.prefetched.clone();
         let weak = Rc::downgrade(this);
@@ -527,7 +580,15 @@ impl Inner {
                 }
                 return;
             };
-            let opened = open(manifest, &attributes, base, prefetched, &signal).await;
+            let opened = open(
+                manifest,
+                &attributes,
+                &places_attributes,
+                base,
+                prefetched,
+                &signal,
+            )
+            .await;
             let outcome = match opened {
                 Ok(opened) => {
                     let Some(inner) = current() else { return };
@@ -608,6 +669,9 @@ impl Inner {
                     .and_then(Loads::take_report);
                 if let Some(r) = report {
                     self.rendered(&r, self.load_started.get());
+                }
+                if let Some(p) = summary.places {
+                    self.load_places(p);
                 }
             }
             Err(e) if e.is_aborted() => {}
@@ -1079,6 +1143,8 @@ struct Summary {
     /// Detailed levels, streamed by range as the view zooms in.
     loads: Option<Loads>,
     manifest_url: String,
+    /// The places to read after the first paint, if the page shows them.
+    places: Option<PlacesPlan>,
 }
 
 /// The manifest, read, and the plan made from it and the attributes.
@@ -1087,6 +1153,7 @@ struct Opened {
     manifest_url: String,
     plan: Plan,
     lang: Lang,
+    places: Option<PlacesPlan>,
 }
 
 /// Reads the manifest and makes the plan (a bad attribute fails here,
@@ -1094,6 +1161,7 @@ struct Opened {
 async fn open(
     manifest_attr: Option<String>,
     attributes: &Attributes,
+    places: &PlacesAttributes,
     base: Option<String>,
     prefetched: Option<js_sys::Function>,
     signal: &AbortSignal,
@@ -1129,11 +1197,14 @@ async fn open(
         )));
     }
     let (plan, lang) = Plan::from_attributes(&manifest, attributes).map_err(LoadError::Plan)?;
+    let places = PlacesPlan::new(&manifest, places)
+        .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
     Ok(Opened {
         manifest,
         manifest_url,
         plan,
         lang,
+        places,
     })
 }
 
@@ -1197,6 +1268,7 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         outlines,
         loads,
         manifest_url: o.manifest_url,
+        places: o.places,
     })
 }
 

@@ -1,0 +1,550 @@
+//! The places panel under the map: the search box and "autour de moi",
+//! the filters with their live count, the nearest places and a place's
+//! card. The core decides every word and number (`crate::sites`); this
+//! file only builds elements, writes text with `set_text_content` (never
+//! HTML) and reads the checked boxes back.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, ShadowRoot};
+
+use crate::analysis::Mode;
+use crate::search::Commune;
+use crate::sites::detail::SiteDetail;
+use crate::sites::filter::{Filter, ACCESSIBLE_ONLY, ITINERANT_ONLY, OPEN_NOW, SATURDAY_OPEN};
+use crate::sites::hours::{local_time, Week};
+use crate::sites::places::Places;
+use crate::sites::table::KINDS;
+use crate::sites::words::{count_text, directions_url, distance_text, travel_text};
+use crate::style::legend::{format_number, Lang};
+
+/// The panel's elements.
+pub struct Panel {
+    /// The whole panel (hidden until the places are read).
+    pub root: HtmlElement,
+    /// Search box.
+    pub query: HtmlInputElement,
+    /// Search suggestions.
+    pub results: HtmlElement,
+    /// Messages about the search and geolocation.
+    pub message: HtmlElement,
+    /// Filter checkboxes.
+    pub facets: HtmlElement,
+    /// "124 lieux correspondent".
+    pub count: HtmlElement,
+    /// The nearest places.
+    pub near: HtmlElement,
+    /// A place's card.
+    pub card: HtmlElement,
+}
+
+impl Panel {
+    /// Finds the panel's parts in the shadow root.
+    pub fn find(root: &ShadowRoot) -> Result<Panel, JsValue> {
+        let part = |s: &str| -> Result<HtmlElement, JsValue> {
+            root.query_selector(s)?
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                .ok_or_else(|| JsValue::from_str(s))
+        };
+        Ok(Panel {
+            root: part(".places")?,
+            query: part(".places input[type=search]")?.unchecked_into(),
+            results: part(".places .results")?,
+            message: part(".places .message")?,
+            facets: part(".places .facets")?,
+            count: part(".places .count")?,
+            near: part(".places .near")?,
+            card: part(".places .card")?,
+        })
+    }
+}
+
+fn el(doc: &Document, tag: &str, class: &str, text: Option<&str>) -> Result<HtmlElement, JsValue> {
+    let e: HtmlElement = doc.create_element(tag)?.dyn_into()?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    if let Some(t) = text {
+        e.set_text_content(Some(t));
+    }
+    Ok(e)
+}
+
+fn doc_of(e: &HtmlElement) -> Result<Document, JsValue> {
+    e.owner_document()
+        .ok_or_else(|| JsValue::from_str("document"))
+}
+
+/// One checkbox of the filters.
+fn check(
+    doc: &Document,
+    facet: &str,
+    bit: usize,
+    text: &str,
+    checked: bool,
+    swatch: Option<&str>,
+) -> Result<HtmlElement, JsValue> {
+    let label = el(doc, "label", "check", None)?;
+    let input: HtmlInputElement = doc.create_element("input")?.dyn_into()?;
+    input.set_type("checkbox");
+    input.set_attribute("data-facet", facet)?;
+    input.set_attribute("data-bit", &bit.to_string())?;
+    input.set_checked(checked);
+    label.append_child(&input)?;
+    if let Some(colour) = swatch {
+        let s = el(doc, "span", "dot", None)?;
+        s.style().set_property("background", colour)?;
+        s.set_attribute("aria-hidden", "true")?;
+        label.append_child(&s)?;
+    }
+    label.append_child(&el(doc, "span", "", Some(text))?.into())?;
+    label.append_child(&el(doc, "span", "n", None)?.into())?;
+    Ok(label)
+}
+
+fn group(doc: &Document, title: &str, folded: bool) -> Result<(HtmlElement, HtmlElement), JsValue> {
+    if folded {
+        let d = el(doc, "details", "group", None)?;
+        d.append_child(&el(doc, "summary", "", Some(title))?.into())?;
+        let f = el(doc, "fieldset", "", None)?;
+        f.append_child(&el(doc, "legend", "visually-hidden", Some(title))?.into())?;
+        d.append_child(&f)?;
+        Ok((d, f))
+    } else {
+        let f = el(doc, "fieldset", "group", None)?;
+        f.append_child(&el(doc, "legend", "", Some(title))?.into())?;
+        Ok((f.clone(), f))
+    }
+}
+
+/// Builds the filters for the lists of the places' table, checked as `filter` says.
+pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.facets)?;
+    let fr = lang == Lang::Fr;
+    panel.facets.set_text_content(None);
+    let chosen = filter_choices(&places.sites.filter);
+    let on = |facet: &str, bit: usize| chosen.iter().any(|(f, b)| *f == facet && *b == bit as u32);
+    let (g, f) = group(
+        &doc,
+        if fr { "Type de lieu" } else { "Kind of place" },
+        false,
+    )?;
+    for (i, k) in KINDS.iter().enumerate() {
+        let c = k.color;
+        let colour = format!("rgb({} {} {})", c.r, c.g, c.b);
+        f.append_child(
+            &check(&doc, "kind", i, k.label(lang), on("kind", i), Some(&colour))?.into(),
+        )?;
+    }
+    panel.facets.append_child(&g)?;
+    let (g, f) = group(
+        &doc,
+        if fr {
+            "Ouverture et accès"
+        } else {
+            "Opening and access"
+        },
+        false,
+    )?;
+    let flags = [
+        (OPEN_NOW, "Ouvert maintenant", "Open now"),
+        (SATURDAY_OPEN, "Ouvert le samedi", "Open on Saturday"),
+        (ITINERANT_ONLY, "Service itinérant", "Itinerant service"),
+        (
+            ACCESSIBLE_ONLY,
+            "Accessible (mobilité réduite)",
+            "Accessible (reduced mobility)",
+        ),
+    ];
+    for (bit, fr_text, en_text) in flags {
+        let text = if fr { fr_text } else { en_text };
+        f.append_child(
+            &check(
+                &doc,
+                "flag",
+                bit as usize,
+                text,
+                on("flag", bit as usize),
+                None,
+            )?
+            .into(),
+        )?;
+    }
+    panel.facets.append_child(&g)?;
+    if let Some(t) = &places.sites.lists {
+        let lists = [
+            ("label", "labels", "Labels", "Labels"),
+            (
+                "service",
+                "services",
+                "Services proposés",
+                "Services offered",
+            ),
+            ("public", "publics", "Publics accueillis", "Audiences"),
+        ];
+        for (facet, list, fr_title, en_title) in lists {
+            let values = t.list(list);
+            if values.is_empty() {
+                continue;
+            }
+            let (g, f) = group(&doc, if fr { fr_title } else { en_title }, facet != "label")?;
+            for (i, v) in values.iter().enumerate() {
+                f.append_child(&check(&doc, facet, i, v, on(facet, i), None)?.into())?;
+            }
+            panel.facets.append_child(&g)?;
+        }
+    }
+    counts(panel, places, lang)
+}
+
+fn filter_choices(f: &Filter) -> Vec<(&'static str, u32)> {
+    f.choices()
+}
+
+/// The filter the checked boxes make.
+pub fn read_filter(panel: &Panel) -> Filter {
+    let mut f = Filter::default();
+    let Ok(list) = panel.facets.query_selector_all("input[data-facet]:checked") else {
+        return f;
+    };
+    for i in 0..list.length() {
+        let Some(e) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let facet = e.get_attribute("data-facet").unwrap_or_default();
+        let bit = e
+            .get_attribute("data-bit")
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(u32::MAX);
+        f.add(&facet, bit);
+    }
+    f
+}
+
+/// Writes the live count and each kind's count.
+pub fn counts(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue> {
+    let s = &places.sites.selection;
+    panel
+        .count
+        .set_text_content(Some(&count_text(s.count, s.in_network, lang)));
+    let list = panel.facets.query_selector_all("input[data-facet=kind]")?;
+    for i in 0..list.length() {
+        let Some(input) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let k: usize = input
+            .get_attribute("data-bit")
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(usize::MAX);
+        if let (Some(n), Some(label)) = (s.by_kind.get(k), input.parent_element()) {
+            if let Some(span) = label.query_selector(".n")? {
+                span.set_text_content(Some(&format!("({})", format_number(*n as f64, 0, lang))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lists the communes found for the search box (buttons carrying their
+/// INSEE code), or hides the list.
+pub fn results(panel: &Panel, found: &[&Commune], lang: Lang) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.results)?;
+    panel.results.set_text_content(None);
+    for c in found {
+        let li = el(&doc, "li", "", None)?;
+        let b = el(&doc, "button", "result", None)?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-code", &c.code)?;
+        b.set_text_content(Some(&format!("{} ({})", c.name, c.departement)));
+        li.append_child(&b)?;
+        panel.results.append_child(&li)?;
+    }
+    panel.results.set_hidden(found.is_empty());
+    let _ = panel.query.set_attribute(
+        "aria-expanded",
+        if found.is_empty() { "false" } else { "true" },
+    );
+    let _ = lang;
+    Ok(())
+}
+
+/// Writes a message about the search or the geolocation ("" clears it).
+pub fn message(panel: &Panel, text: &str) {
+    panel.message.set_text_content(Some(text));
+    panel.message.set_hidden(text.is_empty());
+}
+
+/// Lists the nearest places to the origin, with distances, estimated
+/// times and directions links.
+pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.near)?;
+    panel.near.set_text_content(None);
+    let Some(origin) = &places.origin else {
+        panel.near.set_hidden(true);
+        return Ok(());
+    };
+    let fr = lang == Lang::Fr;
+    let title = if fr {
+        format!("Les lieux les plus proches de {}", origin.label)
+    } else {
+        format!("Nearest places to {}", origin.label)
+    };
+    panel
+        .near
+        .append_child(&el(&doc, "h3", "", Some(&title))?.into())?;
+    if places.nearest.is_empty() {
+        let none = if fr {
+            "Aucun lieu ne correspond aux filtres."
+        } else {
+            "No place matches the filters."
+        };
+        panel
+            .near
+            .append_child(&el(&doc, "p", "", Some(none))?.into())?;
+    }
+    let ol = el(&doc, "ol", "nearest", None)?;
+    for &(i, metres) in &places.nearest {
+        let Some(s) = places.sites.table.sites.get(i) else {
+            continue;
+        };
+        let li = el(&doc, "li", "", None)?;
+        let b = el(&doc, "button", "place", Some(&s.name))?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-site", &i.to_string())?;
+        li.append_child(&b)?;
+        let kind = KINDS.get(s.main_kind()).map_or("", |k| k.label(lang));
+        let walk = places.travel.minutes(metres, Mode::Walk);
+        let car = places.travel.minutes(metres, Mode::Car);
+        let approximate = s.packed.flags & crate::sites::table::APPROXIMATE != 0;
+        let line = format!(
+            "{kind} · {}{} · {}",
+            distance_text(metres, lang),
+            match (approximate, fr) {
+                (false, _) => "",
+                (true, true) => " (position approximative : mairie de la commune)",
+                (true, false) => " (approximate position: the commune's town hall)",
+            },
+            travel_text(walk, car, lang)
+        );
+        li.append_child(&el(&doc, "p", "meta", Some(&line))?.into())?;
+        let a = el(
+            &doc,
+            "a",
+            "route",
+            Some(if fr { "Itinéraire" } else { "Directions" }),
+        )?;
+        a.set_attribute(
+            "href",
+            &directions_url(origin.lon_lat, s.lon_lat, metres > 2_000.0),
+        )?;
+        a.set_attribute("target", "_blank")?;
+        a.set_attribute("rel", "noopener noreferrer")?;
+        li.append_child(&a)?;
+        ol.append_child(&li)?;
+    }
+    panel.near.append_child(&ol)?;
+    let note = if fr {
+        "Distances à vol d'oiseau ; temps estimés (voir la méthode), pas un calcul d'itinéraire."
+    } else {
+        "Straight-line distances; estimated times (see the method), not a route calculation."
+    };
+    panel
+        .near
+        .append_child(&el(&doc, "p", "note", Some(note))?.into())?;
+    panel.near.set_hidden(false);
+    Ok(())
+}
+
+/// Fills the card of a place: what the table knows at once, the full
+/// record (`detail`) when it has arrived.
+pub fn card(
+    panel: &Panel,
+    places: &Places,
+    detail: Option<&SiteDetail>,
+    now_ms: f64,
+    lang: Lang,
+) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.card)?;
+    panel.card.set_text_content(None);
+    let Some(i) = places.sites.selected else {
+        panel.card.set_hidden(true);
+        return Ok(());
+    };
+    let Some(s) = places.sites.table.sites.get(i) else {
+        panel.card.set_hidden(true);
+        return Ok(());
+    };
+    let fr = lang == Lang::Fr;
+    let c = &panel.card;
+    c.append_child(&el(&doc, "h3", "", Some(&s.name))?.into())?;
+    let kinds: Vec<&str> = KINDS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| s.packed.kinds & (1 << k) != 0)
+        .map(|(_, k)| k.label(lang))
+        .collect();
+    c.append_child(&el(&doc, "p", "kinds", Some(&kinds.join(" · ")))?.into())?;
+    if let Some(d) = detail {
+        let address = [
+            d.address.as_str(),
+            &format!("{} {}", d.postcode, d.commune_name),
+        ]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        c.append_child(&el(&doc, "p", "address", Some(&address))?.into())?;
+    }
+    if s.packed.flags & crate::sites::table::APPROXIMATE != 0 {
+        let t = if fr {
+            "Position approximative : le lieu est placé à la mairie de sa commune."
+        } else {
+            "Approximate position: the place is shown at its commune's town hall."
+        };
+        c.append_child(&el(&doc, "p", "warn", Some(t))?.into())?;
+    }
+    hours(
+        &doc,
+        c,
+        &s.packed.week,
+        s.departement(),
+        detail,
+        now_ms,
+        lang,
+    )?;
+    if let Some(d) = detail {
+        let lists = [
+            ("Services", &d.services),
+            (if fr { "Publics" } else { "Audiences" }, &d.publics),
+            ("Labels", &d.labels),
+        ];
+        for (title, items) in lists {
+            if !items.is_empty() {
+                c.append_child(&el(&doc, "h4", "", Some(title))?.into())?;
+                let ul = el(&doc, "ul", "", None)?;
+                for item in items.iter() {
+                    ul.append_child(&el(&doc, "li", "", Some(item))?.into())?;
+                }
+                c.append_child(&ul)?;
+            }
+        }
+        let access = if d.accessibility.is_empty() {
+            if fr {
+                "Accessibilité : non renseignée par la source."
+            } else {
+                "Accessibility: not stated by the source."
+            }
+            .to_owned()
+        } else {
+            format!(
+                "{} : {}",
+                if fr {
+                    "Accessibilité"
+                } else {
+                    "Accessibility"
+                },
+                d.accessibility
+            )
+        };
+        c.append_child(&el(&doc, "p", "", Some(&access))?.into())?;
+        let contacts = [
+            (d.phone_link(), d.phone.as_str()),
+            (d.email_link(), d.email.as_str()),
+            (d.website_link(), d.website.as_str()),
+        ];
+        for (link, text) in contacts {
+            if let Some(href) = link {
+                let p = el(&doc, "p", "", None)?;
+                let a = el(&doc, "a", "", Some(text))?;
+                a.set_attribute("href", &href)?;
+                if href.starts_with("http") {
+                    a.set_attribute("target", "_blank")?;
+                    a.set_attribute("rel", "noopener noreferrer")?;
+                }
+                p.append_child(&a)?;
+                c.append_child(&p)?;
+            }
+        }
+        let source = format!(
+            "{} {} · {} {}",
+            if fr { "Mis à jour le" } else { "Updated" },
+            if d.updated.is_empty() {
+                "?"
+            } else {
+                &d.updated
+            },
+            if fr { "Source :" } else { "Source:" },
+            d.sources.join(", ")
+        );
+        c.append_child(&el(&doc, "p", "source", Some(&source))?.into())?;
+    } else {
+        c.append_child(
+            &el(
+                &doc,
+                "p",
+                "loading",
+                Some(if fr {
+                    "Chargement de la fiche…"
+                } else {
+                    "Loading…"
+                }),
+            )?
+            .into(),
+        )?;
+    }
+    c.set_hidden(false);
+    Ok(())
+}
+
+/// The opening hours of the card: "Ouvert maintenant" / "Fermé
+/// maintenant" in the place's local time, then each day.
+fn hours(
+    doc: &Document,
+    c: &HtmlElement,
+    week: &Week,
+    dep: &str,
+    detail: Option<&SiteDetail>,
+    now_ms: f64,
+    lang: Lang,
+) -> Result<(), JsValue> {
+    let fr = lang == Lang::Fr;
+    if week.is_empty() {
+        let text = match detail
+            .map(|d| d.hours_text.as_str())
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => format!(
+                "{} : {t}",
+                if fr {
+                    "Horaires (tels que publiés)"
+                } else {
+                    "Hours (as published)"
+                }
+            ),
+            None => (if fr {
+                "Horaires non renseignés."
+            } else {
+                "Hours not stated."
+            })
+            .to_owned(),
+        };
+        c.append_child(&el(doc, "p", "", Some(&text))?.into())?;
+        return Ok(());
+    }
+    let open = local_time(now_ms, dep).is_some_and(|(d, m)| week.is_open(d, m));
+    let state = match (open, fr) {
+        (true, true) => "Ouvert maintenant",
+        (false, true) => "Fermé maintenant",
+        (true, false) => "Open now",
+        (false, false) => "Closed now",
+    };
+    let p = el(doc, "p", if open { "open" } else { "closed" }, Some(state))?;
+    c.append_child(&p)?;
+    let dl = el(doc, "dl", "hours", None)?;
+    for (day, text) in week.lines(lang) {
+        dl.append_child(&el(doc, "dt", "", Some(&day))?.into())?;
+        dl.append_child(&el(doc, "dd", "", Some(&text))?.into())?;
+    }
+    c.append_child(&dl)?;
+    Ok(())
+}

@@ -1,0 +1,499 @@
+//! The places in the element: reading the table and the communes after
+//! the first paint, the panel's events (search, "autour de moi", filters,
+//! nearest places) and a place's card, read by one range request. Every
+//! decision is the core's (`crate::sites`); this only moves events in and
+//! text out.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{AbortController, Element};
+
+use super::{resolve, Inner};
+use crate::fgb::{header_len, Header, PREFIX_LEN};
+use crate::map::shapes_from_file;
+use crate::net::ByteRange;
+use crate::sites::detail::SiteDetail;
+use crate::sites::places::{Origin, Places, PlacesPlan};
+use crate::sites::table::SiteTable;
+use crate::sites::view::SitesView;
+use crate::style::legend::Lang;
+use crate::web::{fetch, places};
+
+/// Suggestions listed under the search box.
+const SUGGESTIONS: usize = 8;
+
+impl Inner {
+    /// Reads the places' table and the communes (after the map's first
+    /// paint: they never delay it), then shows the places and the panel.
+    pub(super) fn load_places(&self, plan: PlacesPlan) {
+        let generation = self.generation.get();
+        let controller = AbortController::new().ok();
+        let Some(signal) = controller.as_ref().map(AbortController::signal) else {
+            return;
+        };
+        if let Some(c) = self.places_abort.replace(controller) {
+            c.abort();
+        }
+        let base = self.manifest_url.borrow().clone();
+        let lang = self.lang.get();
+        places::message(&self.panel, "");
+        self.panel.count.set_text_content(Some(if lang == Lang::Fr {
+            "Chargement des lieux…"
+        } else {
+            "Loading places…"
+        }));
+        self.panel.root.set_hidden(false);
+        let weak = self.me.clone();
+        spawn_local(async move {
+            let read = |path: String| {
+                let signal = signal.clone();
+                let base = base.clone();
+                async move {
+                    let url = resolve(&path, Some(&base)).map_err(|e| e.to_string())?;
+                    fetch::fetch_bytes(&url, &signal)
+                        .await
+                        .map_err(|e| format!("{path} : {e}"))
+                }
+            };
+            let (table, communes) = futures_join(
+                read(plan.table_path.clone()),
+                read(plan.communes_path.clone()),
+            )
+            .await;
+            let built = table.and_then(|t| {
+                let table =
+                    SiteTable::decode(&t).map_err(|e| format!("{} : {e}", plan.table_path))?;
+                let communes = communes?;
+                let (_, communes) = shapes_from_file(&communes, "code", "name", "population")
+                    .map_err(|e| format!("{} : {e}", plan.communes_path))?;
+                let now = js_sys::Date::now();
+                let sites =
+                    SitesView::new(table, Some(plan.table.clone()), plan.network.clone(), now);
+                let mut p = Places::new(sites, &communes);
+                p.set_reach(plan.minutes, plan.mode);
+                Ok(p)
+            });
+            let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) else {
+                return;
+            };
+            match built {
+                Ok(p) => {
+                    let rejected = p.sites.table.rejected;
+                    let _ = places::facets(&inner.panel, &p, lang);
+                    *inner.full_path.borrow_mut() = Some(plan.full_path.clone());
+                    if let Some(v) = inner.view.borrow_mut().as_mut() {
+                        v.places = Some(p);
+                    }
+                    if rejected > 0 {
+                        places::message(
+                            &inner.panel,
+                            &format!("{rejected} lieux illisibles dans la table ont été écartés."),
+                        );
+                    }
+                    inner.request_redraw();
+                }
+                Err(e) if e.contains("Aborted") || e.contains("annul") => {}
+                Err(e) => {
+                    inner
+                        .panel
+                        .count
+                        .set_text_content(Some(&format!("Lieux indisponibles : {e}")));
+                }
+            }
+        });
+    }
+
+    /// Typing in the search box lists matching communes.
+    pub(super) fn places_input(&self, e: &web_sys::Event) {
+        let is_query = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.id() == "q");
+        if !is_query {
+            return;
+        }
+        let q = self.panel.query.value();
+        let view = self.view.borrow();
+        let Some(p) = view.as_ref().and_then(|v| v.places.as_ref()) else {
+            return;
+        };
+        let found = p.communes.search(&q, SUGGESTIONS);
+        let _ = places::results(&self.panel, &found, self.lang.get());
+        if !q.trim().is_empty() && found.is_empty() {
+            places::message(
+                &self.panel,
+                if self.lang.get() == Lang::Fr {
+                    "Aucune commune ne correspond. Vérifiez l'orthographe."
+                } else {
+                    "No commune matches. Check the spelling."
+                },
+            );
+        } else {
+            places::message(&self.panel, "");
+        }
+    }
+
+    /// Enter picks the first suggestion; Escape closes the list.
+    pub(super) fn places_key(&self, e: &web_sys::Event) {
+        let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        let in_query = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.id() == "q");
+        if !in_query {
+            return;
+        }
+        match k.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                let first = self
+                    .panel
+                    .results
+                    .query_selector("button[data-code]")
+                    .ok()
+                    .flatten()
+                    .and_then(|b| b.get_attribute("data-code"));
+                if let Some(code) = first {
+                    self.go_to_commune(&code);
+                }
+            }
+            "Escape" => {
+                let _ = places::results(&self.panel, &[], self.lang.get());
+            }
+            _ => {}
+        }
+    }
+
+    /// A filter box changed: new filter, count, nearest places, coverage.
+    pub(super) fn places_change(&self, e: &web_sys::Event) {
+        // Only the filter boxes: the search box also fires `change` when
+        // it loses focus, and redrawing the list then would swallow the
+        // click that moved the focus.
+        let is_filter = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.has_attribute("data-facet"));
+        if !is_filter {
+            return;
+        }
+        let filter = places::read_filter(&self.panel);
+        let lang = self.lang.get();
+        {
+            let mut view = self.view.borrow_mut();
+            let Some(p) = view.as_mut().and_then(|v| v.places.as_mut()) else {
+                return;
+            };
+            p.set_filter(filter, js_sys::Date::now());
+            let _ = places::counts(&self.panel, p, lang);
+            let _ = places::nearest(&self.panel, p, lang);
+        }
+        self.show_site();
+        self.request_redraw();
+    }
+
+    /// Clicks in the panel: a suggestion, "autour de moi", a listed place.
+    pub(super) fn places_click(&self, e: &web_sys::Event) {
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let button = target.closest("button").ok().flatten();
+        let Some(b) = button else { return };
+        if let Some(code) = b.get_attribute("data-code") {
+            self.go_to_commune(&code);
+        } else if let Some(i) = b.get_attribute("data-site").and_then(|s| s.parse().ok()) {
+            self.focus_site(i);
+        } else if b.class_name() == "locate" {
+            self.locate();
+        }
+    }
+
+    /// Centres the map on a commune, lists the nearest places to it.
+    fn go_to_commune(&self, code: &str) {
+        let lang = self.lang.get();
+        {
+            let mut view = self.view.borrow_mut();
+            let Some(v) = view.as_mut() else { return };
+            let Some(p) = v.places.as_mut() else { return };
+            let Some(c) = p.communes.get(code).cloned() else {
+                return;
+            };
+            p.set_origin(Some(Origin {
+                lon_lat: c.lon_lat,
+                label: c.name.clone(),
+            }));
+            let _ = places::nearest(&self.panel, p, lang);
+            self.panel.query.set_value(&c.name);
+            let _ = places::results(&self.panel, &[], lang);
+            let _ = v.set_view(c.lon_lat[0], c.lon_lat[1], 12.0);
+        }
+        self.request_redraw();
+        self.view_changed();
+    }
+
+    /// Selects a place from the list and centres it.
+    fn focus_site(&self, i: usize) {
+        {
+            let mut view = self.view.borrow_mut();
+            let Some(v) = view.as_mut() else { return };
+            let at = v
+                .places
+                .as_ref()
+                .and_then(|p| p.sites.table.sites.get(i))
+                .map(|s| s.lon_lat);
+            let Some([lon, lat]) = at else { return };
+            v.select_site(Some(i));
+            let zoom = v.camera.zoom().get().max(14.0);
+            let _ = v.set_view(lon, lat, zoom);
+        }
+        self.show_site();
+        self.request_redraw();
+        self.view_changed();
+        let _ = self.panel.card.focus();
+    }
+
+    /// "Autour de moi": the browser's position, or a plain message and
+    /// the search box when it is refused or unavailable.
+    fn locate(&self) {
+        let lang = self.lang.get();
+        let fr = lang == Lang::Fr;
+        let refused = if fr {
+            "Votre position n'est pas disponible. Tapez le nom de votre commune ci-dessus."
+        } else {
+            "Your position is not available. Type the name of your commune above."
+        };
+        let geo = self.window.navigator().geolocation().ok();
+        let Some(geo) = geo else {
+            places::message(&self.panel, refused);
+            let _ = self.panel.query.focus();
+            return;
+        };
+        places::message(
+            &self.panel,
+            if fr {
+                "Recherche de votre position…"
+            } else {
+                "Finding your position…"
+            },
+        );
+        let ok_weak = self.me.clone();
+        let err_weak = self.me.clone();
+        let success = Closure::once_into_js(move |pos: JsValue| {
+            let Some(inner) = ok_weak.upgrade() else {
+                return;
+            };
+            let coords = js_sys::Reflect::get(&pos, &"coords".into()).unwrap_or(JsValue::NULL);
+            let num = |k: &str| {
+                js_sys::Reflect::get(&coords, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            match (num("longitude"), num("latitude")) {
+                (Some(lon), Some(lat)) => inner.set_origin_at([lon, lat]),
+                _ => inner.location_failed(),
+            }
+        });
+        let failure = Closure::once_into_js(move |_e: JsValue| {
+            if let Some(inner) = err_weak.upgrade() {
+                inner.location_failed();
+            }
+        });
+        let opts = web_sys::PositionOptions::new();
+        opts.set_timeout(15_000);
+        opts.set_maximum_age(300_000);
+        if geo
+            .get_current_position_with_error_callback_and_options(
+                success.unchecked_ref(),
+                Some(failure.unchecked_ref()),
+                &opts,
+            )
+            .is_err()
+        {
+            self.location_failed();
+        }
+    }
+
+    fn location_failed(&self) {
+        let fr = self.lang.get() == Lang::Fr;
+        places::message(
+            &self.panel,
+            if fr {
+                "Votre position n'est pas disponible (refusée ou introuvable). Tapez le nom de votre commune ci-dessus."
+            } else {
+                "Your position is not available (refused or not found). Type the name of your commune above."
+            },
+        );
+        let _ = self.panel.query.focus();
+    }
+
+    /// The visitor's position becomes the origin of the nearest places.
+    fn set_origin_at(&self, lon_lat: [f64; 2]) {
+        let lang = self.lang.get();
+        places::message(&self.panel, "");
+        {
+            let mut view = self.view.borrow_mut();
+            let Some(v) = view.as_mut() else { return };
+            let Some(p) = v.places.as_mut() else { return };
+            p.set_origin(Some(Origin {
+                lon_lat,
+                label: if lang == Lang::Fr {
+                    "votre position"
+                } else {
+                    "your position"
+                }
+                .into(),
+            }));
+            let _ = places::nearest(&self.panel, p, lang);
+            let _ = v.set_view(lon_lat[0], lon_lat[1], 13.0);
+        }
+        self.request_redraw();
+        self.view_changed();
+    }
+
+    /// Writes the selected place's card, then reads its full record (one
+    /// range request, after the file's header once) and writes it again.
+    pub(super) fn show_site(&self) {
+        let lang = self.lang.get();
+        let now = js_sys::Date::now();
+        let (range, id) = {
+            let view = self.view.borrow();
+            let Some(p) = view.as_ref().and_then(|v| v.places.as_ref()) else {
+                return;
+            };
+            let site = p.sites.selected.and_then(|i| p.sites.table.sites.get(i));
+            let cached = self
+                .site_detail
+                .borrow()
+                .clone()
+                .filter(|d| site.is_some_and(|s| s.id == d.id));
+            if let Err(e) = places::card(&self.panel, p, cached.as_ref(), now, lang) {
+                web_sys::console::error_2(&"card".into(), &e);
+            }
+            match site {
+                Some(s) if cached.is_none() => (
+                    ByteRange {
+                        start: u64::from(s.packed.offset),
+                        end: Some(u64::from(s.packed.offset) + u64::from(s.packed.len)),
+                    },
+                    s.id.clone(),
+                ),
+                _ => return,
+            }
+        };
+        let Some(path) = self.full_path.borrow().clone() else {
+            return;
+        };
+        let base = self.manifest_url.borrow().clone();
+        let weak = self.me.clone();
+        let signal = match self.places_abort.borrow().as_ref() {
+            Some(c) => c.signal(),
+            None => return,
+        };
+        spawn_local(async move {
+            let url = match resolve(&path, Some(&base)) {
+                Ok(u) => u,
+                Err(_) => return,
+            };
+            let header = weak.upgrade().and_then(|i| i.site_header.borrow().clone());
+            let header = match header {
+                Some(h) => Ok(h),
+                None => read_header(&url, &signal).await,
+            };
+            let detail = match header {
+                Ok(h) => {
+                    if let Some(i) = weak.upgrade() {
+                        *i.site_header.borrow_mut() = Some(h.clone());
+                    }
+                    fetch::fetch_range(&url, range, &signal)
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|b| SiteDetail::decode(&b, &h).map_err(|e| e.to_string()))
+                }
+                Err(e) => Err(e),
+            };
+            let Some(inner) = weak.upgrade() else { return };
+            match detail {
+                Ok(d) if d.id == id => {
+                    *inner.site_detail.borrow_mut() = Some(d);
+                    inner.show_site();
+                }
+                Ok(_) => {
+                    places::message(&inner.panel, "Fiche du lieu introuvable dans le fichier.")
+                }
+                Err(e) => {
+                    places::message(&inner.panel, &format!("Fiche du lieu indisponible : {e}"))
+                }
+            }
+        });
+    }
+}
+
+/// Reads a FlatGeobuf header: its first bytes, then the whole header.
+async fn read_header(url: &str, signal: &web_sys::AbortSignal) -> Result<Header, String> {
+    let head = ByteRange {
+        start: 0,
+        end: Some(PREFIX_LEN),
+    };
+    let prefix = fetch::fetch_range(url, head, signal)
+        .await
+        .map_err(|e| e.to_string())?;
+    let len = header_len(&prefix).map_err(|e| e.to_string())?;
+    let bytes = fetch::fetch_range(
+        url,
+        ByteRange {
+            start: 0,
+            end: Some(len),
+        },
+        signal,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Header::parse(&bytes).map_err(|e| e.to_string())
+}
+
+/// Two futures at once.
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    let (x, y, ()) = super::join3(a, b, async {}).await;
+    (x, y)
+}
+
+impl Inner {
+    /// A hub's name and logo over the map (`brand-name`, `brand-logo`);
+    /// hidden when neither is set. The logo must be an image address
+    /// (`https:`, `http:` or relative), never a script.
+    pub(super) fn brand_header(&self, name: Option<String>, logo: Option<String>) {
+        let span = self.brand.query_selector("span").ok().flatten();
+        let img = self
+            .brand
+            .query_selector("img")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(s) = &span {
+            s.set_text_content(
+                name.as_deref()
+                    .map(|n| crate::map::describe::cut(n, 80))
+                    .as_deref(),
+            );
+        }
+        let logo = logo.filter(|l| crate::sites::words::is_image_address(l));
+        if let Some(i) = &img {
+            match &logo {
+                Some(l) => {
+                    let _ = i.set_attribute("src", l);
+                    // The name says who it is; the logo repeats it.
+                    let _ = i.set_attribute("alt", if name.is_some() { "" } else { "Logo" });
+                }
+                None => {
+                    let _ = i.remove_attribute("src");
+                }
+            }
+            i.set_hidden(logo.is_none());
+        }
+        self.brand.set_hidden(name.is_none() && logo.is_none());
+    }
+}
