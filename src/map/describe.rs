@@ -20,6 +20,9 @@ pub struct Description {
     /// The class the value falls in ("classe 2 sur 5"), when it has one:
     /// meaning never rests on colour alone.
     pub class: Option<String>,
+    /// The share of its inhabitants within reach of a shown place, when
+    /// the map shows places ("93 % des habitants à moins de 15 min…").
+    pub coverage: Option<String>,
 }
 
 /// Describes `shape` for the field `unit`, with its class index among `classes`.
@@ -44,6 +47,7 @@ pub fn describe(
         code: shape.code.clone(),
         value,
         class,
+        coverage: None,
     }
 }
 

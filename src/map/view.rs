@@ -16,7 +16,9 @@ use crate::geom::mercator::Zoom;
 use crate::geom::tiles::TileId;
 use crate::manifest::{LayerInfo, Manifest};
 use crate::scene::{DisplayList, Item};
+#[cfg(feature = "places")]
 use crate::sites::places::Places;
+#[cfg(feature = "places")]
 use crate::sites::view::SiteHit;
 use crate::style::classify::{ClassifyError, Method};
 use crate::style::legend::Lang;
@@ -376,6 +378,7 @@ pub struct MapView {
     /// Opacity of the choropleth's fills (see [`MapView::set_fill_opacity`]).
     fill_opacity: f64,
     /// The help places, once their table is read (after the first paint).
+    #[cfg(feature = "places")]
     pub places: Option<Places>,
 }
 
@@ -468,6 +471,7 @@ impl MapView {
             text_scale: 1.0,
             fill_opacity: fill_opacity("", plan.basemap.is_some()),
             basemap: plan.basemap.clone().map(Basemap::new),
+            #[cfg(feature = "places")]
             places: None,
         })
     }
@@ -532,7 +536,7 @@ impl MapView {
     /// The opacity fills are drawn with; the legend's swatches use it too,
     /// so they look like the map over a light basemap.
     pub fn fill_opacity(&self) -> f64 {
-        if self.places.is_some() {
+        if self.shows_places() {
             self.fill_opacity.min(PLACES_FILL_OPACITY)
         } else {
             self.fill_opacity
@@ -559,18 +563,26 @@ impl MapView {
         self.camera = out.camera;
         if let Some([x, y]) = out.click {
             let hit = self.frame().hit(x as f32, y as f32);
+            #[cfg(feature = "places")]
             match hit.and_then(SiteHit::of) {
-                Some(SiteHit::Site(i)) => self.select_site(Some(i)),
-                Some(SiteHit::Cluster(i)) => self.open_cluster(i),
-                None => {
-                    self.select_site(None);
-                    self.selected = hit.map(|i| i as usize).filter(|i| *i < self.shapes.len());
-                }
+                Some(SiteHit::Site(i)) => return self.select_site(Some(i)),
+                Some(SiteHit::Cluster(i)) => return self.open_cluster(i),
+                None => self.select_site(None),
             }
+            self.selected = hit.map(|i| i as usize).filter(|i| *i < self.shapes.len());
         }
     }
 
+    /// Whether places are drawn over the choropleth.
+    fn shows_places(&self) -> bool {
+        #[cfg(feature = "places")]
+        return self.places.is_some();
+        #[cfg(not(feature = "places"))]
+        false
+    }
+
     /// Selects a place (its card opens), or clears the place selection.
+    #[cfg(feature = "places")]
     pub fn select_site(&mut self, site: Option<usize>) {
         if let Some(p) = self.places.as_mut() {
             p.sites.selected = site.filter(|&i| i < p.sites.table.sites.len());
@@ -580,6 +592,7 @@ impl MapView {
         }
     }
 
+    #[cfg(feature = "places")]
     /// A tap on a cluster: zoom to fit its places (two levels at most,
     /// centred on it), or list them when they share one spot.
     fn open_cluster(&mut self, i: usize) {
@@ -667,13 +680,19 @@ impl MapView {
         let class = s
             .value
             .and_then(|v| self.choropleth.classification.class_of(v));
-        Some(describe(
+        #[cfg_attr(not(feature = "places"), allow(unused_mut))]
+        let mut d = describe(
             s,
             &self.short_unit,
             class,
             self.choropleth.classification.classes(),
             lang,
-        ))
+        );
+        #[cfg(feature = "places")]
+        if let Some(p) = &self.places {
+            d.coverage = p.coverage_text(&s.code, lang);
+        }
+        Some(d)
     }
 
     /// Moves the view to `lon`, `lat` at `zoom` (the element's `setView`);
@@ -716,6 +735,7 @@ impl MapView {
                 }
             }
         }
+        #[cfg(feature = "places")]
         if let Some(p) = &self.places {
             d.items.extend(p.sites.items(&self.camera));
         }

@@ -13,6 +13,8 @@ use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel}
 use crate::manifest::{LayerKind, Manifest, TableFile};
 use crate::map::Shape;
 use crate::search::{Commune, CommuneIndex};
+use crate::sites::words::coverage_text;
+use crate::style::legend::Lang;
 
 /// How many nearest places are listed.
 pub const NEAREST: usize = 10;
@@ -157,6 +159,13 @@ impl Places {
         self.coverage.share(i)
     }
 
+    /// What the EPCI's detail says of its coverage; `None` for a code
+    /// that is not an EPCI with inhabitants.
+    pub fn coverage_text(&self, siren: &str, lang: Lang) -> Option<String> {
+        let share = self.coverage_of(siren)?;
+        Some(coverage_text(share, self.minutes, self.mode, lang))
+    }
+
     /// The coverage of every EPCI in percent, by SIREN: the values of the
     /// coverage choropleth field.
     pub fn coverage_percent(&self) -> HashMap<String, f64> {
@@ -296,5 +305,176 @@ impl PlacesPlan {
             minutes,
             mode,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sites::table::{Packed, Site, SiteTable};
+
+    fn commune(code: &str, name: &str, epci: &str, population: f64, lon_lat: [f64; 2]) -> Shape {
+        let mut c = Shape::default();
+        c.code = code.into();
+        c.name = name.into();
+        c.epci = epci.into();
+        c.departements = code[..2].into();
+        c.population = Some(population);
+        c.parts = vec![vec![vec![lon_lat]]];
+        c
+    }
+
+    fn site(id: &str, kinds: u16, lon_lat: [f64; 2]) -> Site {
+        Site {
+            id: id.into(),
+            name: id.into(),
+            commune: "62041".into(),
+            lon_lat,
+            packed: Packed {
+                kinds,
+                ..Packed::default()
+            },
+        }
+    }
+
+    /// Synthetic: along the parallel 50.3° N, a degree of longitude is
+    /// 71.0 km; 15 min by car reach 7,692 m.
+    fn places() -> Places {
+        let communes = [
+            commune("62001", "Alpha", "200000001", 1_000.0, [2.70, 50.3]),
+            commune("62002", "Beta", "200000001", 3_000.0, [2.77, 50.3]),
+            commune("62003", "Gamma", "200000002", 500.0, [3.00, 50.3]),
+            commune("62004", "Delta", "200000002", 1_500.0, [3.30, 50.3]),
+        ];
+        let table = SiteTable {
+            sites: vec![
+                site("fs", 0b1, [2.70, 50.3]),
+                site("med", 0b100, [3.05, 50.3]),
+            ],
+            rejected: 0,
+        };
+        let sites = SitesView::new(table, None, Network::default(), 0.0);
+        Places::new(sites, &communes)
+    }
+
+    #[test]
+    fn coverage_follows_the_filters_and_the_reach() {
+        let mut p = places();
+        // Alpha (on the France Services) and Beta (5.0 km away) are
+        // covered; Gamma is 3.6 km from the library, Delta 17.8 km.
+        assert_eq!(p.coverage_of("200000001"), Some(1.0));
+        assert_eq!(p.coverage_of("200000002"), Some(0.25));
+        assert_eq!(p.coverage_of("999999999"), None);
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        p.set_filter(f, 0.0);
+        assert_eq!(p.coverage_of("200000001"), Some(1.0));
+        assert_eq!(p.coverage_of("200000002"), Some(0.0));
+        // On foot, 15 min reach 865 m: only Alpha.
+        p.set_reach(15.0, Mode::Walk);
+        assert_eq!(p.coverage_of("200000001"), Some(0.25));
+        let pct = p.coverage_percent();
+        assert_eq!((pct["200000001"], pct["200000002"]), (25.0, 0.0));
+        assert_eq!(
+            p.coverage_text("200000001", Lang::Fr).as_deref(),
+            Some("25\u{a0}% des habitants à moins de 15 min à pied d'un lieu affiché (estimation)")
+        );
+        // Hostile thresholds are clamped.
+        p.set_reach(f64::NAN, Mode::Car);
+        assert_eq!(p.minutes, 15.0);
+        p.set_reach(1e9, Mode::Car);
+        assert_eq!(p.minutes, 120.0);
+    }
+
+    #[test]
+    fn nearest_places_to_a_searched_commune() {
+        let mut p = places();
+        let gamma = p.communes.search("gamma", 5)[0].clone();
+        p.set_origin(Some(Origin {
+            lon_lat: gamma.lon_lat,
+            label: gamma.name.clone(),
+        }));
+        let order: Vec<(usize, u32)> = p
+            .nearest
+            .iter()
+            .map(|&(i, m)| (i, (m / 100.0).round() as u32))
+            .collect();
+        // The library 3.6 km east, then the France Services 21.3 km west.
+        assert_eq!(order, [(1, 36), (0, 213)]);
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        p.set_filter(f, 0.0);
+        assert_eq!(p.nearest.len(), 1);
+        assert_eq!(p.nearest[0].0, 0);
+        p.set_origin(Some(Origin {
+            lon_lat: [f64::NAN, 1.0],
+            label: "x".into(),
+        }));
+        assert!(p.origin.is_none() && p.nearest.is_empty());
+    }
+
+    fn manifest_with_table() -> Manifest {
+        let json = r#"{"format":1,"build_date":"","generator":"","sources":[],"layers":[
+          {"id":"communes","kind":"rates","title":{"fr":"c","en":"c"},"geometry":"Point","feature_count":1,
+           "bbox":[0,0,1,1],"files":[{"path":"communes-overview.fgb","min_zoom":0,"max_zoom":7,"tolerance_m":0,"bytes":1,"sha256":"","indexed":false}],
+           "fields":[],"sources":[]},
+          {"id":"sites","kind":"sites","title":{"fr":"s","en":"s"},"geometry":"Point","feature_count":1,
+           "bbox":[0,0,1,1],"files":[{"path":"sites.fgb","min_zoom":0,"max_zoom":24,"tolerance_m":0,"bytes":1,"sha256":"","indexed":true}],
+           "fields":[],"sources":[],
+           "table":{"path":"sites-table.bin","bytes":1,"sha256":"","lists":[
+             {"field":"labels","values":["Conseiller numérique","Aidants Connect","France Services"]},
+             {"field":"sources","values":["mairies","france-services-2024"]}]}}]}"#;
+        serde_json::from_str(json).expect("manifest")
+    }
+
+    #[test]
+    fn the_plan_reads_the_attributes_and_names_bad_ones() {
+        let m = manifest_with_table();
+        let none = PlacesPlan::new(&m, &PlacesAttributes::default());
+        assert_eq!(none, Ok(None));
+        let a = PlacesAttributes {
+            sites: Some(String::new()),
+            network_sources: Some("france-services-2024".into()),
+            network_labels: Some("aidants connect, France Services".into()),
+            network_ids: Some("b a\na".into()),
+            minutes: Some("20".into()),
+            mode: Some("pied".into()),
+        };
+        let p = PlacesPlan::new(&m, &a).expect("valid").expect("places");
+        assert_eq!(
+            (p.table_path.as_str(), p.full_path.as_str()),
+            ("sites-table.bin", "sites.fgb")
+        );
+        assert_eq!(p.communes_path, "communes-overview.fgb");
+        assert_eq!((p.network.sources, p.network.labels), (0b10, 0b110));
+        assert_eq!(p.network.ids, ["a", "b"]);
+        assert_eq!((p.minutes, p.mode), (20.0, Mode::Walk));
+        let bad = |a: PlacesAttributes| PlacesPlan::new(&m, &a).expect_err("refused");
+        let base = PlacesAttributes {
+            sites: Some("on".into()),
+            ..PlacesAttributes::default()
+        };
+        assert_eq!(
+            bad(PlacesAttributes {
+                network_labels: Some("Aptic".into()),
+                ..base.clone()
+            }),
+            "network-labels : « Aptic » inconnu"
+        );
+        assert!(bad(PlacesAttributes {
+            minutes: Some("0".into()),
+            ..base.clone()
+        })
+        .starts_with("minutes=\"0\""));
+        assert!(bad(PlacesAttributes {
+            mode: Some("vélo".into()),
+            ..base.clone()
+        })
+        .starts_with("mode=\"vélo\""));
+        let off = PlacesAttributes {
+            sites: Some("off".into()),
+            ..base
+        };
+        assert_eq!(PlacesPlan::new(&m, &off), Ok(None));
     }
 }

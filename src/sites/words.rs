@@ -2,6 +2,7 @@
 //! and travel times, in plain French (or English), so that the glue only
 //! writes text the core decided.
 
+use crate::analysis::Mode;
 use crate::style::legend::{format_number, Lang};
 
 /// "124 lieux correspondent", "1 lieu correspond", "Aucun lieu ne
@@ -72,6 +73,19 @@ pub fn travel_text(walk_min: f64, car_min: f64, lang: Lang) -> String {
     match lang {
         Lang::Fr => format!("{} à pied, {} en voiture", about(walk_min), about(car_min)),
         Lang::En => format!("{} on foot, {} by car", about(walk_min), about(car_min)),
+    }
+}
+
+/// "93 % des habitants à moins de 15 min en voiture d'un lieu affiché
+/// (estimation)": an EPCI's coverage by the places passing the filters.
+pub fn coverage_text(share: f64, minutes: f64, mode: Mode, lang: Lang) -> String {
+    let pct = format_number((share * 100.0).clamp(0.0, 100.0), 0, lang);
+    let m = minutes.round() as u32;
+    match (lang, mode) {
+        (Lang::Fr, Mode::Car) => format!("{pct}\u{a0}% des habitants à moins de {m} min en voiture d'un lieu affiché (estimation)"),
+        (Lang::Fr, Mode::Walk) => format!("{pct}\u{a0}% des habitants à moins de {m} min à pied d'un lieu affiché (estimation)"),
+        (Lang::En, Mode::Car) => format!("{pct}% of inhabitants within {m} min by car of a shown place (estimate)"),
+        (Lang::En, Mode::Walk) => format!("{pct}% of inhabitants within {m} min on foot of a shown place (estimate)"),
     }
 }
 
@@ -148,6 +162,14 @@ mod tests {
         assert_eq!(
             travel_text(5.0, 0.1, Lang::En),
             "about 5 min on foot, under 1 min by car"
+        );
+        assert_eq!(
+            coverage_text(0.9349, 15.0, Mode::Car, Lang::Fr),
+            "93\u{a0}% des habitants à moins de 15 min en voiture d'un lieu affiché (estimation)"
+        );
+        assert_eq!(
+            coverage_text(1.2, 20.0, Mode::Walk, Lang::En),
+            "100% of inhabitants within 20 min on foot of a shown place (estimate)"
         );
     }
 

@@ -22,6 +22,7 @@
 
 mod events;
 mod fetch;
+#[cfg(feature = "places")]
 mod places;
 mod render;
 mod shadow;

@@ -13,7 +13,9 @@ use crate::map::basemap::TileDraw;
 use crate::map::describe::Description;
 use crate::map::labels;
 use crate::map::view::MapView;
-use crate::scene::{label_font, DisplayList, Item, Rgba, MARKER_RING};
+#[cfg(feature = "places")]
+use crate::scene::MARKER_RING;
+use crate::scene::{label_font, DisplayList, Item, Rgba};
 use crate::style::legend::LegendEntry;
 
 /// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels);
@@ -115,10 +117,12 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
             let _ = ctx.fill_text(line, f64::from(*x), ly);
         }
     }
+    #[cfg(feature = "places")]
     markers(ctx, list, family);
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
+#[cfg(feature = "places")]
 /// Markers over everything: one path per fill colour (thousands of places,
 /// eight kinds), white rings in one stroke, then the clusters' counts.
 fn markers(ctx: &CanvasRenderingContext2d, list: &DisplayList, family: &str) {
@@ -378,6 +382,10 @@ pub fn detail(panel: &HtmlElement, d: Option<&Description>) -> Result<(), JsValu
     if let Some(c) = &d.class {
         let class = element(&doc, "p", "class", Some(c))?;
         panel.append_child(&class)?;
+    }
+    if let Some(c) = &d.coverage {
+        let coverage = element(&doc, "p", "coverage", Some(c))?;
+        panel.append_child(&coverage)?;
     }
     panel.set_hidden(false);
     Ok(())

@@ -49,6 +49,16 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .detail .name { margin: 0; font-weight: 600; }
 .detail p { margin: 2px 0 0; }
 [hidden] { display: none !important; }
+.status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
+</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div>"#;
+
+/// The places' panel under the map and a hub's brand over it, with their
+/// style: only in the module with places (text from the network goes in
+/// with `set_text_content`, never here).
+#[cfg(feature = "places")]
+const PLACES: (&str, &str) = (
+    r#"<header class="brand" part="brand" hidden><img alt="" hidden><span></span></header>"#,
+    r#"<style>
 .brand { display: flex; align-items: center; gap: 8px; margin: 0 0 6px; font-weight: 600; font-size: 16px; }
 .brand img { max-height: 40px; max-width: 160px; }
 .places { margin-top: 8px; display: grid; gap: 8px; }
@@ -88,8 +98,8 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .places .hours { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 4px 0; }
 .places .hours dd { margin: 0; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><header class="brand" part="brand" hidden><img alt="" hidden><span></span></header><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#;
+</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
+);
 
 /// The parts of the shadow root the widget drives.
 pub struct Parts {
@@ -107,10 +117,9 @@ pub struct Parts {
     pub detail: HtmlElement,
     /// The basemap's credit (text only), hidden without a basemap.
     pub attribution: HtmlElement,
-    /// A hub's name and logo over the map (`brand-name`, `brand-logo`).
-    pub brand: HtmlElement,
-    /// The places panel under the map.
-    pub places: super::places::Panel,
+    /// The shadow root, where the places' glue finds its panel.
+    #[cfg(feature = "places")]
+    pub root: ShadowRoot,
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
@@ -121,6 +130,12 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     root.set_inner_html(TEMPLATE);
+    #[cfg(feature = "places")]
+    {
+        let frame: web_sys::Element = part(&root, ".frame")?;
+        frame.insert_adjacent_html("beforebegin", PLACES.0)?;
+        frame.insert_adjacent_html("afterend", PLACES.1)?;
+    }
     Ok(Parts {
         frame: part(&root, ".frame")?,
         canvas: part(&root, "canvas")?,
@@ -129,8 +144,8 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         tip: part(&root, ".tip")?,
         detail: part(&root, ".detail")?,
         attribution: part(&root, ".attribution")?,
-        brand: part(&root, ".brand")?,
-        places: super::places::Panel::find(&root)?,
+        #[cfg(feature = "places")]
+        root,
     })
 }
 

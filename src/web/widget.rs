@@ -38,9 +38,10 @@ use web_sys::{
     HtmlImageElement, ResizeObserver, ResizeObserverEntry, Window,
 };
 
+#[cfg(feature = "places")]
 mod sites;
 
-use super::{events, fetch, places, render, shadow};
+use super::{events, fetch, render, shadow};
 use crate::geom::camera::Camera;
 use crate::geom::tiles::TileId;
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
@@ -123,6 +124,8 @@ impl Widget {
                 let ctx = c.get_context("2d").ok()??;
                 Some((c, ctx.dyn_into::<CanvasRenderingContext2d>().ok()?))
             });
+        #[cfg(feature = "places")]
+        let places_ui = sites::PlacesUi::new(&parts.root)?;
         let inner = Rc::new_cyclic(|me| Inner {
             me: me.clone(),
             host,
@@ -158,12 +161,8 @@ impl Widget {
             manifest_url: RefCell::new(String::new()),
             ready_text: RefCell::new(String::new()),
             lang: Cell::new(Lang::Fr),
-            panel: parts.places,
-            brand: parts.brand,
-            places_abort: RefCell::new(None),
-            full_path: RefCell::new(None),
-            site_header: RefCell::new(None),
-            site_detail: RefCell::new(None),
+            #[cfg(feature = "places")]
+            places: places_ui,
         });
         Inner::install(&inner)?;
         Inner::load(&inner);
@@ -300,18 +299,9 @@ struct Inner {
     ready_text: RefCell<String>,
     /// Language of the loaded map.
     lang: Cell<Lang>,
-    /// The places panel under the map.
-    panel: places::Panel,
-    /// A hub's name and logo over the map.
-    brand: HtmlElement,
-    /// Cancels the places' reads (table, communes, cards).
-    places_abort: RefCell<Option<AbortController>>,
-    /// The full sites file, whose records the cards read by range.
-    full_path: RefCell<Option<String>>,
-    /// Its header, read once.
-    site_header: RefCell<Option<crate::fgb::Header>>,
-    /// The last card's full record.
-    site_detail: RefCell<Option<crate::sites::detail::SiteDetail>>,
+    /// The places' panel and reads.
+    #[cfg(feature = "places")]
+    places: sites::PlacesUi,
 }
 
 impl Inner {
@@ -362,11 +352,8 @@ impl Inner {
         let legend = this.legend.clone();
         Self::listen(this, &legend, "click", |inner, e| inner.legend_click(&e))?;
         Self::listen(this, &legend, "change", |inner, e| inner.field_change(&e))?;
-        let panel = this.panel.root.clone();
-        Self::listen(this, &panel, "input", |inner, e| inner.places_input(&e))?;
-        Self::listen(this, &panel, "change", |inner, e| inner.places_change(&e))?;
-        Self::listen(this, &panel, "click", |inner, e| inner.places_click(&e))?;
-        Self::listen(this, &panel, "keydown", |inner, e| inner.places_key(&e))?;
+        #[cfg(feature = "places")]
+        Self::listen_places(this)?;
         Ok(())
     }
 
@@ -451,11 +438,16 @@ impl Inner {
         ) {
             e.prevent_default();
         }
-        let site = |v: &MapView| v.places.as_ref().and_then(|p| p.sites.selected);
         let before = (v.camera, v.selected);
+        #[cfg(feature = "places")]
+        let site = |v: &MapView| v.places.as_ref().and_then(|p| p.sites.selected);
+        #[cfg(feature = "places")]
         let site_before = site(v);
         v.input(input);
+        #[cfg(feature = "places")]
         let site_changed = site(v) != site_before;
+        #[cfg(not(feature = "places"))]
+        let site_changed = false;
         match input {
             Input::Down { .. } => self.take_snapshot(),
             Input::Up { .. } if self.shifted.get() => self.request_redraw(),
@@ -469,6 +461,7 @@ impl Inner {
         }
         if (v.camera, v.selected) != before || site_changed {
             drop(view);
+            #[cfg(feature = "places")]
             if site_changed {
                 self.show_site();
             }
@@ -562,11 +555,8 @@ impl Inner {
             minutes: attr("minutes"),
             mode: attr("mode"),
         };
-        this.brand_header(attr("brand-name"), attr("brand-logo"));
-        this.panel.root.set_hidden(true);
-        if let Some(c) = this.places_abort.borrow_mut().take() {
-            c.abort();
-        }
+        #[cfg(feature = "places")]
+        this.reset_places(attr("brand-name"), attr("brand-logo"));
         let base = this.host.base_uri().ok().flatten();
         let prefetched = this.prefetched.clone();
         let weak = Rc::downgrade(this);
@@ -670,6 +660,7 @@ impl Inner {
                 if let Some(r) = report {
                     self.rendered(&r, self.load_started.get());
                 }
+                #[cfg(feature = "places")]
                 if let Some(p) = summary.places {
                     self.load_places(p);
                 }
@@ -1144,6 +1135,7 @@ struct Summary {
     loads: Option<Loads>,
     manifest_url: String,
     /// The places to read after the first paint, if the page shows them.
+    #[cfg_attr(not(feature = "places"), allow(dead_code))]
     places: Option<PlacesPlan>,
 }
 
@@ -1197,8 +1189,16 @@ async fn open(
         )));
     }
     let (plan, lang) = Plan::from_attributes(&manifest, attributes).map_err(LoadError::Plan)?;
+    #[cfg(feature = "places")]
     let places = PlacesPlan::new(&manifest, places)
         .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
+    // The module without places ignores `sites` (www/maillage.js loads the
+    // other one on pages that show places).
+    #[cfg(not(feature = "places"))]
+    let places: Option<PlacesPlan> = {
+        let _ = places;
+        None
+    };
     Ok(Opened {
         manifest,
         manifest_url,

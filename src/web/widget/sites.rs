@@ -17,12 +17,66 @@ use crate::sites::places::{Origin, Places, PlacesPlan};
 use crate::sites::table::SiteTable;
 use crate::sites::view::SitesView;
 use crate::style::legend::Lang;
-use crate::web::{fetch, places};
+use crate::web::{fetch, places, render};
 
 /// Suggestions listed under the search box.
 const SUGGESTIONS: usize = 8;
 
+/// The places' part of the element: its panel and what its reads keep.
+pub(super) struct PlacesUi {
+    /// The panel under the map.
+    panel: places::Panel,
+    /// A hub's name and logo over the map.
+    brand: web_sys::HtmlElement,
+    /// Cancels the places' reads (table, communes, cards).
+    abort: std::cell::RefCell<Option<AbortController>>,
+    /// The full sites file, whose records the cards read by range.
+    full_path: std::cell::RefCell<Option<String>>,
+    /// Its header, read once.
+    header: std::cell::RefCell<Option<Header>>,
+    /// The last card's full record.
+    detail: std::cell::RefCell<Option<SiteDetail>>,
+}
+
+impl PlacesUi {
+    /// Finds the panel and the brand header in the shadow root.
+    pub(super) fn new(root: &web_sys::ShadowRoot) -> Result<PlacesUi, JsValue> {
+        let brand = root
+            .query_selector(".brand")?
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            .ok_or_else(|| JsValue::from_str(".brand"))?;
+        Ok(PlacesUi {
+            panel: places::Panel::find(root)?,
+            brand,
+            abort: Default::default(),
+            full_path: Default::default(),
+            header: Default::default(),
+            detail: Default::default(),
+        })
+    }
+}
+
 impl Inner {
+    /// Listens to the panel's input, change, click and key events.
+    pub(super) fn listen_places(this: &std::rc::Rc<Self>) -> Result<(), JsValue> {
+        let panel = this.places.panel.root.clone();
+        Self::listen(this, &panel, "input", |inner, e| inner.places_input(&e))?;
+        Self::listen(this, &panel, "change", |inner, e| inner.places_change(&e))?;
+        Self::listen(this, &panel, "click", |inner, e| inner.places_click(&e))?;
+        Self::listen(this, &panel, "keydown", |inner, e| inner.places_key(&e))?;
+        Ok(())
+    }
+
+    /// A new load: the panel hides until the places are read again, reads
+    /// under way stop, the brand header follows the attributes.
+    pub(super) fn reset_places(&self, name: Option<String>, logo: Option<String>) {
+        self.brand_header(name, logo);
+        self.places.panel.root.set_hidden(true);
+        if let Some(c) = self.places.abort.borrow_mut().take() {
+            c.abort();
+        }
+    }
+
     /// Reads the places' table and the communes (after the map's first
     /// paint: they never delay it), then shows the places and the panel.
     pub(super) fn load_places(&self, plan: PlacesPlan) {
@@ -31,18 +85,21 @@ impl Inner {
         let Some(signal) = controller.as_ref().map(AbortController::signal) else {
             return;
         };
-        if let Some(c) = self.places_abort.replace(controller) {
+        if let Some(c) = self.places.abort.replace(controller) {
             c.abort();
         }
         let base = self.manifest_url.borrow().clone();
         let lang = self.lang.get();
-        places::message(&self.panel, "");
-        self.panel.count.set_text_content(Some(if lang == Lang::Fr {
-            "Chargement des lieux…"
-        } else {
-            "Loading places…"
-        }));
-        self.panel.root.set_hidden(false);
+        places::message(&self.places.panel, "");
+        self.places
+            .panel
+            .count
+            .set_text_content(Some(if lang == Lang::Fr {
+                "Chargement des lieux…"
+            } else {
+                "Loading places…"
+            }));
+        self.places.panel.root.set_hidden(false);
         let weak = self.me.clone();
         spawn_local(async move {
             let read = |path: String| {
@@ -79,14 +136,14 @@ impl Inner {
             match built {
                 Ok(p) => {
                     let rejected = p.sites.table.rejected;
-                    let _ = places::facets(&inner.panel, &p, lang);
-                    *inner.full_path.borrow_mut() = Some(plan.full_path.clone());
+                    let _ = places::facets(&inner.places.panel, &p, lang);
+                    *inner.places.full_path.borrow_mut() = Some(plan.full_path.clone());
                     if let Some(v) = inner.view.borrow_mut().as_mut() {
                         v.places = Some(p);
                     }
                     if rejected > 0 {
                         places::message(
-                            &inner.panel,
+                            &inner.places.panel,
                             &format!("{rejected} lieux illisibles dans la table ont été écartés."),
                         );
                     }
@@ -95,6 +152,7 @@ impl Inner {
                 Err(e) if e.contains("Aborted") || e.contains("annul") => {}
                 Err(e) => {
                     inner
+                        .places
                         .panel
                         .count
                         .set_text_content(Some(&format!("Lieux indisponibles : {e}")));
@@ -112,16 +170,16 @@ impl Inner {
         if !is_query {
             return;
         }
-        let q = self.panel.query.value();
+        let q = self.places.panel.query.value();
         let view = self.view.borrow();
         let Some(p) = view.as_ref().and_then(|v| v.places.as_ref()) else {
             return;
         };
         let found = p.communes.search(&q, SUGGESTIONS);
-        let _ = places::results(&self.panel, &found, self.lang.get());
+        let _ = places::results(&self.places.panel, &found, self.lang.get());
         if !q.trim().is_empty() && found.is_empty() {
             places::message(
-                &self.panel,
+                &self.places.panel,
                 if self.lang.get() == Lang::Fr {
                     "Aucune commune ne correspond. Vérifiez l'orthographe."
                 } else {
@@ -129,7 +187,7 @@ impl Inner {
                 },
             );
         } else {
-            places::message(&self.panel, "");
+            places::message(&self.places.panel, "");
         }
     }
 
@@ -149,6 +207,7 @@ impl Inner {
             "Enter" => {
                 e.prevent_default();
                 let first = self
+                    .places
                     .panel
                     .results
                     .query_selector("button[data-code]")
@@ -160,7 +219,7 @@ impl Inner {
                 }
             }
             "Escape" => {
-                let _ = places::results(&self.panel, &[], self.lang.get());
+                let _ = places::results(&self.places.panel, &[], self.lang.get());
             }
             _ => {}
         }
@@ -178,7 +237,7 @@ impl Inner {
         if !is_filter {
             return;
         }
-        let filter = places::read_filter(&self.panel);
+        let filter = places::read_filter(&self.places.panel);
         let lang = self.lang.get();
         {
             let mut view = self.view.borrow_mut();
@@ -186,8 +245,17 @@ impl Inner {
                 return;
             };
             p.set_filter(filter, js_sys::Date::now());
-            let _ = places::counts(&self.panel, p, lang);
-            let _ = places::nearest(&self.panel, p, lang);
+            let _ = places::counts(&self.places.panel, p, lang);
+            let _ = places::nearest(&self.places.panel, p, lang);
+        }
+        // The selected EPCI's coverage follows the filters.
+        let d = self
+            .view
+            .borrow()
+            .as_ref()
+            .and_then(|v| v.describe_selected(lang));
+        if d.is_some() {
+            let _ = render::detail(&self.detail, d.as_ref());
         }
         self.show_site();
         self.request_redraw();
@@ -223,9 +291,9 @@ impl Inner {
                 lon_lat: c.lon_lat,
                 label: c.name.clone(),
             }));
-            let _ = places::nearest(&self.panel, p, lang);
-            self.panel.query.set_value(&c.name);
-            let _ = places::results(&self.panel, &[], lang);
+            let _ = places::nearest(&self.places.panel, p, lang);
+            self.places.panel.query.set_value(&c.name);
+            let _ = places::results(&self.places.panel, &[], lang);
             let _ = v.set_view(c.lon_lat[0], c.lon_lat[1], 12.0);
         }
         self.request_redraw();
@@ -250,7 +318,7 @@ impl Inner {
         self.show_site();
         self.request_redraw();
         self.view_changed();
-        let _ = self.panel.card.focus();
+        let _ = self.places.panel.card.focus();
     }
 
     /// "Autour de moi": the browser's position, or a plain message and
@@ -265,12 +333,12 @@ impl Inner {
         };
         let geo = self.window.navigator().geolocation().ok();
         let Some(geo) = geo else {
-            places::message(&self.panel, refused);
-            let _ = self.panel.query.focus();
+            places::message(&self.places.panel, refused);
+            let _ = self.places.panel.query.focus();
             return;
         };
         places::message(
-            &self.panel,
+            &self.places.panel,
             if fr {
                 "Recherche de votre position…"
             } else {
@@ -317,20 +385,20 @@ impl Inner {
     fn location_failed(&self) {
         let fr = self.lang.get() == Lang::Fr;
         places::message(
-            &self.panel,
+            &self.places.panel,
             if fr {
                 "Votre position n'est pas disponible (refusée ou introuvable). Tapez le nom de votre commune ci-dessus."
             } else {
                 "Your position is not available (refused or not found). Type the name of your commune above."
             },
         );
-        let _ = self.panel.query.focus();
+        let _ = self.places.panel.query.focus();
     }
 
     /// The visitor's position becomes the origin of the nearest places.
     fn set_origin_at(&self, lon_lat: [f64; 2]) {
         let lang = self.lang.get();
-        places::message(&self.panel, "");
+        places::message(&self.places.panel, "");
         {
             let mut view = self.view.borrow_mut();
             let Some(v) = view.as_mut() else { return };
@@ -344,7 +412,7 @@ impl Inner {
                 }
                 .into(),
             }));
-            let _ = places::nearest(&self.panel, p, lang);
+            let _ = places::nearest(&self.places.panel, p, lang);
             let _ = v.set_view(lon_lat[0], lon_lat[1], 13.0);
         }
         self.request_redraw();
@@ -363,30 +431,31 @@ impl Inner {
             };
             let site = p.sites.selected.and_then(|i| p.sites.table.sites.get(i));
             let cached = self
-                .site_detail
+                .places
+                .detail
                 .borrow()
                 .clone()
                 .filter(|d| site.is_some_and(|s| s.id == d.id));
-            if let Err(e) = places::card(&self.panel, p, cached.as_ref(), now, lang) {
+            if let Err(e) = places::card(&self.places.panel, p, cached.as_ref(), now, lang) {
                 web_sys::console::error_2(&"card".into(), &e);
             }
             match site {
                 Some(s) if cached.is_none() => (
                     ByteRange {
-                        start: u64::from(s.packed.offset),
-                        end: Some(u64::from(s.packed.offset) + u64::from(s.packed.len)),
+                        start: s.packed.offset,
+                        end: Some(s.packed.offset + u64::from(s.packed.len)),
                     },
                     s.id.clone(),
                 ),
                 _ => return,
             }
         };
-        let Some(path) = self.full_path.borrow().clone() else {
+        let Some(path) = self.places.full_path.borrow().clone() else {
             return;
         };
         let base = self.manifest_url.borrow().clone();
         let weak = self.me.clone();
-        let signal = match self.places_abort.borrow().as_ref() {
+        let signal = match self.places.abort.borrow().as_ref() {
             Some(c) => c.signal(),
             None => return,
         };
@@ -395,7 +464,9 @@ impl Inner {
                 Ok(u) => u,
                 Err(_) => return,
             };
-            let header = weak.upgrade().and_then(|i| i.site_header.borrow().clone());
+            let header = weak
+                .upgrade()
+                .and_then(|i| i.places.header.borrow().clone());
             let header = match header {
                 Some(h) => Ok(h),
                 None => read_header(&url, &signal).await,
@@ -403,7 +474,7 @@ impl Inner {
             let detail = match header {
                 Ok(h) => {
                     if let Some(i) = weak.upgrade() {
-                        *i.site_header.borrow_mut() = Some(h.clone());
+                        *i.places.header.borrow_mut() = Some(h.clone());
                     }
                     fetch::fetch_range(&url, range, &signal)
                         .await
@@ -415,15 +486,17 @@ impl Inner {
             let Some(inner) = weak.upgrade() else { return };
             match detail {
                 Ok(d) if d.id == id => {
-                    *inner.site_detail.borrow_mut() = Some(d);
+                    *inner.places.detail.borrow_mut() = Some(d);
                     inner.show_site();
                 }
-                Ok(_) => {
-                    places::message(&inner.panel, "Fiche du lieu introuvable dans le fichier.")
-                }
-                Err(e) => {
-                    places::message(&inner.panel, &format!("Fiche du lieu indisponible : {e}"))
-                }
+                Ok(_) => places::message(
+                    &inner.places.panel,
+                    "Fiche du lieu introuvable dans le fichier.",
+                ),
+                Err(e) => places::message(
+                    &inner.places.panel,
+                    &format!("Fiche du lieu indisponible : {e}"),
+                ),
             }
         });
     }
@@ -466,8 +539,9 @@ impl Inner {
     /// hidden when neither is set. The logo must be an image address
     /// (`https:`, `http:` or relative), never a script.
     pub(super) fn brand_header(&self, name: Option<String>, logo: Option<String>) {
-        let span = self.brand.query_selector("span").ok().flatten();
+        let span = self.places.brand.query_selector("span").ok().flatten();
         let img = self
+            .places
             .brand
             .query_selector("img")
             .ok()
@@ -494,6 +568,8 @@ impl Inner {
             }
             i.set_hidden(logo.is_none());
         }
-        self.brand.set_hidden(name.is_none() && logo.is_none());
+        self.places
+            .brand
+            .set_hidden(name.is_none() && logo.is_none());
     }
 }

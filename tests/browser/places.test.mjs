@@ -1,0 +1,136 @@
+// The places on the real layers, as residents and hubs use them: commune
+// search, the nearest places with distances, filters with their live count,
+// a place's card read by range, the coverage of an EPCI following the
+// filters, a hub restricted to its network, and which module each page loads.
+// Run: scripts/test, or `node --test tests/browser/places.test.mjs`.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { manifest, openPage, ROOT, screenshot, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+/** A count from the full sites file, by GDAL (independent of our reader). */
+function gdalCount(where) {
+  const out = execFileSync('ogrinfo', ['-ro', '-q', '-sql', `SELECT COUNT(*) AS n FROM sites WHERE ${where}`,
+    join(ROOT, 'www', 'layers', 'sites.fgb')], { encoding: 'utf8' });
+  const m = out.match(/n \(Integer\) = (\d+)/);
+  assert.ok(m, out);
+  return Number(m[1]);
+}
+
+const inShadow = (page, fn, arg) => page.evaluate(([fn, arg]) =>
+  new Function('root', 'arg', `return (${fn})(root, arg)`)(document.querySelector('maillage-map').shadowRoot, arg), [String(fn), arg]);
+const text = (page, selector) => inShadow(page, (root, s) => root.querySelector(s)?.textContent ?? null, selector);
+const digits = (s) => Number(String(s).replace(/\D/g, ''));
+const frame = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+async function placesReady(page) {
+  await page.waitForFunction(() => {
+    const c = document.querySelector('maillage-map')?.shadowRoot?.querySelector('.places .count');
+    return c && /lieu/.test(c.textContent) && !/Chargement/.test(c.textContent);
+  }, null, { timeout: 60_000 });
+}
+
+/** Distances of the nearest list in metres. */
+const distances = (page) => inShadow(page, (root) => [...root.querySelectorAll('.nearest .meta')].map((m) => {
+  const d = m.textContent.split(' · ')[1];
+  const n = Number(d.replace(/[^\d,]/g, '').replace(',', '.'));
+  return /km/.test(d) ? n * 1000 : n;
+}));
+
+describe('places', () => {
+  test('search a commune, nearest places, filters, card and coverage', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    const wasm = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
+    await page.reload({ waitUntil: 'load' });
+    await placesReady(page);
+    const sites = (await manifest()).layers.find((l) => l.id === 'sites');
+    assert.equal(digits(await text(page, '.places .count')), sites.feature_count);
+    assert.deepEqual([...new Set(wasm)], ['maillage_places_bg.wasm']);
+
+    // "arras": Arras (62) first; Enter centres the map on it.
+    const box = page.locator('maillage-map').locator('#q');
+    await box.fill('arras');
+    const suggestions = await inShadow(page, (root) => [...root.querySelectorAll('.results button')].map((b) => b.textContent));
+    assert.equal(suggestions[0], 'Arras (62)');
+    await box.press('Enter');
+    const view = await page.evaluate(() => document.querySelector('maillage-map').getView());
+    assert.ok(Math.abs(view.lon - 2.7775) < 0.01 && Math.abs(view.lat - 50.2915) < 0.01, JSON.stringify(view));
+    assert.equal(view.zoom, 12);
+    assert.equal(await text(page, '.near h3'), 'Les lieux les plus proches de Arras');
+    const d = await distances(page);
+    assert.equal(d.length, 10);
+    assert.deepEqual([...d].sort((a, b) => a - b), d, 'sorted by distance');
+    assert.ok(d[0] <= 50 && d[9] < 2000, `distances ${d}`);
+
+    // France Services only: the count is GDAL's, the list only France Services.
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
+    const fs = gdalCount('is_france_services = 1');
+    assert.equal(await text(page, '.places .count'),
+      `${fs.toLocaleString('fr-FR').replace(/\s/g, '\u202f')} lieux correspondent (sur 62\u202f721)`);
+    const kinds = await inShadow(page, (root) => [...root.querySelectorAll('.nearest .meta')].map((m) => m.textContent.split(' · ')[0]));
+    assert.ok(kinds.length > 0 && kinds.every((k) => k === 'France Services'), kinds.join(' | '));
+    assert.deepEqual([...await distances(page)].sort((a, b) => a - b), await distances(page));
+
+    // The first one's card: its name at once, its record by one range request.
+    const first = page.locator('maillage-map').locator('.nearest button.place').first();
+    const name = await first.textContent();
+    const full = async () => (await env.server.stats()).paths['/layers/sites.fgb']?.requests ?? 0;
+    const before = await full();
+    await first.click();
+    await page.waitForFunction(() => /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.equal(await text(page, '.card h3'), name);
+    assert.match(await text(page, '.card'), /France Services/);
+    assert.match(await text(page, '.card'), /(Ouvert|Fermé) maintenant|Horaires/);
+    // The file's first bytes, its header, then the one record.
+    assert.equal(await full() - before, 3);
+    await screenshot(page, 'lieux-arras-france-services');
+
+    // Coverage of the CU d'Arras follows the filters: third places only,
+    // then third places and France Services.
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').uncheck();
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="4"]').check();
+    await page.evaluate(() => document.querySelector('maillage-map').setView(2.7785, 50.215, 10));
+    await page.locator('maillage-map').locator('canvas').scrollIntoViewIfNeeded();
+    await frame(page);
+    const [x, y] = await page.evaluate(() => document.querySelector('maillage-map').project(2.7785, 50.215));
+    const canvas = await page.locator('maillage-map').locator('canvas').boundingBox();
+    await page.mouse.click(canvas.x + x, canvas.y + y);
+    await frame(page);
+    await screenshot(page, 'lieux-clic-arras');
+    assert.equal(await text(page, '.detail .name'), "Communauté urbaine d'Arras");
+    const coverage = async () => Number((await text(page, '.detail .coverage')).match(/^(\d+)/)[1]);
+    const thirdPlaces = await coverage();
+    assert.match(await text(page, '.detail .coverage'), /% des habitants à moins de 15 min en voiture d'un lieu affiché \(estimation\)$/);
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
+    const withFranceServices = await coverage();
+    assert.ok(withFranceServices > thirdPlaces, `${thirdPlaces} % → ${withFranceServices} %`);
+    await screenshot(page, 'lieux-couverture-arras');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a hub shows only its network, under its name; map-only pages load the lighter module', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);
+    await placesReady(page);
+    const network = gdalCount("sources LIKE '%lieux-nord-pdc-2023%'");
+    assert.equal(digits(await text(page, '.places .count')), network);
+    assert.equal(await text(page, '.brand span'), 'Réseau des lieux de médiation numérique du Nord et du Pas-de-Calais');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+
+    const map = await openPage(env.browser.context, `${env.server.url}/portail-pas-de-calais.html`);
+    const wasm = [];
+    map.page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
+    await map.page.reload({ waitUntil: 'load' });
+    await map.page.waitForFunction(() => window.__maillageEvents.length >= 2, null, { timeout: 15_000 });
+    assert.deepEqual([...new Set(wasm)], ['maillage_bg.wasm']);
+    assert.equal(await map.page.evaluate(() => document.querySelector('maillage-map').shadowRoot.querySelector('.places')), null);
+    assert.deepEqual(map.consoleErrors, []);
+    await map.page.close();
+  });
+});
