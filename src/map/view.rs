@@ -706,6 +706,19 @@ impl MapView {
         Ok(())
     }
 
+    /// Selects the territory of a code (a shared link's `epci:CODE`); an
+    /// unknown code clears the selection.
+    pub fn select_code(&mut self, code: &str) {
+        self.selected = self.ids.get(code).copied();
+    }
+
+    /// The selected territory's code, for a shared link.
+    pub fn selected_code(&self) -> Option<&str> {
+        self.selected
+            .and_then(|i| self.shapes.get(i))
+            .map(|s| s.code.as_str())
+    }
+
     /// Toggles a legend class on or off.
     pub fn toggle_class(&mut self, class: usize) {
         if let Some(v) = self.visible.get_mut(class) {

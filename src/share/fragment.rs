@@ -330,7 +330,9 @@ fn parse_reals<const N: usize>(raw: &str) -> Option<[f64; N]> {
         if s.len() > 32 {
             return None;
         }
-        let x: f64 = s.parse().ok()?;
+        // The module's own decimal reader: `str::parse::<f64>` weighs
+        // about 10 KB of wasm.
+        let x = crate::map::view::decimal(&s)?;
         if !x.is_finite() {
             return None;
         }

@@ -13,6 +13,8 @@ use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel}
 use crate::manifest::{LayerKind, Manifest, TableFile};
 use crate::map::Shape;
 use crate::search::{Commune, CommuneIndex};
+use crate::share::fragment::State;
+use crate::sites::table::KINDS;
 use crate::sites::words::coverage_text;
 use crate::style::legend::Lang;
 
@@ -164,6 +166,78 @@ impl Places {
     pub fn coverage_text(&self, siren: &str, lang: Lang) -> Option<String> {
         let share = self.coverage_of(siren)?;
         Some(coverage_text(share, self.minutes, self.mode, lang))
+    }
+
+    /// What a shared link keeps of the places: filters (kinds by id, labels,
+    /// services and publics by index), threshold, the searched point and
+    /// the selected place (`site:ID`).
+    pub fn state(&self) -> State {
+        let f = &self.sites.filter;
+        let bits = |m: u32| (0..32u16).filter(move |b| m & (1 << b) != 0);
+        State {
+            kinds: bits(u32::from(f.kinds))
+                .filter_map(|b| KINDS.get(usize::from(b)).map(|k| k.id.to_owned()))
+                .collect(),
+            labels: bits(f.labels).map(|b| b.to_string()).collect(),
+            services: bits(f.services).collect(),
+            publics: bits(f.publics).collect(),
+            open_now: f.open_now,
+            saturday: f.saturday,
+            accessible: f.accessible,
+            itinerant: f.itinerant,
+            minutes: (self.minutes != 15.0).then_some(self.minutes as u16),
+            mode: (self.mode == Mode::Walk).then(|| "pied".to_owned()),
+            point: self.origin.as_ref().map(|o| o.lon_lat),
+            selection: self
+                .sites
+                .selected
+                .and_then(|i| self.sites.table.sites.get(i))
+                .map(|s| format!("site:{}", s.id)),
+            ..State::default()
+        }
+    }
+
+    /// Applies a shared link's state; what it names that this build does
+    /// not have (a kind, a place id) is ignored. `origin_label` names the
+    /// shared point in the list's title.
+    pub fn apply(&mut self, s: &State, now_ms: f64, origin_label: &str) {
+        let mut f = Filter::default();
+        for k in &s.kinds {
+            if let Some(i) = super::table::kind_index(k) {
+                f.add("kind", i as u32);
+            }
+        }
+        for l in &s.labels {
+            if let Ok(b) = l.parse::<u32>() {
+                f.add("label", b);
+            }
+        }
+        for &b in &s.services {
+            f.add("service", u32::from(b));
+        }
+        for &b in &s.publics {
+            f.add("public", u32::from(b));
+        }
+        f.open_now = s.open_now;
+        f.saturday = s.saturday;
+        f.accessible = s.accessible;
+        f.itinerant = s.itinerant;
+        self.sites.set_filter(f, now_ms);
+        let mode = s.mode.as_deref().and_then(Mode::parse).unwrap_or(self.mode);
+        self.set_reach(s.minutes.map_or(self.minutes, f64::from), mode);
+        self.set_origin(s.point.map(|lon_lat| Origin {
+            lon_lat,
+            label: origin_label.to_owned(),
+        }));
+        let id = s.selection.as_deref().and_then(|x| x.strip_prefix("site:"));
+        self.sites.selected = id.and_then(|id| {
+            self.sites
+                .table
+                .sites
+                .iter()
+                .position(|site| site.id == id)
+                .filter(|&i| self.sites.selection.keep.get(i).copied().unwrap_or(false))
+        });
     }
 
     /// The coverage of every EPCI in percent, by SIREN: the values of the
@@ -384,6 +458,61 @@ mod tests {
         assert_eq!(p.minutes, 15.0);
         p.set_reach(1e9, Mode::Car);
         assert_eq!(p.minutes, 120.0);
+    }
+
+    #[test]
+    fn a_shared_state_restores_filters_point_and_place() {
+        let mut p = places();
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        f.add("label", 2);
+        f.add("flag", crate::sites::filter::SATURDAY_OPEN);
+        p.set_filter(Filter::default(), 0.0);
+        p.set_reach(20.0, Mode::Walk);
+        p.set_origin(Some(Origin {
+            lon_lat: [2.77, 50.3],
+            label: "Beta".into(),
+        }));
+        p.sites.selected = Some(1);
+        p.sites.set_filter(f.clone(), 0.0);
+        // The library does not pass: the selection is dropped.
+        assert_eq!(p.sites.selected, None);
+        p.sites.set_filter(Filter::default(), 0.0);
+        p.sites.selected = Some(1);
+        let shared = p.state();
+        assert_eq!(shared.selection.as_deref(), Some("site:med"));
+        assert_eq!(
+            shared.encode(),
+            "minutes=20&mode=pied&sel=site%3Amed&point=2.77000,50.30000"
+        );
+        let mut q = places();
+        q.apply(&State::decode(&shared.encode()), 0.0, "le point partagé");
+        assert_eq!(
+            (q.minutes, q.mode, q.sites.selected),
+            (20.0, Mode::Walk, Some(1))
+        );
+        assert_eq!(
+            q.origin.as_ref().map(|o| o.label.as_str()),
+            Some("le point partagé")
+        );
+        assert_eq!(q.nearest.len(), 2);
+        // Filters travel as kind ids and indices.
+        p.sites.set_filter(f.clone(), 0.0);
+        let s = p.state();
+        assert_eq!(
+            (s.kinds.clone(), s.labels.clone(), s.saturday),
+            (
+                vec!["france-services".to_owned()],
+                vec!["2".to_owned()],
+                true
+            )
+        );
+        q.apply(&State::decode(&s.encode()), 0.0, "x");
+        assert_eq!(q.sites.filter, f);
+        // Unknown kinds and places are ignored.
+        q.apply(&State::decode("types=velo&sel=site%3Anope"), 0.0, "x");
+        assert!(q.sites.filter.is_empty());
+        assert_eq!(q.sites.selected, None);
     }
 
     #[test]

@@ -205,12 +205,16 @@ impl SitesView {
                 fill: SELECTED_RING,
                 text: None,
             });
+            // The renderer batches markers by colour in order of first
+            // appearance: an alpha of 254 makes the selected place a batch
+            // of its own, painted after its ring.
+            let [r, g, b, _] = fill.0;
             out.push(Item::Marker {
                 feature,
                 x,
                 y,
                 radius,
-                fill,
+                fill: Rgba([r, g, b, 254]),
                 text: None,
             });
         }
@@ -222,3 +226,80 @@ impl SitesView {
 const MIXED: Rgba = Rgba([250, 250, 250, 255]);
 /// Ring of the selected place.
 const SELECTED_RING: Rgba = Rgba([29, 36, 51, 255]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::mercator::Zoom;
+    use crate::sites::table::{Packed, Site};
+
+    fn view() -> SitesView {
+        let site = |id: &str, kinds: u16, lon: f64| Site {
+            id: id.into(),
+            name: id.into(),
+            commune: "62041".into(),
+            lon_lat: [lon, 50.29],
+            packed: Packed {
+                kinds,
+                ..Packed::default()
+            },
+        };
+        let table = SiteTable {
+            // Synthetic: two places 70 m apart and one 7 km east.
+            sites: vec![
+                site("a", 0b1, 2.7775),
+                site("b", 0b100, 2.7785),
+                site("c", 0b1, 2.8775),
+            ],
+            rejected: 0,
+        };
+        SitesView::new(table, None, super::super::filter::Network::default(), 0.0)
+    }
+
+    fn markers(items: &[Item]) -> Vec<(u32, u32, Option<String>)> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Marker {
+                    feature,
+                    radius,
+                    text,
+                    ..
+                } => Some((*feature, *radius as u32, text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clusters_below_zoom_13_single_places_above_and_the_selection_on_top() {
+        let mut v = view();
+        let far = Camera::new([2.8, 50.29], Zoom::clamped(9.0), 800.0, 600.0);
+        // At zoom 9 the two close places are one cluster of 2 (mixed kinds: white).
+        let m = markers(&v.items(&far));
+        assert_eq!(m.len(), 2);
+        assert!(m.contains(&(CLUSTER_IDS, 15, Some("2".into()))), "{m:?}");
+        assert!(m.contains(&(SITE_IDS + 2, 7, None)), "{m:?}");
+        assert_eq!(SiteHit::of(CLUSTER_IDS + 3), Some(SiteHit::Cluster(3)));
+        assert_eq!(SiteHit::of(SITE_IDS + 2), Some(SiteHit::Site(2)));
+        assert_eq!(SiteHit::of(12), None);
+        let near = Camera::new([2.778, 50.29], Zoom::clamped(15.0), 800.0, 600.0);
+        v.selected = Some(0);
+        let items = v.items(&near);
+        let m = markers(&items);
+        // Each place alone (the far one is out of view); the selected one
+        // last, over its ring.
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert_eq!(m[0], (SITE_IDS + 1, 7, None));
+        assert_eq!(&m[1..], &[(SITE_IDS, 11, None), (SITE_IDS, 7, None)]);
+        let Some(Item::Marker { fill, .. }) = items.last() else {
+            panic!("a marker")
+        };
+        assert_eq!(fill.0[3], 254);
+        // Filtering the selected place out clears the selection.
+        let mut f = super::super::filter::Filter::default();
+        f.add("kind", 2);
+        v.set_filter(f, 0.0);
+        assert_eq!((v.selected, v.shown().collect::<Vec<_>>()), (None, vec![1]));
+    }
+}

@@ -105,15 +105,9 @@ pub fn directions_url(from: [f64; 2], to: [f64; 2], car: bool) -> String {
     )
 }
 
-/// A coordinate with 5 decimals (about a metre), written without the
-/// float formatter (which weighs kilobytes in the module).
+/// A coordinate with 5 decimals (about a metre), "0" when not finite.
 pub fn fixed5(x: f64) -> String {
-    if !x.is_finite() {
-        return "0".into();
-    }
-    let scaled = (x.abs() * 100_000.0).round() as u64;
-    let sign = if x < 0.0 && scaled != 0 { "-" } else { "" };
-    format!("{sign}{}.{:05}", scaled / 100_000, scaled % 100_000)
+    crate::share::fixed(x, 5, '.').unwrap_or_else(|| "0".into())
 }
 
 #[cfg(test)]

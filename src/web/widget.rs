@@ -459,11 +459,17 @@ impl Inner {
             let _ = render::detail(&self.detail, d.as_ref());
             self.announce_selection(d);
         }
+        #[cfg(feature = "places")]
+        let v_selected_changed = v.selected != before.1;
         if (v.camera, v.selected) != before || site_changed {
             drop(view);
             #[cfg(feature = "places")]
             if site_changed {
                 self.show_site();
+            }
+            #[cfg(feature = "places")]
+            if site_changed || v_selected_changed {
+                self.write_fragment();
             }
             self.request_redraw();
             if moved {
@@ -1001,6 +1007,9 @@ impl Inner {
             ("failed", JsValue::from_bool(report.failed)),
         ]);
         events::dispatch(&self.host, RENDER, &detail);
+        // A settled view goes into a shared link.
+        #[cfg(feature = "places")]
+        self.write_fragment();
     }
 
     /// Sets the status line's text (as text, never HTML) and state.

@@ -134,3 +134,39 @@ describe('places', () => {
     await map.page.close();
   });
 });
+
+describe('sharing', () => {
+  test('a shared address restores the view, filters, point and place', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    await placesReady(page);
+    const box = page.locator('maillage-map').locator('#q');
+    await box.fill('saint omer');
+    await box.press('Enter');
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="2"]').check();
+    const first = page.locator('maillage-map').locator('.nearest button.place').first();
+    const name = await first.textContent();
+    await first.click();
+    await page.waitForFunction(() => /sel=site/.test(location.hash) && /v=.*,14\.00/.test(location.hash)
+      && /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    const url = page.url();
+    assert.match(url, /#v=2\.\d{5},50\.\d{5},14\.00&types=mediatheque&sel=site%3A.+&point=2\.\d{5},50\.\d{5}$/);
+    const count = await text(page, '.places .count');
+    await page.close();
+
+    const again = await openPage(env.browser.context, url);
+    await placesReady(again.page);
+    assert.equal(await text(again.page, '.places .count'), count);
+    assert.equal(await inShadow(again.page, (root) => root.querySelector('input[data-facet=kind][data-bit="2"]').checked), true);
+    await again.page.waitForFunction(() => /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.equal(await text(again.page, '.card h3'), name);
+    assert.equal(await text(again.page, '.near h3'), 'Les lieux les plus proches de ce point');
+    assert.equal(await inShadow(again.page, (root) => root.querySelector('.nearest button.place').textContent), name);
+    const view = await again.page.evaluate(() => document.querySelector('maillage-map').getView());
+    const [lon, lat, zoom] = url.match(/#v=([^&]+)/)[1].split(',').map(Number);
+    assert.ok(Math.abs(view.lon - lon) < 1e-4 && Math.abs(view.lat - lat) < 1e-4 && view.zoom === zoom, JSON.stringify(view));
+    await screenshot(again.page, 'lieux-lien-partage');
+    assert.deepEqual([...consoleErrors, ...again.consoleErrors], []);
+    await again.page.close();
+  });
+});

@@ -12,6 +12,7 @@ use super::{resolve, Inner};
 use crate::fgb::{header_len, Header, PREFIX_LEN};
 use crate::map::shapes_from_file;
 use crate::net::ByteRange;
+use crate::share::fragment::State;
 use crate::sites::detail::SiteDetail;
 use crate::sites::places::{Origin, Places, PlacesPlan};
 use crate::sites::table::SiteTable;
@@ -57,6 +58,30 @@ impl PlacesUi {
 }
 
 impl Inner {
+    /// Keeps the map's state in the page's URL fragment (attribute
+    /// `fragment`): view, filters, threshold, searched point and selection;
+    /// `replaceState`, so the back button is not filled with every move.
+    pub(super) fn write_fragment(&self) {
+        if !self.host.has_attribute("fragment") {
+            return;
+        }
+        let hash = {
+            let view = self.view.borrow();
+            let Some(v) = view.as_ref() else { return };
+            let Some(p) = v.places.as_ref() else { return };
+            let mut s = p.state();
+            let [lon, lat] = v.camera.center();
+            s.view = Some([lon, lat, v.camera.zoom().get()]);
+            if s.selection.is_none() {
+                s.selection = v.selected_code().map(|c| format!("epci:{c}"));
+            }
+            s.encode()
+        };
+        if let Ok(h) = self.window.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+    }
+
     /// Listens to the panel's input, change, click and key events.
     pub(super) fn listen_places(this: &std::rc::Rc<Self>) -> Result<(), JsValue> {
         let panel = this.places.panel.root.clone();
@@ -134,12 +159,41 @@ impl Inner {
                 return;
             };
             match built {
-                Ok(p) => {
+                Ok(mut p) => {
                     let rejected = p.sites.table.rejected;
+                    // A shared link (`fragment` attribute): its filters,
+                    // point, place, view and territory.
+                    let shared = inner.host.has_attribute("fragment").then(|| {
+                        State::decode(&inner.window.location().hash().unwrap_or_default())
+                    });
+                    if let Some(s) = &shared {
+                        let label = if lang == Lang::Fr {
+                            "ce point"
+                        } else {
+                            "this point"
+                        };
+                        p.apply(s, js_sys::Date::now(), label);
+                    }
                     let _ = places::facets(&inner.places.panel, &p, lang);
+                    let _ = places::nearest(&inner.places.panel, &p, lang);
                     *inner.places.full_path.borrow_mut() = Some(plan.full_path.clone());
                     if let Some(v) = inner.view.borrow_mut().as_mut() {
                         v.places = Some(p);
+                        if let Some(s) = &shared {
+                            if let Some([lon, lat, zoom]) = s.view {
+                                let _ = v.set_view(lon, lat, zoom);
+                            }
+                            if let Some(code) =
+                                s.selection.as_deref().and_then(|x| x.strip_prefix("epci:"))
+                            {
+                                v.select_code(code);
+                            }
+                        }
+                        let _ = render::detail(&inner.detail, v.describe_selected(lang).as_ref());
+                    }
+                    if shared.is_some() {
+                        inner.show_site();
+                        inner.view_changed();
                     }
                     if rejected > 0 {
                         places::message(
@@ -258,6 +312,7 @@ impl Inner {
             let _ = render::detail(&self.detail, d.as_ref());
         }
         self.show_site();
+        self.write_fragment();
         self.request_redraw();
     }
 
@@ -298,6 +353,7 @@ impl Inner {
         }
         self.request_redraw();
         self.view_changed();
+        self.write_fragment();
     }
 
     /// Selects a place from the list and centres it.
@@ -318,6 +374,7 @@ impl Inner {
         self.show_site();
         self.request_redraw();
         self.view_changed();
+        self.write_fragment();
         let _ = self.places.panel.card.focus();
     }
 
@@ -417,6 +474,7 @@ impl Inner {
         }
         self.request_redraw();
         self.view_changed();
+        self.write_fragment();
     }
 
     /// Writes the selected place's card, then reads its full record (one
