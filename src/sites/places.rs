@@ -516,6 +516,32 @@ mod tests {
     }
 
     #[test]
+    fn exports_the_shown_places_and_the_epci_table() {
+        let mut p = places();
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        p.set_filter(f, 0.0);
+        p.set_origin(Some(Origin {
+            lon_lat: [2.77, 50.3],
+            label: "Beta".into(),
+        }));
+        assert_eq!(
+            crate::sites::export::places_csv(&p),
+            "\u{feff}identifiant;nom;types;code commune;longitude;latitude;position approximative;distance au point recherché (m)\r\n\
+             fs;fs;France Services;62041;2,70000;50,30000;non;4972\r\n"
+        );
+        let mut epci = Shape::default();
+        epci.code = "200000002".into();
+        epci.name = "=HYPERLINK(\"http://x\")".into();
+        epci.value = Some(6.25);
+        assert_eq!(
+            crate::sites::export::epci_csv(&[epci], "IFN", Some(&p)),
+            "\u{feff}code;nom;IFN;habitants à moins de 15 min en voiture d'un lieu affiché (%)\r\n\
+             200000002;\"'=HYPERLINK(\"\"http://x\"\")\";6,25;0,0\r\n"
+        );
+    }
+
+    #[test]
     fn nearest_places_to_a_searched_commune() {
         let mut p = places();
         let gamma = p.communes.search("gamma", 5)[0].clone();

@@ -67,6 +67,7 @@ const PLACES: (&str, &str) = (
 .places input[type=search] { flex: 1 1 180px; min-height: 44px; padding: 0 10px; font: inherit; font-size: 16px;
   border: 2px solid var(--maillage-text, #1d2433); border-radius: var(--maillage-radius, 4px); background: #fff; color: #1d2433; }
 .places button, .places a.route { min-height: 44px; padding: 0 14px; font: inherit; border-radius: var(--maillage-radius, 4px); cursor: pointer; }
+.places .export button { border: 2px solid var(--maillage-accent, #00758f); background: #fff; color: var(--maillage-accent, #00758f); }
 .places .locate { border: 2px solid var(--maillage-accent, #00758f); background: var(--maillage-accent, #00758f); color: #fff; font-weight: 600; }
 .places .results { list-style: none; margin: 0; padding: 0; border: 1px solid rgb(0 0 0 / .3); border-radius: 3px; background: #fff; }
 .places .results button, .places .nearest button.place { display: block; width: 100%; text-align: left; border: 0; background: none; color: inherit; }
@@ -98,7 +99,7 @@ const PLACES: (&str, &str) = (
 .places .hours { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 4px 0; }
 .places .hours dd { margin: 0; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
+</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
 );
 
 /// The parts of the shadow root the widget drives.

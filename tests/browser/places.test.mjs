@@ -170,3 +170,38 @@ describe('sharing', () => {
     await again.page.close();
   });
 });
+
+describe('export', () => {
+  test('the shown places and the EPCI table download as CSV for French spreadsheets', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);
+    await placesReady(page);
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
+    const shown = digits((await text(page, '.places .count')).split(' lieu')[0]);
+    const read = async (button) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 10_000 }),
+        page.locator('maillage-map').locator(button).click(),
+      ]);
+      const { readFile } = await import('node:fs/promises');
+      return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+    };
+    const places = await read('button.csv-places');
+    assert.equal(places.name, 'lieux.csv');
+    assert.ok(places.text.startsWith('\ufeffidentifiant;nom;types;code commune;longitude;latitude;'), places.text.slice(0, 80));
+    const rows = places.text.split('\r\n').filter((l) => l.length > 0);
+    assert.equal(rows.length, 1 + shown);
+    assert.ok(rows.slice(1).every((r) => /;France Services/.test(r)), rows[1]);
+    assert.match(rows[1], /;[0-9],\d{5};[0-9]{2},\d{5};(oui|non);$/);
+    const epci = await read('button.csv-epci');
+    assert.equal(epci.name, 'intercommunalites.csv');
+    const lines = epci.text.split('\r\n').filter((l) => l.length > 0);
+    // The hub's territory: the EPCIs of its five départements.
+    const ready = (await page.evaluate(() => window.__maillageEvents)).find((e) => e.type === 'maillage:ready');
+    assert.equal(lines.length, 1 + ready.detail.features);
+    assert.match(lines[0], /^\ufeffcode;nom;.+;habitants à moins de 15 min en voiture d'un lieu affiché \(%\)$/);
+    assert.match(epci.text, /\r\n200033579;Communauté urbaine d'Arras;\d+,\d{2};\d+,\d\r\n/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});

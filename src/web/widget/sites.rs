@@ -329,7 +329,45 @@ impl Inner {
             self.focus_site(i);
         } else if b.class_name() == "locate" {
             self.locate();
+        } else if b.class_name() == "csv-places" || b.class_name() == "csv-epci" {
+            self.export_csv(b.class_name() == "csv-places");
         }
+    }
+
+    /// Downloads the shown places or the EPCI table as CSV (made by the
+    /// core), through a Blob link: nothing leaves the browser.
+    fn export_csv(&self, places_table: bool) {
+        let (text, name) = {
+            let view = self.view.borrow();
+            let Some(v) = view.as_ref() else { return };
+            if places_table {
+                let Some(p) = v.places.as_ref() else { return };
+                (crate::sites::export::places_csv(p), "lieux.csv")
+            } else {
+                let t = crate::sites::export::epci_csv(&v.shapes, &v.title, v.places.as_ref());
+                (t, "intercommunalites.csv")
+            }
+        };
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("text/csv;charset=utf-8");
+        let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            return;
+        };
+        let link = self
+            .window
+            .document()
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(a) = link {
+            let _ = a.set_attribute("href", &url);
+            let _ = a.set_attribute("download", name);
+            a.click();
+        }
+        let _ = web_sys::Url::revoke_object_url(&url);
     }
 
     /// Centres the map on a commune, lists the nearest places to it.
