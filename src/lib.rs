@@ -5,6 +5,7 @@
 //! features → `style` classifies values → the canvas draws them (`web`).
 pub mod analysis;
 pub mod fgb;
+pub mod geocode;
 pub mod geom;
 pub mod manifest;
 pub mod map;

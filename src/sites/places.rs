@@ -269,6 +269,8 @@ pub struct PlacesPlan {
     pub minutes: f64,
     /// How it is travelled.
     pub mode: Mode,
+    /// The address geocoder, if the page gives one.
+    pub geocoder: Option<String>,
 }
 
 /// Values of the attributes the places read.
@@ -286,6 +288,8 @@ pub struct PlacesAttributes {
     pub minutes: Option<String>,
     /// `mode`: "voiture" (default) or "pied".
     pub mode: Option<String>,
+    /// `geocoder`: address of a BAN-compatible `search/` endpoint.
+    pub geocoder: Option<String>,
 }
 
 fn items(v: &str, sep: &[char]) -> Vec<String> {
@@ -370,7 +374,18 @@ impl PlacesPlan {
                 )
             })?,
         };
+        let geocoder = match a.geocoder.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(g) if crate::sites::words::is_web_address(g) => Some(g.to_owned()),
+            Some(g) => {
+                return Err(format!(
+                    "geocoder=\"{}\" : une adresse https:, http: ou relative",
+                    crate::map::describe::cut(g, 40)
+                ))
+            }
+        };
         Ok(Some(PlacesPlan {
+            geocoder,
             table_path: table.path.clone(),
             full_path,
             communes_path,
@@ -594,6 +609,7 @@ mod tests {
             network_ids: Some("b a\na".into()),
             minutes: Some("20".into()),
             mode: Some("pied".into()),
+            geocoder: Some("https://api-adresse.data.gouv.fr/search/".into()),
         };
         let p = PlacesPlan::new(&m, &a).expect("valid").expect("places");
         assert_eq!(
@@ -604,6 +620,10 @@ mod tests {
         assert_eq!((p.network.sources, p.network.labels), (0b10, 0b110));
         assert_eq!(p.network.ids, ["a", "b"]);
         assert_eq!((p.minutes, p.mode), (20.0, Mode::Walk));
+        assert_eq!(
+            p.geocoder.as_deref(),
+            Some("https://api-adresse.data.gouv.fr/search/")
+        );
         let bad = |a: PlacesAttributes| PlacesPlan::new(&m, &a).expect_err("refused");
         let base = PlacesAttributes {
             sites: Some("on".into()),
@@ -626,6 +646,11 @@ mod tests {
             ..base.clone()
         })
         .starts_with("mode=\"vélo\""));
+        assert!(bad(PlacesAttributes {
+            geocoder: Some("javascript:alert(1)".into()),
+            ..base.clone()
+        })
+        .starts_with("geocoder="));
         let off = PlacesAttributes {
             sites: Some("off".into()),
             ..base

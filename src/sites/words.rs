@@ -178,9 +178,10 @@ mod tests {
     }
 }
 
-/// Whether a page's logo address may be shown: `https:`, `http:` or a
-/// relative path, never `javascript:` or another scheme.
-pub fn is_image_address(url: &str) -> bool {
+/// Whether an address a page gives (a logo, a geocoder) may be used:
+/// `https:`, `http:` or a relative path, never `javascript:` or another
+/// scheme.
+pub fn is_web_address(url: &str) -> bool {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
     let scheme = lower
@@ -198,18 +199,16 @@ pub fn is_image_address(url: &str) -> bool {
 
 #[cfg(test)]
 mod address_tests {
-    use super::is_image_address;
+    use super::is_web_address;
 
     #[test]
     fn logos_are_images_not_scripts() {
-        assert!(is_image_address("https://assembleurs.co/logo.svg"));
-        assert!(is_image_address("logo.png"));
-        assert!(is_image_address("/img/logo.png?v=2:3"));
-        assert!(!is_image_address("javascript:alert(1)"));
-        assert!(!is_image_address(" JavaScript:alert(1)"));
-        assert!(!is_image_address(
-            "data:image/svg+xml,<svg onload=alert(1)>"
-        ));
-        assert!(!is_image_address(""));
+        assert!(is_web_address("https://assembleurs.co/logo.svg"));
+        assert!(is_web_address("logo.png"));
+        assert!(is_web_address("/img/logo.png?v=2:3"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address(" JavaScript:alert(1)"));
+        assert!(!is_web_address("data:image/svg+xml,<svg onload=alert(1)>"));
+        assert!(!is_web_address(""));
     }
 }

@@ -267,6 +267,27 @@ pub fn results(panel: &Panel, found: &[&Commune], lang: Lang) -> Result<(), JsVa
     Ok(())
 }
 
+/// Lists the addresses a geocoder found (buttons carrying their position).
+pub fn addresses(panel: &Panel, found: &[crate::geocode::Address]) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.results)?;
+    panel.results.set_text_content(None);
+    for a in found {
+        let li = el(&doc, "li", "", None)?;
+        let b = el(&doc, "button", "result", Some(&a.label))?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-lon", &crate::sites::words::fixed5(a.lon_lat[0]))?;
+        b.set_attribute("data-lat", &crate::sites::words::fixed5(a.lon_lat[1]))?;
+        li.append_child(&b)?;
+        panel.results.append_child(&li)?;
+    }
+    panel.results.set_hidden(found.is_empty());
+    let _ = panel.query.set_attribute(
+        "aria-expanded",
+        if found.is_empty() { "false" } else { "true" },
+    );
+    Ok(())
+}
+
 /// Writes a message about the search or the geolocation ("" clears it).
 pub fn message(panel: &Panel, text: &str) {
     panel.message.set_text_content(Some(text));

@@ -56,8 +56,9 @@ use crate::net::FetchError;
 use crate::sites::places::{PlacesAttributes, PlacesPlan};
 use crate::style::legend::Lang;
 
-/// Attributes the element reacts to (`observedAttributes`).
-const ATTRIBUTES: [&str; 20] = [
+/// Attributes the element reacts to (`observedAttributes`); the places' ones
+/// only in the module with places.
+const ATTRIBUTES: &[&str] = &[
     "manifest",
     "layer",
     "field",
@@ -70,14 +71,24 @@ const ATTRIBUTES: [&str; 20] = [
     "basemap",
     "basemap-attribution",
     "basemap-max-zoom",
+    #[cfg(feature = "places")]
     "sites",
+    #[cfg(feature = "places")]
     "network-sources",
+    #[cfg(feature = "places")]
     "network-labels",
+    #[cfg(feature = "places")]
     "network-ids",
+    #[cfg(feature = "places")]
     "minutes",
+    #[cfg(feature = "places")]
     "mode",
+    #[cfg(feature = "places")]
     "brand-name",
+    #[cfg(feature = "places")]
     "brand-logo",
+    #[cfg(feature = "places")]
+    "geocoder",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -553,6 +564,7 @@ impl Inner {
             basemap_attribution: attr("basemap-attribution"),
             basemap_max_zoom: attr("basemap-max-zoom"),
         };
+        #[cfg(feature = "places")]
         let places_attributes = PlacesAttributes {
             sites: this.host.get_attribute("sites"),
             network_sources: attr("network-sources"),
@@ -560,7 +572,10 @@ impl Inner {
             network_ids: attr("network-ids"),
             minutes: attr("minutes"),
             mode: attr("mode"),
+            geocoder: attr("geocoder"),
         };
+        #[cfg(not(feature = "places"))]
+        let places_attributes = PlacesAttributes::default();
         #[cfg(feature = "places")]
         this.reset_places(attr("brand-name"), attr("brand-logo"));
         let base = this.host.base_uri().ok().flatten();

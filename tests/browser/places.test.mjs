@@ -205,3 +205,57 @@ describe('export', () => {
     await page.close();
   });
 });
+
+describe('address search', () => {
+  test('a BAN-compatible geocoder (local mock) finds an address; its failure is said', async () => {
+    const { createServer } = await import('node:http');
+    const asked = [];
+    // Synthetic answers in the shape of api-adresse.data.gouv.fr/search/.
+    const mock = createServer((req, res) => {
+      const q = new URL(req.url, 'http://x').searchParams.get('q') ?? '';
+      asked.push(q);
+      const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+      if (/introuvable/.test(q)) {
+        res.writeHead(500, headers);
+        res.end('{"code":500}');
+        return;
+      }
+      const features = /mollet/i.test(q) ? [{
+        type: 'Feature', geometry: { type: 'Point', coordinates: [2.7775, 50.2915] },
+        properties: { label: '8 Place Guy Mollet 62000 Arras', score: 0.97, type: 'housenumber', citycode: '62041' },
+      }] : [];
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ type: 'FeatureCollection', features, query: q }));
+    });
+    await new Promise((r) => mock.listen(0, '127.0.0.1', r));
+    const geocoder = `http://127.0.0.1:${mock.address().port}/search/`;
+    try {
+      const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+      await page.evaluate((g) => document.querySelector('maillage-map').setAttribute('geocoder', g), geocoder);
+      await placesReady(page);
+      assert.equal(await text(page, 'label.q'), 'Votre commune ou adresse');
+      const box = page.locator('maillage-map').locator('#q');
+      await box.fill('8 place Guy Mollet Arras');
+      await box.press('Enter');
+      const result = page.locator('maillage-map').locator('.results button[data-lon]');
+      await result.waitFor({ timeout: 10_000 });
+      assert.equal(await result.textContent(), '8 Place Guy Mollet 62000 Arras');
+      assert.deepEqual(asked, ['8 place Guy Mollet Arras']);
+      await result.click();
+      assert.equal(await text(page, '.near h3'), 'Les lieux les plus proches de 8 Place Guy Mollet 62000 Arras');
+      assert.ok((await distances(page))[0] <= 500);
+      // The geocoder fails: a plain message; communes still work.
+      await box.fill('99 rue introuvable');
+      await box.press('Enter');
+      await page.waitForFunction(() => /indisponible/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .message')?.textContent ?? ''), null, { timeout: 10_000 });
+      assert.match(await text(page, '.places .message'), /^Recherche d'adresse indisponible \(.*500.*\)\. Le nom de la commune suffit\.$/);
+      await box.fill('lens');
+      await box.press('Enter');
+      assert.equal(await text(page, '.near h3'), 'Les lieux les plus proches de Lens');
+      assert.deepEqual(consoleErrors.filter((e) => !/500/.test(e)), []);
+      await page.close();
+    } finally {
+      await new Promise((r) => mock.close(r));
+    }
+  });
+});

@@ -37,6 +37,8 @@ pub(super) struct PlacesUi {
     header: std::cell::RefCell<Option<Header>>,
     /// The last card's full record.
     detail: std::cell::RefCell<Option<SiteDetail>>,
+    /// The address geocoder (absolute), when the page gives one.
+    geocoder: std::cell::RefCell<Option<String>>,
 }
 
 impl PlacesUi {
@@ -53,6 +55,7 @@ impl PlacesUi {
             full_path: Default::default(),
             header: Default::default(),
             detail: Default::default(),
+            geocoder: Default::default(),
         })
     }
 }
@@ -177,6 +180,26 @@ impl Inner {
                     let _ = places::facets(&inner.places.panel, &p, lang);
                     let _ = places::nearest(&inner.places.panel, &p, lang);
                     *inner.places.full_path.borrow_mut() = Some(plan.full_path.clone());
+                    let geocoder = plan.geocoder.as_deref().and_then(|g| {
+                        resolve(g, inner.host.base_uri().ok().flatten().as_deref()).ok()
+                    });
+                    if geocoder.is_some() {
+                        let label = inner
+                            .places
+                            .panel
+                            .root
+                            .query_selector("label.q")
+                            .ok()
+                            .flatten();
+                        if let Some(l) = label {
+                            l.set_text_content(Some(if lang == Lang::Fr {
+                                "Votre commune ou adresse"
+                            } else {
+                                "Your commune or address"
+                            }));
+                        }
+                    }
+                    *inner.places.geocoder.borrow_mut() = geocoder;
                     if let Some(v) = inner.view.borrow_mut().as_mut() {
                         v.places = Some(p);
                         if let Some(s) = &shared {
@@ -268,8 +291,14 @@ impl Inner {
                     .ok()
                     .flatten()
                     .and_then(|b| b.get_attribute("data-code"));
-                if let Some(code) = first {
-                    self.go_to_commune(&code);
+                let query = self.places.panel.query.value();
+                // A number reads as an address ("8 place Guy Mollet"); a
+                // name as a commune, unless none matches.
+                let address = query.chars().any(|c| c.is_ascii_digit()) || first.is_none();
+                match (first, self.places.geocoder.borrow().clone()) {
+                    (_, Some(g)) if address => self.geocode(&g, &query),
+                    (Some(code), _) => self.go_to_commune(&code),
+                    (None, _) => {}
                 }
             }
             "Escape" => {
@@ -325,6 +354,18 @@ impl Inner {
         let Some(b) = button else { return };
         if let Some(code) = b.get_attribute("data-code") {
             self.go_to_commune(&code);
+        } else if let (Some(lon), Some(lat)) =
+            (b.get_attribute("data-lon"), b.get_attribute("data-lat"))
+        {
+            let label = b.text_content().unwrap_or_default();
+            if let (Some(lon), Some(lat)) = (
+                crate::map::view::decimal(&lon),
+                crate::map::view::decimal(&lat),
+            ) {
+                let _ = places::results(&self.places.panel, &[], self.lang.get());
+                self.places.panel.query.set_value(&label);
+                self.set_origin_labelled([lon, lat], label);
+            }
         } else if let Some(i) = b.get_attribute("data-site").and_then(|s| s.parse().ok()) {
             self.focus_site(i);
         } else if b.class_name() == "locate" {
@@ -490,23 +531,82 @@ impl Inner {
         let _ = self.places.panel.query.focus();
     }
 
+    /// Asks the geocoder for addresses and lists them as suggestions;
+    /// a failure says so and leaves the commune search working.
+    fn geocode(&self, base: &str, query: &str) {
+        let url = crate::geocode::query_url(base, query);
+        let lang = self.lang.get();
+        places::message(
+            &self.places.panel,
+            if lang == Lang::Fr {
+                "Recherche de l'adresse…"
+            } else {
+                "Looking the address up…"
+            },
+        );
+        let Some(signal) = self
+            .places
+            .abort
+            .borrow()
+            .as_ref()
+            .map(AbortController::signal)
+        else {
+            return;
+        };
+        let weak = self.me.clone();
+        spawn_local(async move {
+            let found = fetch::fetch_text(&url, &signal)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|t| crate::geocode::parse(&t));
+            let Some(inner) = weak.upgrade() else { return };
+            let panel = &inner.places.panel;
+            match found {
+                Ok(list) if !list.is_empty() => {
+                    places::message(panel, "");
+                    let _ = places::addresses(panel, &list);
+                }
+                Ok(_) => places::message(
+                    panel,
+                    if lang == Lang::Fr {
+                        "Aucune adresse trouvée. Essayez le nom de la commune."
+                    } else {
+                        "No address found. Try the commune's name."
+                    },
+                ),
+                Err(e) => {
+                    places::message(
+                        panel,
+                        &if lang == Lang::Fr {
+                            format!("Recherche d'adresse indisponible ({e}). Le nom de la commune suffit.")
+                        } else {
+                            format!("Address search unavailable ({e}). The commune's name will do.")
+                        },
+                    )
+                }
+            }
+        });
+    }
+
     /// The visitor's position becomes the origin of the nearest places.
     fn set_origin_at(&self, lon_lat: [f64; 2]) {
+        let label = if self.lang.get() == Lang::Fr {
+            "votre position"
+        } else {
+            "your position"
+        };
+        self.set_origin_labelled(lon_lat, label.to_owned());
+    }
+
+    /// A point (a position, an address) becomes the origin of the nearest places.
+    fn set_origin_labelled(&self, lon_lat: [f64; 2], label: String) {
         let lang = self.lang.get();
         places::message(&self.places.panel, "");
         {
             let mut view = self.view.borrow_mut();
             let Some(v) = view.as_mut() else { return };
             let Some(p) = v.places.as_mut() else { return };
-            p.set_origin(Some(Origin {
-                lon_lat,
-                label: if lang == Lang::Fr {
-                    "votre position"
-                } else {
-                    "your position"
-                }
-                .into(),
-            }));
+            p.set_origin(Some(Origin { lon_lat, label }));
             let _ = places::nearest(&self.places.panel, p, lang);
             let _ = v.set_view(lon_lat[0], lon_lat[1], 13.0);
         }
@@ -650,7 +750,7 @@ impl Inner {
                     .as_deref(),
             );
         }
-        let logo = logo.filter(|l| crate::sites::words::is_image_address(l));
+        let logo = logo.filter(|l| crate::sites::words::is_web_address(l));
         if let Some(i) = &img {
             match &logo {
                 Some(l) => {
