@@ -246,45 +246,60 @@ pub fn counts(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
 
 /// Lists the communes found for the search box (buttons carrying their
 /// INSEE code), or hides the list.
-pub fn results(panel: &Panel, found: &[&Commune], lang: Lang) -> Result<(), JsValue> {
-    let doc = doc_of(&panel.results)?;
-    panel.results.set_text_content(None);
-    for c in found {
-        let li = el(&doc, "li", "", None)?;
-        let b = el(&doc, "button", "result", None)?;
-        b.set_attribute("type", "button")?;
-        b.set_attribute("data-code", &c.code)?;
-        b.set_text_content(Some(&format!("{} ({})", c.name, c.departement)));
-        li.append_child(&b)?;
-        panel.results.append_child(&li)?;
-    }
-    panel.results.set_hidden(found.is_empty());
-    let _ = panel.query.set_attribute(
-        "aria-expanded",
-        if found.is_empty() { "false" } else { "true" },
-    );
-    let _ = lang;
-    Ok(())
+pub fn results(panel: &Panel, found: &[&Commune]) -> Result<(), JsValue> {
+    suggestions(
+        panel,
+        found.iter().map(|c| {
+            (
+                c.label(),
+                [
+                    ("data-code", c.code.clone()),
+                    ("data-kind", "commune".into()),
+                ],
+            )
+        }),
+    )
 }
 
 /// Lists the addresses a geocoder found (buttons carrying their position).
 pub fn addresses(panel: &Panel, found: &[crate::geocode::Address]) -> Result<(), JsValue> {
+    use crate::sites::words::fixed5;
+    suggestions(
+        panel,
+        found.iter().map(|a| {
+            let at = [
+                ("data-lon", fixed5(a.lon_lat[0])),
+                ("data-lat", fixed5(a.lon_lat[1])),
+            ];
+            (a.label.clone(), at)
+        }),
+    )
+}
+
+/// The suggestions under the search box: a button per item, with its
+/// attributes; an empty list hides them.
+fn suggestions(
+    panel: &Panel,
+    items: impl Iterator<Item = (String, [(&'static str, String); 2])>,
+) -> Result<(), JsValue> {
     let doc = doc_of(&panel.results)?;
     panel.results.set_text_content(None);
-    for a in found {
+    let mut any = false;
+    for (label, attributes) in items {
         let li = el(&doc, "li", "", None)?;
-        let b = el(&doc, "button", "result", Some(&a.label))?;
+        let b = el(&doc, "button", "result", Some(&label))?;
         b.set_attribute("type", "button")?;
-        b.set_attribute("data-lon", &crate::sites::words::fixed5(a.lon_lat[0]))?;
-        b.set_attribute("data-lat", &crate::sites::words::fixed5(a.lon_lat[1]))?;
+        for (k, v) in attributes {
+            b.set_attribute(k, &v)?;
+        }
         li.append_child(&b)?;
         panel.results.append_child(&li)?;
+        any = true;
     }
-    panel.results.set_hidden(found.is_empty());
-    let _ = panel.query.set_attribute(
-        "aria-expanded",
-        if found.is_empty() { "false" } else { "true" },
-    );
+    panel.results.set_hidden(!any);
+    let _ = panel
+        .query
+        .set_attribute("aria-expanded", if any { "true" } else { "false" });
     Ok(())
 }
 

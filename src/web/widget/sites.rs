@@ -253,7 +253,7 @@ impl Inner {
             return;
         };
         let found = p.communes.search(&q, SUGGESTIONS);
-        let _ = places::results(&self.places.panel, &found, self.lang.get());
+        let _ = places::results(&self.places.panel, &found);
         if !q.trim().is_empty() && found.is_empty() {
             places::message(
                 &self.places.panel,
@@ -302,7 +302,7 @@ impl Inner {
                 }
             }
             "Escape" => {
-                let _ = places::results(&self.places.panel, &[], self.lang.get());
+                let _ = places::results(&self.places.panel, &[]);
             }
             _ => {}
         }
@@ -362,7 +362,7 @@ impl Inner {
                 crate::map::view::decimal(&lon),
                 crate::map::view::decimal(&lat),
             ) {
-                let _ = places::results(&self.places.panel, &[], self.lang.get());
+                let _ = places::results(&self.places.panel, &[]);
                 self.places.panel.query.set_value(&label);
                 self.set_origin_labelled([lon, lat], label);
             }
@@ -427,7 +427,7 @@ impl Inner {
             }));
             let _ = places::nearest(&self.places.panel, p, lang);
             self.places.panel.query.set_value(&c.name);
-            let _ = places::results(&self.places.panel, &[], lang);
+            let _ = places::results(&self.places.panel, &[]);
             let _ = v.set_view(c.lon_lat[0], c.lon_lat[1], 12.0);
         }
         self.request_redraw();
