@@ -21,6 +21,17 @@ use crate::style::legend::Lang;
 /// How many nearest places are listed.
 pub const NEAREST: usize = 10;
 
+/// An EPCI's places and population, for its summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Inhabitants (sum of its communes).
+    pub population: f64,
+    /// Places passing the filters in it.
+    pub places: usize,
+    /// Of which, by kind (a place of two kinds counts in both).
+    pub by_kind: [usize; KINDS.len()],
+}
+
 /// The point the nearest places are measured from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
@@ -41,6 +52,8 @@ pub struct Places {
     towns: Vec<CommunePoint>,
     /// EPCI SIRENs by index (the coverage's order).
     epcis: Vec<String>,
+    /// Each commune's EPCI index, by INSEE code (places count per EPCI).
+    commune_epci: HashMap<String, u32>,
     /// Speeds and detour factor of the estimates.
     pub travel: Travel,
     /// The coverage threshold, minutes.
@@ -66,6 +79,10 @@ impl Places {
             .collect();
         epcis.sort_unstable();
         epcis.dedup();
+        let commune_epci = communes
+            .iter()
+            .filter_map(|c| Some((c.code.clone(), epcis.binary_search(&c.epci).ok()? as u32)))
+            .collect();
         let towns = communes
             .iter()
             .filter_map(|c| {
@@ -95,6 +112,7 @@ impl Places {
             communes: index,
             towns,
             epcis,
+            commune_epci,
             travel: Travel::default(),
             minutes: 15.0,
             mode: Mode::Car,
@@ -238,6 +256,32 @@ impl Places {
                 .position(|site| site.id == id)
                 .filter(|&i| self.sites.selection.keep.get(i).copied().unwrap_or(false))
         });
+    }
+
+    /// The places passing the filters in an EPCI, by kind, and its
+    /// population (the départements' strategies count their structures
+    /// this way); `None` for a code that is not an EPCI of the communes.
+    pub fn summary(&self, siren: &str) -> Option<Summary> {
+        let e = self
+            .epcis
+            .binary_search_by(|x| x.as_str().cmp(siren))
+            .ok()? as u32;
+        let mut s = Summary {
+            population: self.coverage.total.get(e as usize).copied().unwrap_or(0.0),
+            ..Summary::default()
+        };
+        for i in self.sites.shown() {
+            let Some(site) = self.sites.table.sites.get(i) else {
+                continue;
+            };
+            if self.commune_epci.get(&site.commune) == Some(&e) {
+                s.places += 1;
+                for (k, n) in s.by_kind.iter_mut().enumerate() {
+                    *n += usize::from(site.packed.kinds & (1 << k) != 0);
+                }
+            }
+        }
+        Some(s)
     }
 
     /// The coverage of every EPCI in percent, by SIREN: the values of the
@@ -554,6 +598,27 @@ mod tests {
             "\u{feff}code;nom;IFN;habitants à moins de 15 min en voiture d'un lieu affiché (%)\r\n\
              200000002;\"'=HYPERLINK(\"\"http://x\"\")\";6,25;0,0\r\n"
         );
+    }
+
+    #[test]
+    fn an_epci_summary_counts_its_shown_places_by_kind() {
+        let mut p = places();
+        // Both synthetic places sit in commune 62041, not in the fixture's
+        // communes: give them Alpha's and Gamma's.
+        p.sites.table.sites[0].commune = "62001".into();
+        p.sites.table.sites[1].commune = "62003".into();
+        let s = p.summary("200000001").expect("an EPCI");
+        assert_eq!(
+            (s.population, s.places, s.by_kind[0], s.by_kind[2]),
+            (4_000.0, 1, 1, 0)
+        );
+        let s = p.summary("200000002").expect("an EPCI");
+        assert_eq!((s.population, s.places, s.by_kind[2]), (2_000.0, 1, 1));
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        p.set_filter(f, 0.0);
+        assert_eq!(p.summary("200000002").map(|s| s.places), Some(0));
+        assert_eq!(p.summary("62"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::search::Commune;
 use crate::sites::detail::SiteDetail;
 use crate::sites::filter::{Filter, ACCESSIBLE_ONLY, ITINERANT_ONLY, OPEN_NOW, SATURDAY_OPEN};
 use crate::sites::hours::{local_time, Week};
-use crate::sites::places::Places;
+use crate::sites::places::{Places, Summary};
 use crate::sites::table::KINDS;
 use crate::sites::words::{count_text, directions_url, distance_text, travel_text};
 use crate::style::legend::{format_number, Lang};
@@ -300,6 +300,62 @@ fn suggestions(
     let _ = panel
         .query
         .set_attribute("aria-expanded", if any { "true" } else { "false" });
+    Ok(())
+}
+
+/// Adds a territory's summary to the detail panel: its population and
+/// shown places, then a table of places by kind with a bar per row (the
+/// table carries the numbers; the bars only repeat them).
+pub fn summary(detail: &HtmlElement, s: &Summary, lang: Lang) -> Result<(), JsValue> {
+    let doc = doc_of(detail)?;
+    let fr = lang == Lang::Fr;
+    let n = |x: f64| format_number(x, 0, lang);
+    let head = if fr {
+        format!(
+            "{} habitants · {} lieux affichés",
+            n(s.population),
+            n(s.places as f64)
+        )
+    } else {
+        format!(
+            "{} inhabitants · {} places shown",
+            n(s.population),
+            n(s.places as f64)
+        )
+    };
+    detail.append_child(&el(&doc, "p", "summary", Some(&head))?.into())?;
+    let max = s.by_kind.iter().copied().max().unwrap_or(0).max(1);
+    let table = el(&doc, "table", "kinds", None)?;
+    table.append_child(
+        &el(
+            &doc,
+            "caption",
+            "",
+            Some(if fr {
+                "Lieux par type"
+            } else {
+                "Places by kind"
+            }),
+        )?
+        .into(),
+    )?;
+    for (k, &count) in s.by_kind.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let Some(kind) = KINDS.get(k) else { continue };
+        let tr = el(&doc, "tr", "", None)?;
+        tr.append_child(&el(&doc, "th", "", Some(kind.label(lang)))?.into())?;
+        tr.append_child(&el(&doc, "td", "n", Some(&n(count as f64)))?.into())?;
+        let td = el(&doc, "td", "bar", None)?;
+        let bar = el(&doc, "span", "", None)?;
+        let c = kind.color;
+        let style = bar.style();
+        style.set_property("width", &format!("{}%", count * 100 / max))?;
+        style.set_property("background", &format!("rgb({} {} {})", c.r, c.g, c.b))?;
+        bar.set_attribute("aria-hidden", "true")?;
+        td.append_child(&bar)?;
+        tr.append_child(&td)?;
+        table.append_child(&tr)?;
+    }
+    detail.append_child(&table)?;
     Ok(())
 }
 

@@ -468,6 +468,8 @@ impl Inner {
         if v.selected != before.1 {
             let d = v.describe_selected(self.lang.get());
             let _ = render::detail(&self.detail, d.as_ref());
+            #[cfg(feature = "places")]
+            self.append_summary(v);
             self.announce_selection(d);
         }
         #[cfg(feature = "places")]

@@ -109,6 +109,14 @@ describe('places', () => {
     await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
     const withFranceServices = await coverage();
     assert.ok(withFranceServices > thirdPlaces, `${thirdPlaces} % → ${withFranceServices} %`);
+    // Its summary: population, shown places, a table of places by kind.
+    assert.match(await text(page, '.detail .summary'), /^\d{2,3}\u202f\d{3} habitants · \d+ lieux affichés$/);
+    const rows = await inShadow(page, (root) => [...root.querySelectorAll('.detail table.kinds tr')]
+      .map((tr) => [tr.querySelector('th').textContent, Number(tr.querySelector('td.n').textContent.replace(/\D/g, ''))]));
+    const byKind = Object.fromEntries(rows);
+    assert.ok(byKind['France Services'] >= 1 && byKind['Tiers-lieu'] >= 1, JSON.stringify(rows));
+    const shown = digits((await text(page, '.detail .summary')).split('·')[1]);
+    assert.ok(shown >= byKind['France Services'] && shown >= byKind['Tiers-lieu']);
     await screenshot(page, 'lieux-couverture-arras');
     assert.deepEqual(consoleErrors, []);
     await page.close();

@@ -85,6 +85,17 @@ impl Inner {
         }
     }
 
+    /// Adds the selected EPCI's places by kind and population to its
+    /// detail panel, when the map shows places.
+    pub(super) fn append_summary(&self, v: &crate::map::view::MapView) {
+        let summary = v
+            .selected_code()
+            .and_then(|c| v.places.as_ref()?.summary(c));
+        if let Some(s) = summary {
+            let _ = places::summary(&self.detail, &s, self.lang.get());
+        }
+    }
+
     /// Listens to the panel's input, change, click and key events.
     pub(super) fn listen_places(this: &std::rc::Rc<Self>) -> Result<(), JsValue> {
         let panel = this.places.panel.root.clone();
@@ -213,6 +224,7 @@ impl Inner {
                             }
                         }
                         let _ = render::detail(&inner.detail, v.describe_selected(lang).as_ref());
+                        inner.append_summary(v);
                     }
                     if shared.is_some() {
                         inner.show_site();
@@ -332,13 +344,11 @@ impl Inner {
             let _ = places::nearest(&self.places.panel, p, lang);
         }
         // The selected EPCI's coverage follows the filters.
-        let d = self
-            .view
-            .borrow()
-            .as_ref()
-            .and_then(|v| v.describe_selected(lang));
-        if d.is_some() {
-            let _ = render::detail(&self.detail, d.as_ref());
+        if let Some(v) = self.view.borrow().as_ref() {
+            if let Some(d) = v.describe_selected(lang) {
+                let _ = render::detail(&self.detail, Some(&d));
+                self.append_summary(v);
+            }
         }
         self.show_site();
         self.write_fragment();
