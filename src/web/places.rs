@@ -344,11 +344,11 @@ pub fn summary(detail: &HtmlElement, s: &Summary, lang: Lang) -> Result<(), JsVa
         let tr = el(&doc, "tr", "", None)?;
         tr.append_child(&el(&doc, "th", "", Some(kind.label(lang)))?.into())?;
         tr.append_child(&el(&doc, "td", "n", Some(&n(count as f64)))?.into())?;
-        let td = el(&doc, "td", "bar", None)?;
+        let td = el(&doc, "td", "meter", None)?;
         let bar = el(&doc, "span", "", None)?;
         let c = kind.color;
         let style = bar.style();
-        style.set_property("width", &format!("{}%", count * 100 / max))?;
+        style.set_property("width", &format!("{}px", 2 + count * 78 / max))?;
         style.set_property("background", &format!("rgb({} {} {})", c.r, c.g, c.b))?;
         bar.set_attribute("aria-hidden", "true")?;
         td.append_child(&bar)?;

@@ -102,8 +102,8 @@ const PLACES: (&str, &str) = (
 .detail table.kinds caption { text-align: left; font-weight: 600; }
 .detail table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }
 .detail table.kinds td.n { text-align: right; padding-right: 6px; }
-.detail table.kinds td.bar { width: 80px; }
-.detail table.kinds td.bar span { display: block; height: 10px; min-width: 2px; }
+.detail table.kinds td.meter { width: 82px; padding: 0; }
+.detail table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
 );
