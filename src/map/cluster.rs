@@ -140,6 +140,9 @@ pub struct Clusterer {
     sorted_ids: Vec<u32>,
     /// Where the `s`-th visited point is in `sorted`.
     at: Vec<u32>,
+    /// How many points of each cell are not in a cluster yet: scans skip
+    /// the cells already emptied (in dense areas, most of them).
+    live: Vec<u32>,
 }
 
 impl Clusterer {
@@ -186,10 +189,19 @@ impl Clusterer {
             }
             *word |= bit;
             self.kept.push(id);
-            min_x = min_x.min(x);
-            min_y = min_y.min(y);
-            max_x = max_x.max(x);
-            max_y = max_y.max(y);
+            // Finite here: plain comparisons (`f64::min` also handles NaN).
+            if x < min_x {
+                min_x = x;
+            }
+            if x > max_x {
+                max_x = x;
+            }
+            if y < min_y {
+                min_y = y;
+            }
+            if y > max_y {
+                max_y = y;
+            }
         }
         let n = self.kept.len();
         if n == 0 {
@@ -264,6 +276,10 @@ impl Clusterer {
             *s = 0;
         }
 
+        self.live.clear();
+        self.live
+            .extend(self.starts.windows(2).map(|w| w[1].saturating_sub(w[0])));
+
         let r2 = r * r;
         out.members.reserve(n);
         let mut tally = [0u32; 256];
@@ -282,30 +298,43 @@ impl Clusterer {
             out.members.push(seed_id);
             let (mut sum_x, mut sum_y) = (sx, sy);
             let (cx, cy) = cell_of(sx, sy);
+            if let Some(l) = self.live.get_mut(cy * cols + cx) {
+                *l = l.saturating_sub(1);
+            }
             for gy in cy.saturating_sub(1)..=(cy + 1).min(rows - 1) {
-                let row = gy * cols;
-                // The three cells of a row are contiguous in `sorted`.
-                let lo = self.starts.get(row + cx.saturating_sub(1));
-                let hi = self.starts.get(row + (cx + 1).min(cols - 1) + 1);
-                let (Some(&lo), Some(&hi)) = (lo, hi) else {
-                    continue;
-                };
-                let range = lo as usize..hi as usize;
-                let (Some(run), Some(run_ids)) = (
-                    self.sorted.get_mut(range.clone()),
-                    self.sorted_ids.get(range),
-                ) else {
-                    continue;
-                };
-                for (p, &id) in run.iter_mut().zip(run_ids) {
-                    let [x, y] = *p;
-                    let (dx, dy) = (x - sx, y - sy);
-                    // False for NaN: taken points are skipped.
-                    if dx * dx + dy * dy <= r2 {
-                        p[0] = f64::NAN;
-                        out.members.push(id);
-                        sum_x += x;
-                        sum_y += y;
+                for gx in cx.saturating_sub(1)..=(cx + 1).min(cols - 1) {
+                    let c = gy * cols + gx;
+                    let (Some(live), Some(&lo), Some(&hi)) = (
+                        self.live.get_mut(c),
+                        self.starts.get(c),
+                        self.starts.get(c + 1),
+                    ) else {
+                        continue;
+                    };
+                    if *live == 0 {
+                        continue;
+                    }
+                    let range = lo as usize..hi as usize;
+                    let (Some(run), Some(run_ids)) = (
+                        self.sorted.get_mut(range.clone()),
+                        self.sorted_ids.get(range),
+                    ) else {
+                        continue;
+                    };
+                    for (p, &id) in run.iter_mut().zip(run_ids) {
+                        let [x, y] = *p;
+                        let (dx, dy) = (x - sx, y - sy);
+                        // False for NaN: taken points are skipped.
+                        if dx * dx + dy * dy <= r2 {
+                            p[0] = f64::NAN;
+                            out.members.push(id);
+                            sum_x += x;
+                            sum_y += y;
+                            *live -= 1;
+                            if *live == 0 {
+                                break;
+                            }
+                        }
                     }
                 }
             }
