@@ -19,7 +19,7 @@
 //!   becomes a straight-line radius ([`Travel::reach_m`]): 15 minutes by car
 //!   with the defaults is 10 km of road, 7.69 km as the crow flies.
 //! * **Nearest places** ([`nearest`]) are found by scanning every kept place;
-//!   for the ~62,700 national places this takes about a millisecond natively
+//!   for the ~62,700 national places this takes 2–3 ms natively
 //!   (see the ignored benchmark test in `coverage`).
 //! * **Coverage** ([`coverage`]): a commune counts as covered, with all its
 //!   population, when at least one kept place lies within the reach radius of
@@ -95,14 +95,25 @@ impl Geo {
         }
     }
 
-    /// Haversine distance, metres. The clamp keeps rounding from pushing the
-    /// haversine ratio past 1 (antipodes), where `asin` would give NaN.
-    fn distance_m(&self, other: &Geo) -> f64 {
+    /// Haversine ratio `hav(d/R)` = sin²(d/2R), in [0, 1]: monotonic in the
+    /// distance and cheaper, so the coverage can reject far places with it.
+    /// The clamp keeps rounding from pushing it past 1 (antipodes), where
+    /// `asin` would give NaN.
+    fn hav(&self, other: &Geo) -> f64 {
         let s_lat = ((other.lat - self.lat) * 0.5).sin();
         let s_lon = ((other.lon - self.lon) * 0.5).sin();
-        let h = (s_lat * s_lat + self.cos_lat * other.cos_lat * s_lon * s_lon).clamp(0.0, 1.0);
-        2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+        (s_lat * s_lat + self.cos_lat * other.cos_lat * s_lon * s_lon).clamp(0.0, 1.0)
     }
+
+    /// Haversine distance, metres.
+    fn distance_m(&self, other: &Geo) -> f64 {
+        hav_to_m(self.hav(other))
+    }
+}
+
+/// Metres for a haversine ratio from [`Geo::hav`].
+fn hav_to_m(h: f64) -> f64 {
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
 /// Whether a lon/lat pair is a usable point: finite longitude (any turn of
@@ -115,7 +126,7 @@ fn is_valid(p: [f64; 2]) -> bool {
 /// and by index among equal distances: the "closest help places" list.
 /// Invalid points (NaN, latitude beyond ±90) are skipped; `k` larger than the
 /// number of kept points gives them all; an invalid `from` or `k == 0` gives
-/// nothing. A plain scan: ~1 ms natively for the 62,700 national places.
+/// nothing. A plain scan: 2–3 ms natively for the 62,700 national places.
 pub fn nearest(
     points: &[[f64; 2]],
     keep: impl Fn(usize) -> bool,
