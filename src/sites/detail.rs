@@ -53,12 +53,8 @@ pub struct SiteDetail {
     pub approximate: bool,
 }
 
-fn cut(mut s: String) -> String {
-    if let Some((i, _)) = s.char_indices().nth(MAX_FIELD_CHARS) {
-        s.truncate(i);
-        s.push('…');
-    }
-    s
+fn cut(s: String) -> String {
+    crate::map::describe::cut(&s, MAX_FIELD_CHARS)
 }
 
 impl SiteDetail {

@@ -50,6 +50,9 @@ pub struct Places {
     pub communes: CommuneIndex,
     /// Each commune's point, population and EPCI index, for the coverage.
     towns: Vec<CommunePoint>,
+    /// Each place's position, in table order (made once: the nearest
+    /// places and the coverage read it at every filter change).
+    points: Vec<[f64; 2]>,
     /// EPCI SIRENs by index (the coverage's order).
     epcis: Vec<String>,
     /// Each commune's EPCI index, by INSEE code (places count per EPCI).
@@ -107,7 +110,9 @@ impl Places {
                 })
                 .collect(),
         );
+        let points = sites.table.sites.iter().map(|s| s.lon_lat).collect();
         let mut p = Places {
+            points,
             sites,
             communes: index,
             towns,
@@ -151,10 +156,9 @@ impl Places {
         let Some(o) = &self.origin else {
             return Vec::new();
         };
-        let points: Vec<[f64; 2]> = self.sites.table.sites.iter().map(|s| s.lon_lat).collect();
         let keep = &self.sites.selection.keep;
         nearest(
-            &points,
+            &self.points,
             |i| keep.get(i).copied().unwrap_or(false),
             o.lon_lat,
             NEAREST,
@@ -162,10 +166,13 @@ impl Places {
     }
 
     fn recompute(&mut self) {
-        let points: Vec<[f64; 2]> = self.sites.table.sites.iter().map(|s| s.lon_lat).collect();
         let keep = &self.sites.selection.keep;
         let reach = self.travel.reach_m(self.minutes, self.mode);
-        let index = ReachIndex::new(&points, |i| keep.get(i).copied().unwrap_or(false), reach);
+        let index = ReachIndex::new(
+            &self.points,
+            |i| keep.get(i).copied().unwrap_or(false),
+            reach,
+        );
         self.coverage = index.coverage(&self.towns, self.epcis.len());
         self.nearest = self.nearest_to_origin();
     }

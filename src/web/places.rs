@@ -121,7 +121,7 @@ pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
     let doc = doc_of(&panel.facets)?;
     let fr = lang == Lang::Fr;
     panel.facets.set_text_content(None);
-    let chosen = filter_choices(&places.sites.filter);
+    let chosen = places.sites.filter.choices();
     let on = |facet: &str, bit: usize| chosen.iter().any(|(f, b)| *f == facet && *b == bit as u32);
     let (g, f) = group(
         &doc,
@@ -194,10 +194,6 @@ pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
         }
     }
     counts(panel, places, lang)
-}
-
-fn filter_choices(f: &Filter) -> Vec<(&'static str, u32)> {
-    f.choices()
 }
 
 /// The filter the checked boxes make.

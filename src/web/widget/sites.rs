@@ -304,9 +304,7 @@ impl Inner {
                     .flatten()
                     .and_then(|b| b.get_attribute("data-code"));
                 let query = self.places.panel.query.value();
-                // A number reads as an address ("8 place Guy Mollet"); a
-                // name as a commune, unless none matches.
-                let address = query.chars().any(|c| c.is_ascii_digit()) || first.is_none();
+                let address = crate::geocode::wants_address(&query, first.is_some());
                 match (first, self.places.geocoder.borrow().clone()) {
                     (_, Some(g)) if address => self.geocode(&g, &query),
                     (Some(code), _) => self.go_to_commune(&code),
