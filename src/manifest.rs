@@ -157,8 +157,12 @@ pub struct LayerInfo {
     #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub sources: Vec<String>,
     /// Caveats a reader must know (derived data, approximations).
+    /// Read in the browser only by the module with places (the zones' legend).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    #[cfg_attr(
+        all(target_arch = "wasm32", not(feature = "places")),
+        serde(skip_deserializing)
+    )]
     pub note: Option<Label>,
     /// Sites only: the compact table of every place (see
     /// [`crate::sites::table`]), read whole for filters, counts, the

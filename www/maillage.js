@@ -6,8 +6,8 @@
 //   </maillage-map>
 //
 // It loads the WebAssembly module next to it (pkg/), once, then defines the
-// <maillage-map> element (maps with places, attribute `sites`, need the
-// module with places: give the attribute in the page's HTML). All behaviour lives in Rust (src/web/): this file
+// <maillage-map> element (maps with places or zones, attributes `sites` or
+// `zones`, need the module with places: give the attribute in the page's HTML). All behaviour lives in Rust (src/web/): this file
 // only forwards the element's lifecycle to a Rust `Widget`.
 // Events: `maillage:ready` (detail {layers, rangeBytes, features, field}), `maillage:render`
 // after each completed view load (detail {features, bytes, requests, ms, level, file, failed}:
@@ -39,9 +39,10 @@ for (const el of document.querySelectorAll(`${TAG}[manifest]`)) {
 const prefetched = (url) => early.get(url) ?? null;
 
 // Two builds of the module: the map alone, and the map with the places
-// (sites layer, search, nearest places, coverage, cards), which weighs
-// more. A page whose maps show places (attribute `sites`) loads the second.
-const withPlaces = document.querySelector(`${TAG}[sites]`) !== null;
+// (sites layer, search, nearest places, coverage, cards, weak coverage
+// zones), which weighs more. A page whose maps show places or zones
+// (attributes `sites`, `zones`) loads the second.
+const withPlaces = document.querySelector(`${TAG}[sites], ${TAG}[zones]`) !== null;
 const { default: init, Widget } = await import(withPlaces ? './pkg/maillage_places.js' : './pkg/maillage.js');
 
 class MaillageMap extends HTMLElement {

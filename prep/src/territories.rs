@@ -488,6 +488,11 @@ pub struct Zone {
     pub area_km2: f64,
     /// Population-weighted mean of the communes' IFN 4G score.
     pub mean_4g_score: f64,
+    /// SIREN of the EPCI its communes belong to (a zone never crosses an
+    /// EPCI's border, so a page scoped to a territory keeps exactly its own).
+    pub epci: String,
+    /// Départements of its communes ("59" or, rarely, "59, 62").
+    pub departements: String,
 }
 
 /// The zones layer.
@@ -496,6 +501,8 @@ pub fn zone_layer(zones: &[Zone], threshold: f64) -> LayerData {
         field("id", FieldKind::Text, "Identifiant", "Identifier"),
         FieldDef { unit: unit("communes", "communes"), ..field("commune_count", FieldKind::Integer, "Nombre de communes", "Number of communes") },
         field("codes", FieldKind::Json, "Communes (codes INSEE)", "Communes (INSEE codes)"),
+        field("epci", FieldKind::Text, "Intercommunalité (SIREN)", "Intercommunality (SIREN)"),
+        field("departements", FieldKind::Text, "Départements", "Départements"),
         FieldDef { unit: unit("habitants", "inhabitants"), ..field("population", FieldKind::Integer, "Population", "Population") },
         FieldDef { unit: unit("km²", "km²"), ..field("area_km2", FieldKind::Real, "Superficie", "Area") },
         FieldDef {
@@ -516,6 +523,8 @@ pub fn zone_layer(zones: &[Zone], threshold: f64) -> LayerData {
                 Value::Str(format!("zone-4g-{:04}", i + 1)),
                 Value::Int(z.communes.len() as i64),
                 Value::Str(serde_json_array(&z.communes)),
+                Value::Str(z.epci.clone()),
+                Value::Str(z.departements.clone()),
                 Value::Int(z.population as i64),
                 Value::Real(r2(z.area_km2)),
                 Value::Real(r2(z.mean_4g_score)),

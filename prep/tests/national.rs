@@ -393,3 +393,56 @@ fn sites_table_points_at_each_full_record() {
     // 40,728 from the open data, one from the synthetic schema v1 file.
     assert_eq!(with_hours, 40_729);
 }
+
+/// The zones: every feature of every level has a geometry (a commune in
+/// several pieces once made empty ones, which GDAL refuses), the same
+/// ids at each level, each commune in one zone only; the places whose commune is in a zone
+/// are exactly those the table flags `WEAK_4G`.
+#[test]
+fn zones_are_whole_and_flag_their_places() {
+    use maillage::sites::table::{SiteTable, WEAK_4G};
+    let b = built();
+    let info = manifest().layer("zones").expect("zones");
+    let mut ids_by_level = Vec::new();
+    for f in &info.files {
+        let features = read_all(&b.dir.join(&f.path), &["id", "epci"]);
+        assert_eq!(features.len() as u64, info.feature_count, "{}", f.path);
+        for (g, v) in &features {
+            assert!(
+                !multipolygon(g).0.is_empty(),
+                "{}: {:?} is empty",
+                f.path,
+                v[0]
+            );
+        }
+        let mut ids: Vec<String> = features.iter().filter_map(|(_, v)| v[0].clone()).collect();
+        ids.sort();
+        ids_by_level.push(ids);
+    }
+    assert!(ids_by_level.windows(2).all(|w| w[0] == w[1]));
+    let full = read_all(&b.dir.join("zones.fgb"), &["codes", "epci"]);
+    let mut weak: Vec<String> = full
+        .iter()
+        .flat_map(|(_, v)| {
+            serde_json::from_str::<Vec<String>>(v[0].as_deref().unwrap_or("[]")).expect("codes")
+        })
+        .collect();
+    weak.sort();
+    let n = weak.len();
+    weak.dedup();
+    assert_eq!(weak.len(), n, "a commune is in one zone only");
+    let t = info_table(b);
+    let flagged = t.sites.iter().filter(|s| s.packed.flags & WEAK_4G != 0);
+    let in_zones = t
+        .sites
+        .iter()
+        .filter(|s| weak.binary_search(&s.commune).is_ok())
+        .count();
+    assert_eq!(flagged.count(), in_zones);
+    assert!(in_zones > 100, "{in_zones} places in weak zones");
+
+    fn info_table(b: &Built) -> SiteTable {
+        SiteTable::decode(&std::fs::read(b.dir.join("sites-table.bin")).expect("table"))
+            .expect("table reads")
+    }
+}

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod scope;
 pub mod stream;
 pub mod view;
+pub mod zones;
 
 use std::cell::OnceCell;
 

@@ -355,29 +355,19 @@ impl Loads {
     /// Streams `layers` (the first one is the choropleth the reports are about);
     /// `overview_features` is the size of its overview, read whole.
     pub fn new(layers: Vec<StreamLayer>, overview_features: usize) -> Self {
-        Loads {
-            layers: layers
-                .into_iter()
-                .map(|layer| LayerState {
-                    caches: layer
-                        .files
-                        .iter()
-                        .map(|f| FileCache {
-                            head: head_len(f.bytes, layer.features),
-                            ..FileCache::default()
-                        })
-                        .collect(),
-                    layer,
-                    load: None,
-                })
-                .collect(),
+        let mut loads = Loads {
+            layers: Vec::with_capacity(layers.len()),
             view: 0,
             requests: 0,
             bytes: 0,
             reported: true,
             overview_features,
             cache_limit: CACHE_LIMIT,
+        };
+        for layer in layers {
+            loads.push(layer);
         }
+        loads
     }
 
     /// The plan's choropleth layer and its base outlines, found in the manifest
@@ -402,6 +392,25 @@ impl Loads {
             layers.push(StreamLayer::from_info(l, "code", "name", ""));
         }
         Loads::new(layers, overview_features)
+    }
+
+    /// Adds a layer streamed with the others from the next view load on
+    /// (the zones, read after the first paint); returns its index for
+    /// [`Loads::shapes_in`].
+    pub fn push(&mut self, layer: StreamLayer) -> usize {
+        self.layers.push(LayerState {
+            caches: layer
+                .files
+                .iter()
+                .map(|f| FileCache {
+                    head: head_len(f.bytes, layer.features),
+                    ..FileCache::default()
+                })
+                .collect(),
+            layer,
+            load: None,
+        });
+        self.layers.len() - 1
     }
 
     /// Sets the overview's size once it is read: a load started before the

@@ -10,6 +10,8 @@ use super::gesture::{Gestures, Input};
 use super::labels;
 use super::scope::{bbox, Territory};
 use super::stream::Loads;
+#[cfg(feature = "places")]
+use super::zones::Zones;
 use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
@@ -380,6 +382,9 @@ pub struct MapView {
     /// The help places, once their table is read (after the first paint).
     #[cfg(feature = "places")]
     pub places: Option<Places>,
+    /// The weak coverage zones, once their overview is read.
+    #[cfg(feature = "places")]
+    pub zones: Option<Zones>,
 }
 
 /// Opacity of the choropleth's fills under the places' markers.
@@ -473,6 +478,8 @@ impl MapView {
             basemap: plan.basemap.clone().map(Basemap::new),
             #[cfg(feature = "places")]
             places: None,
+            #[cfg(feature = "places")]
+            zones: None,
         })
     }
 
@@ -749,10 +756,30 @@ impl MapView {
             }
         }
         #[cfg(feature = "places")]
+        if let Some(z) = &self.zones {
+            let streamed = z
+                .stream
+                .zip(self.stream.as_ref())
+                .and_then(|(i, s)| s.shapes_in(i, self.camera.bounds(), &z.shapes));
+            let keep = |s: &Shape| self.in_scope(s);
+            match streamed {
+                Some(shapes) => z.draw(&mut d, &self.camera, shapes, keep),
+                None => z.draw(&mut d, &self.camera, &z.shapes, keep),
+            }
+        }
+        #[cfg(feature = "places")]
         if let Some(p) = &self.places {
             d.items.extend(p.sites.items(&self.camera));
         }
         d
+    }
+
+    /// Takes the zones' overview: they stream with the other layers from
+    /// the next view load on (a scoped page draws its territory's own).
+    #[cfg(feature = "places")]
+    pub fn set_zones(&mut self, mut zones: Zones, layer: super::stream::StreamLayer) {
+        zones.stream = self.stream.as_mut().map(|s| s.push(layer));
+        self.zones = Some(zones);
     }
 
     /// The frame at full opacity: streamed shapes where loaded, else the
@@ -907,6 +934,27 @@ mod tests {
             ],
             sources: vec![],
         }
+    }
+
+    #[test]
+    fn zones_plan_from_the_manifest() {
+        use crate::map::zones::ZonesPlan;
+        let mut m = manifest();
+        assert_eq!(ZonesPlan::new(&m, Lang::Fr), None);
+        let mut zones = m.layers[0].clone();
+        zones.id = "zones".into();
+        zones.kind = LayerKind::Zones;
+        zones.title = Label::new("Zones 4G faible", "Weak 4G zones");
+        zones.note = Some(Label::new("Dérivées de l'IFN.", "Derived from the IFN."));
+        zones.files[0].path = "zones-overview.fgb".into();
+        m.layers.push(zones);
+        let z = ZonesPlan::new(&m, Lang::En).expect("zones");
+        assert_eq!(z.overview_path, "zones-overview.fgb");
+        assert_eq!(
+            (z.title.as_str(), z.note.as_str()),
+            ("Weak 4G zones", "Derived from the IFN.")
+        );
+        assert_eq!((z.layer.code.as_str(), z.layer.files.len()), ("id", 2));
     }
 
     #[test]

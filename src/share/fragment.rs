@@ -67,6 +67,8 @@ pub struct State {
     pub accessible: bool,
     /// Key `itinerant=1`: only itinerant services.
     pub itinerant: bool,
+    /// Key `zone4g=1`: only places in weak 4G coverage zones.
+    pub weak_4g: bool,
     /// Key `minutes`: coverage threshold in minutes, 1..=120.
     pub minutes: Option<u16>,
     /// Key `mode`: travel mode of the coverage ("voiture", "pied").
@@ -124,6 +126,7 @@ impl State {
             ("samedi", self.saturday),
             ("accessible", self.accessible),
             ("itinerant", self.itinerant),
+            ("zone4g", self.weak_4g),
         ] {
             if on {
                 put(key, "1".to_string());
@@ -184,6 +187,7 @@ impl State {
             "samedi" => set_flag(&mut self.saturday, raw),
             "accessible" => set_flag(&mut self.accessible, raw),
             "itinerant" => set_flag(&mut self.itinerant, raw),
+            "zone4g" => set_flag(&mut self.weak_4g, raw),
             "minutes" => set(&mut self.minutes, parse_in(raw, MINUTES)),
             "mode" => set(&mut self.mode, parse_id(raw)),
             "sel" => set(
@@ -457,6 +461,7 @@ mod tests {
             saturday: true,
             accessible: true,
             itinerant: true,
+            weak_4g: true,
             minutes: Some(20),
             mode: Some("pied".into()),
             selection: Some("epci:200033579".into()),
@@ -467,7 +472,7 @@ mod tests {
     const FULL: &str = "v=2.77810,50.29100,11.00&c=epci_taux,lieux&champ=part_75_plus\
         &methode=jenks&classes=5&masque=0,4&types=france_services,mediatheque\
         &labels=aidants_connect&services=3,12&publics=0&ouvert=1&samedi=1\
-        &accessible=1&itinerant=1&minutes=20&mode=pied&sel=epci%3A200033579\
+        &accessible=1&itinerant=1&zone4g=1&minutes=20&mode=pied&sel=epci%3A200033579\
         &point=2.77000,50.30000";
 
     #[test]
@@ -615,8 +620,8 @@ mod tests {
 
     #[test]
     fn flags_read_one_and_zero_only() {
-        let s = State::decode("ouvert=1&samedi=1&accessible=1&itinerant=1");
-        assert!(s.open_now && s.saturday && s.accessible && s.itinerant);
+        let s = State::decode("ouvert=1&samedi=1&accessible=1&itinerant=1&zone4g=1");
+        assert!(s.open_now && s.saturday && s.accessible && s.itinerant && s.weak_4g);
         assert!(!State::decode("ouvert=oui").open_now);
         assert!(!State::decode("ouvert").open_now);
         assert!(State::decode("ouvert=1&ouvert=x").open_now);

@@ -7,7 +7,7 @@
 //! open on Saturday), as in every faceted search.
 
 use super::hours::local_time;
-use super::table::{SiteTable, ACCESSIBLE, ITINERANT, KINDS};
+use super::table::{SiteTable, ACCESSIBLE, ITINERANT, KINDS, WEAK_4G};
 
 /// The visitor's filters; a zero mask means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub struct Filter {
     pub accessible: bool,
     /// Itinerant services only.
     pub itinerant: bool,
+    /// Only places in a weak 4G coverage zone.
+    pub weak_4g: bool,
 }
 
 /// A hub page's network: the places it showcases. Every part set must hold.
@@ -68,6 +70,8 @@ pub struct Selection {
     /// How many places the network holds before the visitor's filters
     /// ("124 lieux sur 3 250").
     pub in_network: usize,
+    /// How many shown places are in a weak 4G coverage zone.
+    pub weak_4g: usize,
 }
 
 fn any(mask: u32, bits: u32) -> bool {
@@ -85,11 +89,14 @@ pub const SATURDAY_OPEN: u32 = 1;
 pub const ITINERANT_ONLY: u32 = 2;
 /// [`Filter::add`] flag: accessible places only.
 pub const ACCESSIBLE_ONLY: u32 = 3;
+/// [`Filter::add`] flag: places in weak 4G coverage zones only.
+pub const WEAK_4G_ONLY: u32 = 4;
 
 impl Filter {
     /// Adds one choice of the filters panel: facet `kind`, `label`,
     /// `service` or `public` with a bit index, or `flag` with
-    /// [`OPEN_NOW`], [`SATURDAY`], [`ITINERANT_ONLY`] or [`ACCESSIBLE_ONLY`].
+    /// [`OPEN_NOW`], [`SATURDAY`], [`ITINERANT_ONLY`], [`ACCESSIBLE_ONLY`] or
+    /// [`WEAK_4G_ONLY`].
     /// Unknown facets and bits out of range are ignored.
     pub fn add(&mut self, facet: &str, bit: u32) {
         let b = 1u32.checked_shl(bit).unwrap_or(0);
@@ -103,6 +110,7 @@ impl Filter {
                 SATURDAY_OPEN => self.saturday = true,
                 ITINERANT_ONLY => self.itinerant = true,
                 ACCESSIBLE_ONLY => self.accessible = true,
+                WEAK_4G_ONLY => self.weak_4g = true,
                 _ => {}
             },
             _ => {}
@@ -122,6 +130,7 @@ impl Filter {
             (self.saturday, SATURDAY_OPEN),
             (self.itinerant, ITINERANT_ONLY),
             (self.accessible, ACCESSIBLE_ONLY),
+            (self.weak_4g, WEAK_4G_ONLY),
         ];
         bits("kind", u32::from(self.kinds))
             .chain(bits("label", self.labels))
@@ -146,6 +155,7 @@ impl Filter {
             && (!self.saturday || p.week.opens_on(SATURDAY))
             && (!self.accessible || p.flags & ACCESSIBLE != 0)
             && (!self.itinerant || p.flags & ITINERANT != 0)
+            && (!self.weak_4g || p.flags & WEAK_4G != 0)
             && (!self.open_now || now.is_some_and(|(d, m)| p.week.is_open(d, m)))
     }
 }
@@ -182,6 +192,7 @@ pub fn select(table: &SiteTable, network: &Network, filter: &Filter, now_ms: f64
         s.in_network += usize::from(in_network);
         if kept {
             s.count += 1;
+            s.weak_4g += usize::from(p.flags & WEAK_4G != 0);
             for (k, n) in s.by_kind.iter_mut().enumerate() {
                 *n += usize::from(p.kinds & (1 << k) != 0);
             }
@@ -236,7 +247,7 @@ mod tests {
             sites: vec![
                 site("fs-1", "62041", 0b1, 0b1, 0, weekdays),
                 site("cn-1", "62041", 0b10, 0b10, ITINERANT, saturday),
-                site("med-1", "62041", 0b100, 0, ACCESSIBLE, ""),
+                site("med-1", "62041", 0b100, 0, ACCESSIBLE | WEAK_4G, ""),
                 site("fs-cn", "62041", 0b11, 0b11, 0, weekdays),
                 site("fs-974", "97411", 0b1, 0b1, 0, weekdays),
             ],
@@ -262,7 +273,7 @@ mod tests {
     fn facets_or_within_and_across() {
         let t = table();
         let all = select(&t, &Network::default(), &Filter::default(), 0.0);
-        assert_eq!((all.count, all.in_network), (5, 5));
+        assert_eq!((all.count, all.in_network, all.weak_4g), (5, 5, 1));
         assert_eq!(all.by_kind[..3], [3, 2, 1]);
         let mut f = Filter::default();
         f.add("kind", 0);
@@ -278,6 +289,12 @@ mod tests {
         assert_eq!(ids(&t, &select(&t, &Network::default(), &f, 0.0)), ["cn-1"]);
         let mut f = Filter::default();
         f.add("flag", ACCESSIBLE_ONLY);
+        assert_eq!(
+            ids(&t, &select(&t, &Network::default(), &f, 0.0)),
+            ["med-1"]
+        );
+        let mut f = Filter::default();
+        f.add("flag", WEAK_4G_ONLY);
         assert_eq!(
             ids(&t, &select(&t, &Network::default(), &f, 0.0)),
             ["med-1"]
@@ -339,6 +356,7 @@ mod tests {
             ("public", 2),
             ("flag", OPEN_NOW),
             ("flag", ACCESSIBLE_ONLY),
+            ("flag", WEAK_4G_ONLY),
         ] {
             f.add(facet, bit);
         }
@@ -347,6 +365,6 @@ mod tests {
             g.add(facet, bit);
         }
         assert_eq!(f, g);
-        assert_eq!(f.choices().len(), 6);
+        assert_eq!(f.choices().len(), 7);
     }
 }

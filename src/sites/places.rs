@@ -210,6 +210,7 @@ impl Places {
             saturday: f.saturday,
             accessible: f.accessible,
             itinerant: f.itinerant,
+            weak_4g: f.weak_4g,
             minutes: (self.minutes != 15.0).then_some(self.minutes as u16),
             mode: (self.mode == Mode::Walk).then(|| "pied".to_owned()),
             point: self.origin.as_ref().map(|o| o.lon_lat),
@@ -247,6 +248,7 @@ impl Places {
         f.saturday = s.saturday;
         f.accessible = s.accessible;
         f.itinerant = s.itinerant;
+        f.weak_4g = s.weak_4g;
         self.sites.set_filter(f, now_ms);
         let mode = s.mode.as_deref().and_then(Mode::parse).unwrap_or(self.mode);
         self.set_reach(s.minutes.map_or(self.minutes, f64::from), mode);
@@ -341,6 +343,8 @@ pub struct PlacesAttributes {
     pub mode: Option<String>,
     /// `geocoder`: address of a BAN-compatible `search/` endpoint.
     pub geocoder: Option<String>,
+    /// `zones`: draws the weak coverage zones unless "off" (absent: none).
+    pub zones: Option<String>,
 }
 
 fn items(v: &str, sep: &[char]) -> Vec<String> {
@@ -682,6 +686,7 @@ mod tests {
             minutes: Some("20".into()),
             mode: Some("pied".into()),
             geocoder: Some("https://api-adresse.data.gouv.fr/search/".into()),
+            zones: None,
         };
         let p = PlacesPlan::new(&m, &a).expect("valid").expect("places");
         assert_eq!(

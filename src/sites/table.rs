@@ -98,6 +98,10 @@ pub const ACCESSIBLE: u8 = 4;
 /// [`Packed::flags`]: hours were published but could not be read (the card
 /// shows the source's text).
 pub const HOURS_AS_TEXT: u8 = 8;
+/// [`Packed::flags`]: the place's commune is in a weak 4G coverage zone
+/// (the zones layer's rule, decided at build time), so a hub can see the
+/// places that serve the people least able to go online by phone.
+pub const WEAK_4G: u8 = 16;
 
 /// What the filters need about a place.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,7 +117,7 @@ pub struct Packed {
     /// Sources, bit *i* = item *i* of the manifest's `sources` list (hub
     /// pages restrict the map to their network by source).
     pub sources: u16,
-    /// [`APPROXIMATE`], [`ITINERANT`], [`ACCESSIBLE`], [`HOURS_AS_TEXT`].
+    /// [`APPROXIMATE`], [`ITINERANT`], [`ACCESSIBLE`], [`HOURS_AS_TEXT`], [`WEAK_4G`].
     pub flags: u8,
     /// Offset of the place's full record in the full sites file.
     pub offset: u64,

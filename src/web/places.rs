@@ -10,7 +10,9 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement, ShadowRoot};
 use crate::analysis::Mode;
 use crate::search::Commune;
 use crate::sites::detail::SiteDetail;
-use crate::sites::filter::{Filter, ACCESSIBLE_ONLY, ITINERANT_ONLY, OPEN_NOW, SATURDAY_OPEN};
+use crate::sites::filter::{
+    Filter, ACCESSIBLE_ONLY, ITINERANT_ONLY, OPEN_NOW, SATURDAY_OPEN, WEAK_4G_ONLY,
+};
 use crate::sites::hours::{local_time, Week};
 use crate::sites::places::{Places, Summary};
 use crate::sites::table::KINDS;
@@ -154,6 +156,11 @@ pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
             "Accessible (mobilité réduite)",
             "Accessible (reduced mobility)",
         ),
+        (
+            WEAK_4G_ONLY,
+            "En zone de couverture 4G faible",
+            "In a weak 4G coverage zone",
+        ),
     ];
     for (bit, fr_text, en_text) in flags {
         let text = if fr { fr_text } else { en_text };
@@ -236,6 +243,14 @@ pub fn counts(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
                 span.set_text_content(Some(&format!("({})", format_number(*n as f64, 0, lang))));
             }
         }
+    }
+    // The shown places in weak coverage zones, beside their filter.
+    let weak = format!("input[data-facet=flag][data-bit=\"{WEAK_4G_ONLY}\"] ~ .n");
+    if let Some(span) = panel.facets.query_selector(&weak)? {
+        span.set_text_content(Some(&format!(
+            "({})",
+            format_number(s.weak_4g as f64, 0, lang)
+        )));
     }
     Ok(())
 }

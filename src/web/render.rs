@@ -73,7 +73,7 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
         for (rings, _) in polygons().filter(|(_, s)| s.hatch == Some(colour)) {
             trace(ctx, rings);
         }
-        if let Some(pattern) = hatch_pattern(ctx, &colour.css()) {
+        if let Some(pattern) = hatch_pattern(ctx, colour) {
             ctx.set_fill_style_canvas_pattern(&pattern);
             ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
         }
@@ -222,7 +222,9 @@ pub fn tiles(
 
 /// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the
 /// context's device-pixel-ratio transform scales it like everything else).
-fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: &str) -> Option<CanvasPattern> {
+/// Dark lines (the zones') get a light halo, so that they read over the
+/// darkest classes too.
+fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: Rgba) -> Option<CanvasPattern> {
     const SIZE: f64 = 6.0;
     let doc = web_sys::window()?.document()?;
     let tile: HtmlCanvasElement =
@@ -231,7 +233,6 @@ fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: &str) -> Option<CanvasP
     tile.set_height(SIZE as u32);
     let t: CanvasRenderingContext2d =
         wasm_bindgen::JsCast::dyn_into(tile.get_context("2d").ok()??).ok()?;
-    t.set_stroke_style_str(colour);
     t.begin_path();
     // The diagonal and its two wrapped halves, so tiles join seamlessly.
     for (x0, y0, x1, y1) in [
@@ -242,6 +243,14 @@ fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: &str) -> Option<CanvasP
         t.move_to(x0, y0);
         t.line_to(x1, y1);
     }
+    let [r, g, b, _] = colour.0;
+    if u16::from(r) + u16::from(g) + u16::from(b) < 300 {
+        t.set_stroke_style_str("rgba(255,255,255,0.7)");
+        t.set_line_width(3.0);
+        t.stroke();
+        t.set_line_width(1.25);
+    }
+    t.set_stroke_style_str(&colour.css());
     t.stroke();
     ctx.create_pattern_with_html_canvas_element(&tile, "repeat")
         .ok()?
@@ -363,6 +372,41 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         classes.append_child(&line)?;
     }
     container.append_child(&classes)?;
+    #[cfg(feature = "places")]
+    if let Some(z) = &view.zones {
+        zones_entry(&doc, container, z)?;
+    }
+    Ok(())
+}
+
+/// The zones' legend line: a real checkbox that shows or hides them, the
+/// hatched swatch, and how they were derived.
+#[cfg(feature = "places")]
+fn zones_entry(
+    doc: &Document,
+    container: &HtmlElement,
+    z: &crate::map::zones::Zones,
+) -> Result<(), JsValue> {
+    let label = element(doc, "label", "zones", None)?;
+    let input = element(doc, "input", "", None)?;
+    input.set_attribute("type", "checkbox")?;
+    input.set_attribute("data-zones", "")?;
+    if z.shown {
+        input.set_attribute("checked", "")?;
+    }
+    let swatch = element(doc, "span", "swatch zone", None)?;
+    swatch.set_attribute("aria-hidden", "true")?;
+    let text = element(doc, "span", "label", Some(&z.title))?;
+    for child in [&input, &swatch, &text] {
+        label.append_child(child)?;
+    }
+    container.append_child(&label)?;
+    if !z.note.is_empty() {
+        let note = element(doc, "details", "zone-note", None)?;
+        note.append_child(&element(doc, "summary", "", Some(z.note_title))?.into())?;
+        note.append_child(&element(doc, "p", "", Some(&z.note))?.into())?;
+        container.append_child(&note)?;
+    }
     Ok(())
 }
 

@@ -98,6 +98,13 @@ const PLACES: (&str, &str) = (
 .places .card .warn { font-style: italic; }
 .places .hours { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 4px 0; }
 .places .hours dd { margin: 0; }
+.legend label.zones { display: flex; align-items: center; gap: 6px; min-height: 32px; margin-top: 6px; cursor: pointer; }
+.legend label.zones input { width: 20px; height: 20px; margin: 0; }
+.legend .swatch.zone { background: #fff; opacity: 1; border: 2px solid #1d2433;
+  background-image: repeating-linear-gradient(135deg, transparent 0 2px, #1d2433 2px 3.5px, transparent 3.5px 6px); }
+.legend .zone-note { margin: 2px 0 0; font-size: 13px; max-width: 34ch; }
+.legend .zone-note summary { min-height: 32px; display: flex; align-items: center; cursor: pointer; }
+.legend .zone-note p { margin: 0; }
 .detail table.kinds { border-collapse: collapse; margin-top: 4px; font-size: 13px; }
 .detail table.kinds caption { text-align: left; font-weight: 600; }
 .detail table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }

@@ -51,6 +51,8 @@ use crate::map::stream::{
     level_label, progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT,
 };
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
+#[cfg(feature = "places")]
+use crate::map::zones::ZonesPlan;
 use crate::map::{shapes_from_file, Shape};
 use crate::net::FetchError;
 use crate::sites::places::{PlacesAttributes, PlacesPlan};
@@ -89,6 +91,8 @@ const ATTRIBUTES: &[&str] = &[
     "brand-logo",
     #[cfg(feature = "places")]
     "geocoder",
+    #[cfg(feature = "places")]
+    "zones",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -509,6 +513,10 @@ impl Inner {
     /// The field switcher sets the `field` attribute, which reloads the map
     /// with the new field (the page can observe and set it the same way).
     fn field_change(&self, e: &web_sys::Event) {
+        #[cfg(feature = "places")]
+        if self.zones_change(e) {
+            return;
+        }
         let value = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
@@ -575,6 +583,7 @@ impl Inner {
             minutes: attr("minutes"),
             mode: attr("mode"),
             geocoder: attr("geocoder"),
+            zones: this.host.get_attribute("zones"),
         };
         #[cfg(not(feature = "places"))]
         let places_attributes = PlacesAttributes::default();
@@ -682,6 +691,10 @@ impl Inner {
                     .and_then(Loads::take_report);
                 if let Some(r) = report {
                     self.rendered(&r, self.load_started.get());
+                }
+                #[cfg(feature = "places")]
+                if let Some(z) = summary.zones {
+                    self.load_zones(z);
                 }
                 #[cfg(feature = "places")]
                 if let Some(p) = summary.places {
@@ -1163,6 +1176,9 @@ struct Summary {
     /// The places to read after the first paint, if the page shows them.
     #[cfg_attr(not(feature = "places"), allow(dead_code))]
     places: Option<PlacesPlan>,
+    /// The zones to read after the first paint, if the page shows them.
+    #[cfg(feature = "places")]
+    zones: Option<ZonesPlan>,
 }
 
 /// The manifest, read, and the plan made from it and the attributes.
@@ -1172,6 +1188,8 @@ struct Opened {
     plan: Plan,
     lang: Lang,
     places: Option<PlacesPlan>,
+    #[cfg(feature = "places")]
+    zones: Option<ZonesPlan>,
 }
 
 /// Reads the manifest and makes the plan (a bad attribute fails here,
@@ -1216,6 +1234,15 @@ async fn open(
     }
     let (plan, lang) = Plan::from_attributes(&manifest, attributes).map_err(LoadError::Plan)?;
     #[cfg(feature = "places")]
+    let zones = match places.zones.as_deref().map(str::trim) {
+        None | Some("off") => None,
+        Some(_) => Some(ZonesPlan::new(&manifest, lang).ok_or_else(|| {
+            LoadError::Plan(PlanError::BadAttribute(
+                "zones : le manifeste n'a pas de couche de zones".into(),
+            ))
+        })?),
+    };
+    #[cfg(feature = "places")]
     let places = PlacesPlan::new(&manifest, places)
         .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
     // The module without places ignores `sites` (www/maillage.js loads the
@@ -1231,6 +1258,8 @@ async fn open(
         plan,
         lang,
         places,
+        #[cfg(feature = "places")]
+        zones,
     })
 }
 
@@ -1295,6 +1324,8 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         loads,
         manifest_url: o.manifest_url,
         places: o.places,
+        #[cfg(feature = "places")]
+        zones: o.zones,
     })
 }
 

@@ -143,6 +143,58 @@ describe('places', () => {
   });
 });
 
+describe('zones', () => {
+  test('weak coverage zones are hatched, toggled from the legend, and their places counted', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);
+    await placesReady(page);
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot.querySelector('input[data-zones]'), null, { timeout: 15_000 });
+    assert.match(await text(page, '.legend label.zones'), /^Zones de couverture 4G faible/);
+
+    // GDAL: the communes of the zones of Pas-de-Calais, and the hub's places in them.
+    const ogr = (sql, file) => execFileSync('ogrinfo', ['-ro', '-q', '-geom=NO', '-sql', sql, join(ROOT, 'www', 'layers', file)], { encoding: 'utf8' });
+    const zones = [...ogr("SELECT id, codes FROM zones WHERE departements = '62' ORDER BY commune_count DESC", 'zones.fgb')
+      .matchAll(/codes \(String\) = (\[.*\])/g)].map((m) => JSON.parse(m[1]));
+    assert.ok(zones.length > 5, `${zones.length} zones in 62`);
+    const hdf = [...ogr("SELECT codes FROM zones WHERE departements IN ('02', '59', '60', '62', '80')", 'zones.fgb')
+      .matchAll(/codes \(String\) = (\[.*\])/g)].flatMap((m) => JSON.parse(m[1]));
+    const inZones = gdalCount(`sources LIKE '%lieux-nord-pdc-2023%' AND commune IN (${hdf.map((c) => `'${c}'`).join(',')})`);
+    assert.ok(inZones > 0);
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    const flag = page.locator('maillage-map').locator('input[data-facet=flag][data-bit="4"]');
+    assert.equal(digits(await inShadow(page, (root) => root.querySelector('input[data-facet=flag][data-bit="4"] ~ .n').textContent)), inZones);
+    await flag.check();
+    await page.waitForFunction((n) => Number(document.querySelector('maillage-map').shadowRoot.querySelector('.places .count').textContent.split('correspond')[0].replace(/\D/g, '')) === n, inZones, { timeout: 10_000 });
+
+    // The largest zone of Pas-de-Calais, at a commune's zoom: its hatching
+    // darkens the pixels around one of its communes' points, until unticked.
+    const point = ogr(`SELECT code FROM communes WHERE code = '${zones[0][0]}'`, 'communes-overview.fgb');
+    assert.match(point, /code/);
+    const [lon, lat] = execFileSync('ogrinfo', ['-ro', '-q', '-sql', `SELECT code FROM communes WHERE code = '${zones[0][0]}'`,
+      join(ROOT, 'www', 'layers', 'communes-overview.fgb')], { encoding: 'utf8' }).match(/POINT \(([\d.-]+) ([\d.-]+)\)/).slice(1).map(Number);
+    await page.evaluate(([lon, lat]) => document.querySelector('maillage-map').setView(lon, lat, 12), [lon, lat]);
+    await page.waitForFunction(() => /détail complet/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.status').textContent), null, { timeout: 20_000 });
+    await frame(page);
+    const dark = () => page.evaluate(([lon, lat]) => {
+      const el = document.querySelector('maillage-map');
+      const canvas = el.shadowRoot.querySelector('canvas');
+      const [x, y] = el.project(lon, lat);
+      const k = canvas.width / canvas.getBoundingClientRect().width;
+      const d = canvas.getContext('2d').getImageData(Math.round((x - 20) * k), Math.round((y - 20) * k), Math.round(40 * k), Math.round(40 * k)).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) n += (d[i] + d[i + 1] + d[i + 2] < 300) ? 1 : 0;
+      return n;
+    }, [lon, lat]);
+    const withZones = await dark();
+    await screenshot(page, 'zones-hub');
+    await page.locator('maillage-map').locator('input[data-zones]').uncheck();
+    await frame(page);
+    const without = await dark();
+    assert.ok(withZones >= without + 100, `dark pixels: ${withZones} with zones, ${without} without`);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
 describe('sharing', () => {
   test('a shared address restores the view, filters, point and place', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);

@@ -189,11 +189,17 @@ fn record_ranges(full: &[u8]) -> Result<Vec<(String, u64, u32)>, String> {
 
 /// The sites table (see `maillage::sites::table`): every place's id,
 /// name, commune, position and packed attributes, in the order of the
-/// written full file `full`, with the lists its masks refer to.
-pub fn table(sites: &[Site], full: &[u8]) -> Result<(SiteTable, Vec<ValueList>), String> {
+/// written full file `full`, with the lists its masks refer to. Places
+/// whose commune is in `weak_4g` (sorted INSEE codes: the communes of the
+/// weak-coverage zones) carry the `WEAK_4G` flag.
+pub fn table(
+    sites: &[Site],
+    full: &[u8],
+    weak_4g: &[String],
+) -> Result<(SiteTable, Vec<ValueList>), String> {
     use maillage::sites::hours::Week;
     use maillage::sites::table::{
-        Packed, Site as Place, ACCESSIBLE, APPROXIMATE, HOURS_AS_TEXT, ITINERANT, KINDS,
+        Packed, Site as Place, ACCESSIBLE, APPROXIMATE, HOURS_AS_TEXT, ITINERANT, KINDS, WEAK_4G,
     };
     let lists = vec![
         ValueList {
@@ -242,6 +248,9 @@ pub fn table(sites: &[Site], full: &[u8]) -> Result<(SiteTable, Vec<ValueList>),
         }
         if s.hours.is_none() && !s.hours_raw.is_empty() {
             flags |= HOURS_AS_TEXT;
+        }
+        if weak_4g.binary_search(&s.commune).is_ok() {
+            flags |= WEAK_4G;
         }
         let kinds = s
             .kinds

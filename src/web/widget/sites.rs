@@ -11,6 +11,7 @@ use web_sys::{AbortController, Element};
 use super::{resolve, Inner};
 use crate::fgb::{header_len, Header, PREFIX_LEN};
 use crate::map::shapes_from_file;
+use crate::map::zones::{Zones, ZonesPlan};
 use crate::net::ByteRange;
 use crate::share::fragment::State;
 use crate::sites::detail::SiteDetail;
@@ -31,6 +32,8 @@ pub(super) struct PlacesUi {
     brand: web_sys::HtmlElement,
     /// Cancels the places' reads (table, communes, cards).
     abort: std::cell::RefCell<Option<AbortController>>,
+    /// Cancels the zones' overview read.
+    zones_abort: std::cell::RefCell<Option<AbortController>>,
     /// The full sites file, whose records the cards read by range.
     full_path: std::cell::RefCell<Option<String>>,
     /// Its header, read once.
@@ -52,6 +55,7 @@ impl PlacesUi {
             panel: places::Panel::find(root)?,
             brand,
             abort: Default::default(),
+            zones_abort: Default::default(),
             full_path: Default::default(),
             header: Default::default(),
             detail: Default::default(),
@@ -111,9 +115,77 @@ impl Inner {
     pub(super) fn reset_places(&self, name: Option<String>, logo: Option<String>) {
         self.brand_header(name, logo);
         self.places.panel.root.set_hidden(true);
-        if let Some(c) = self.places.abort.borrow_mut().take() {
+        for abort in [&self.places.abort, &self.places.zones_abort] {
+            if let Some(c) = abort.borrow_mut().take() {
+                c.abort();
+            }
+        }
+    }
+
+    /// Reads the zones' overview (after the map's first paint), then draws
+    /// them and streams their detailed levels with the other layers. A
+    /// failure is said in the status line; the map works on without them.
+    pub(super) fn load_zones(&self, plan: ZonesPlan) {
+        let generation = self.generation.get();
+        let controller = AbortController::new().ok();
+        let Some(signal) = controller.as_ref().map(AbortController::signal) else {
+            return;
+        };
+        if let Some(c) = self.places.zones_abort.replace(controller) {
             c.abort();
         }
+        let base = self.manifest_url.borrow().clone();
+        let weak = self.me.clone();
+        spawn_local(async move {
+            let path = plan.overview_path.clone();
+            let read = async {
+                let url = resolve(&path, Some(&base)).map_err(|e| e.to_string())?;
+                let bytes = fetch::fetch_bytes(&url, &signal)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                shapes_from_file(&bytes, "id", "id", "population")
+                    .map(|(_, shapes)| shapes)
+                    .map_err(|e| e.to_string())
+            };
+            let read = read.await;
+            let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) else {
+                return;
+            };
+            match read {
+                Ok(shapes) => {
+                    if let Some(v) = inner.view.borrow_mut().as_mut() {
+                        v.set_zones(Zones::new(&plan, shapes), plan.layer.clone());
+                        let _ = render::legend(&inner.legend, v, &v.title);
+                    }
+                    inner.view_changed();
+                    inner.request_redraw();
+                }
+                Err(e) if e.contains("Aborted") || e.contains("annul") => {}
+                Err(e) => inner.set_status("error", &format!("Zones indisponibles : {path} : {e}")),
+            }
+        });
+    }
+
+    /// The legend's zones checkbox shows or hides them; `false` for any
+    /// other change.
+    pub(super) fn zones_change(&self, e: &web_sys::Event) -> bool {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.has_attribute("data-zones"))
+        else {
+            return false;
+        };
+        if let Some(z) = self
+            .view
+            .borrow_mut()
+            .as_mut()
+            .and_then(|v| v.zones.as_mut())
+        {
+            z.shown = input.checked();
+        }
+        self.request_redraw();
+        true
     }
 
     /// Reads the places' table and the communes (after the map's first
