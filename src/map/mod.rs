@@ -269,6 +269,46 @@ impl Choropleth {
         }
     }
 
+    /// Adds shape `s` painted for `value` (its own, or its overview
+    /// shape's when the map shows a computed field) under feature `id`;
+    /// outside the legend filter `visible`, an outline only.
+    pub fn push_shape(
+        &self,
+        d: &mut DisplayList,
+        camera: &Camera,
+        id: u32,
+        s: &Shape,
+        value: Option<f64>,
+        visible: Option<&[bool]>,
+    ) {
+        let size = [camera.width(), camera.height()];
+        let project = |p: [f64; 2]| camera.project(p[0], p[1]);
+        let style = if self.shows(value, visible) {
+            self.style_of(value)
+        } else {
+            PolygonStyle {
+                fill: None,
+                stroke: Some((Rgba([150, 150, 150, 255]), 0.5)),
+                hatch: None,
+            }
+        };
+        match s.point() {
+            // Markers carry no border: at a national view 35,000
+            // communes are a few pixels apart, and a border would grey them.
+            Some(p) => d.push_marker(
+                id,
+                project(p),
+                marker_half_size(camera.zoom().get()),
+                size,
+                PolygonStyle {
+                    stroke: None,
+                    ..style
+                },
+            ),
+            None => d.push_polygon(id, &s.parts, project, size, style),
+        }
+    }
+
     /// The frame: choropleth shapes, then base outlines on top. Shapes whose
     /// class is not in `visible` (a legend filter) are drawn as outlines only.
     pub fn frame(
@@ -282,30 +322,7 @@ impl Choropleth {
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         for (i, s) in shapes.iter().enumerate() {
-            let style = if self.shows(s.value, visible) {
-                self.style_of(s.value)
-            } else {
-                PolygonStyle {
-                    fill: None,
-                    stroke: Some((Rgba([150, 150, 150, 255]), 0.5)),
-                    hatch: None,
-                }
-            };
-            match s.point() {
-                // Markers carry no border: at a national view 35,000
-                // communes are a few pixels apart, and a border would grey them.
-                Some(p) => d.push_marker(
-                    i as u32,
-                    project(p),
-                    marker_half_size(camera.zoom().get()),
-                    size,
-                    PolygonStyle {
-                        stroke: None,
-                        ..style
-                    },
-                ),
-                None => d.push_polygon(i as u32, &s.parts, project, size, style),
-            }
+            self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
         for s in outlines {
             d.push_polygon(

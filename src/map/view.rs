@@ -385,6 +385,28 @@ pub struct MapView {
     /// The weak coverage zones, once their overview is read.
     #[cfg(feature = "places")]
     pub zones: Option<Zones>,
+    /// While the coverage is drawn, the field it replaced, to come back to.
+    #[cfg(feature = "places")]
+    saved: Option<SavedField>,
+}
+
+/// The name of the computed coverage field in the field switcher.
+pub const COVERAGE_FIELD: &str = "couverture";
+
+/// Inner class breaks of the coverage field, in percent: fixed, so that a
+/// territory's colour says how far it is from the goal of every resident
+/// within reach, and stays comparable as filters change.
+pub const COVERAGE_BREAKS: [f64; 4] = [50.0, 80.0, 95.0, 99.0];
+
+/// A file field set aside while the coverage is drawn.
+#[cfg(feature = "places")]
+#[derive(Debug, Clone)]
+struct SavedField {
+    field: String,
+    title: String,
+    short_unit: String,
+    choropleth: Choropleth,
+    values: Vec<Option<f64>>,
 }
 
 /// Opacity of the choropleth's fills under the places' markers.
@@ -480,6 +502,8 @@ impl MapView {
             places: None,
             #[cfg(feature = "places")]
             zones: None,
+            #[cfg(feature = "places")]
+            saved: None,
         })
     }
 
@@ -774,6 +798,85 @@ impl MapView {
         d
     }
 
+    /// Offers the coverage of the shown places in the field switcher, once
+    /// the places are read and when the choropleth's territories are the
+    /// EPCIs the coverage is computed for.
+    #[cfg(feature = "places")]
+    pub fn offer_coverage(&mut self, lang: Lang) {
+        let Some(p) = &self.places else { return };
+        let values = p.coverage_percent();
+        let label = p.coverage_label(lang);
+        let fits = self.shapes.iter().any(|s| values.contains_key(&s.code));
+        match self.fields.iter_mut().find(|(f, _)| f == COVERAGE_FIELD) {
+            Some(entry) => entry.1 = label,
+            None if fits => self.fields.push((COVERAGE_FIELD.to_owned(), label)),
+            None => {}
+        }
+    }
+
+    /// Draws `field` without reading anything: the coverage, or back the
+    /// file field it replaced. `false` when the field must be read (the
+    /// glue then reloads with it).
+    #[cfg(feature = "places")]
+    pub fn show_field(&mut self, field: &str, lang: Lang) -> bool {
+        if field == COVERAGE_FIELD {
+            if self.saved.is_none() {
+                self.saved = Some(SavedField {
+                    field: self.field.clone(),
+                    title: self.title.clone(),
+                    short_unit: self.short_unit.clone(),
+                    choropleth: self.choropleth.clone(),
+                    values: self.shapes.iter().map(|s| s.value).collect(),
+                });
+            }
+            return self.refresh_coverage(lang);
+        }
+        match self.saved.take() {
+            Some(saved) if saved.field == field => {
+                for (s, v) in self.shapes.iter_mut().zip(saved.values) {
+                    s.value = v;
+                }
+                self.visible = vec![true; saved.choropleth.classification.classes()];
+                (self.field, self.title, self.short_unit, self.choropleth) =
+                    (saved.field, saved.title, saved.short_unit, saved.choropleth);
+                true
+            }
+            other => {
+                self.saved = other;
+                false
+            }
+        }
+    }
+
+    /// Recomputes the coverage field's values and legend (after a filter
+    /// or threshold change), when it is drawn; `false` when it cannot be
+    /// (no places, or no EPCI has a value).
+    #[cfg(feature = "places")]
+    pub fn refresh_coverage(&mut self, lang: Lang) -> bool {
+        if self.saved.is_none() {
+            return false;
+        }
+        let Some(p) = &self.places else { return false };
+        let values = p.coverage_percent();
+        let title = format!("{} (%)", p.coverage_label(lang));
+        for s in &mut self.shapes {
+            s.value = values.get(&s.code).copied();
+        }
+        let method = Method::Manual(COVERAGE_BREAKS.to_vec());
+        let classes = COVERAGE_BREAKS.len() + 1;
+        match Choropleth::new(&self.shapes, &method, classes, Palette::YlGnBu, "%", lang) {
+            Ok(c) => {
+                self.visible = vec![true; c.classification.classes()];
+                self.choropleth = c;
+                self.field = COVERAGE_FIELD.to_owned();
+                self.title = title;
+                self.short_unit = "%".to_owned();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Takes the zones' overview: they stream with the other layers from
     /// the next view load on (a scoped page draws its territory's own).
     #[cfg(feature = "places")]
@@ -822,14 +925,15 @@ impl MapView {
         // of the cost, computed once for all levels (points have no room).
         let shown = shapes
             .into_iter()
-            .filter(|s| self.choropleth.shows(s.value, Some(&self.visible)))
             .map(|s| {
-                self.ids
-                    .get(&s.code)
-                    .and_then(|&i| self.shapes.get(i))
-                    .filter(|o| o.point().is_none())
-                    .unwrap_or(s)
-            });
+                let overview = self.ids.get(&s.code).and_then(|&i| self.shapes.get(i));
+                (s, overview)
+            })
+            .filter(|(s, o)| {
+                let value = o.map_or(s.value, |o| o.value);
+                self.choropleth.shows(value, Some(&self.visible))
+            })
+            .map(|(s, o)| o.filter(|o| o.point().is_none()).unwrap_or(s));
         d.items.extend(labels::place(
             &self.camera,
             shown,
@@ -839,26 +943,22 @@ impl MapView {
         d
     }
 
-    /// The frame of streamed shapes: each drawn exactly as
-    /// [`Choropleth::frame`] draws it, under its overview shape's id.
+    /// The frame of streamed shapes: each drawn as [`Choropleth::frame`]
+    /// draws it, under its overview shape's id and with its value (the
+    /// same in every level's file, or the computed field's).
     fn frame_of(&self, shapes: &[&Shape], outlines: &[&Shape]) -> DisplayList {
         let mut d = DisplayList::default();
         for &s in shapes {
-            let id = self.ids.get(&s.code).map_or(u32::MAX - 1, |&i| i as u32);
-            let one = self.choropleth.frame(
-                &self.camera,
-                std::slice::from_ref(s),
-                &[],
-                Some(&self.visible),
-            );
-            d.items.extend(one.items.into_iter().map(|item| match item {
-                Item::Polygon { rings, style, .. } => Item::Polygon {
-                    feature: id,
-                    rings,
-                    style,
-                },
-                label => label,
-            }));
+            let (id, value) = match self
+                .ids
+                .get(&s.code)
+                .and_then(|&i| Some((i, self.shapes.get(i)?)))
+            {
+                Some((i, o)) => (i as u32, o.value),
+                None => (u32::MAX - 1, s.value),
+            };
+            self.choropleth
+                .push_shape(&mut d, &self.camera, id, s, value, Some(&self.visible));
         }
         for &s in outlines {
             let one = self
@@ -934,6 +1034,79 @@ mod tests {
             ],
             sources: vec![],
         }
+    }
+
+    /// The coverage of the shown places drawn as a field in place of the
+    /// file's, recomputed with the filters, then the file's field back.
+    #[cfg(feature = "places")]
+    #[test]
+    fn the_coverage_is_a_field_that_follows_the_filters() {
+        use crate::sites::filter::Filter;
+        let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
+        let square = |code: &str, x: f64, v: f64| Shape {
+            code: code.into(),
+            value: Some(v),
+            parts: vec![vec![vec![
+                [x, 50.0],
+                [x + 0.2, 50.0],
+                [x + 0.2, 50.2],
+                [x, 50.0],
+            ]]],
+            ..Shape::default()
+        };
+        let shapes = vec![
+            square("200000001", 2.7, 12.5),
+            square("200000002", 3.1, 20.0),
+        ];
+        let mut v = MapView::new(&p, shapes, vec![], [800.0, 600.0], Lang::Fr).expect("view");
+        assert!(!v.show_field(COVERAGE_FIELD, Lang::Fr), "no places yet");
+        v.places = Some(crate::sites::places::tests::places());
+        v.offer_coverage(Lang::Fr);
+        let label = "Habitants à moins de 15 min en voiture d'un lieu affiché";
+        assert_eq!(
+            v.fields.last(),
+            Some(&(COVERAGE_FIELD.to_owned(), label.to_owned()))
+        );
+        assert!(v.show_field(COVERAGE_FIELD, Lang::Fr));
+        let values: Vec<Option<f64>> = v.shapes.iter().map(|s| s.value).collect();
+        assert_eq!(values, [Some(100.0), Some(25.0)]);
+        assert_eq!(v.title, format!("{label} (%)"));
+        let class = |v: &MapView, i: usize| {
+            v.choropleth
+                .classification
+                .class_of(v.shapes[i].value.expect("value"))
+        };
+        assert_eq!((class(&v, 0), class(&v, 1)), (Some(4), Some(0)));
+        // Painted in those classes' colours.
+        let fills: Vec<_> = v
+            .opaque_frame()
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Polygon { feature, style, .. } => Some((*feature, style.fill)),
+                _ => None,
+            })
+            .collect();
+        let colour = |k: usize| {
+            let c = v.choropleth.colors[k];
+            Some(crate::scene::Rgba([c.r, c.g, c.b, 255]))
+        };
+        assert_eq!(fills, [(0, colour(4)), (1, colour(0))]);
+        let d = v.describe(1, Lang::Fr).expect("described");
+        assert_eq!(d.value, "25,0\u{202f}%");
+        // France Services only: the second EPCI loses its library.
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        v.places.as_mut().expect("places").set_filter(f, 0.0);
+        assert!(v.refresh_coverage(Lang::Fr));
+        assert_eq!(v.shapes[1].value, Some(0.0));
+        // Another file field needs a reload; the replaced one comes back.
+        assert!(!v.show_field("other", Lang::Fr));
+        assert!(v.show_field("rate", Lang::Fr));
+        let values: Vec<Option<f64>> = v.shapes.iter().map(|s| s.value).collect();
+        assert_eq!(values, [Some(12.5), Some(20.0)]);
+        assert_eq!((v.field.as_str(), v.title.as_str()), ("rate", "rate (%)"));
+        assert!(!v.refresh_coverage(Lang::Fr), "not drawn any more");
     }
 
     #[test]

@@ -293,6 +293,12 @@ impl Places {
         Some(s)
     }
 
+    /// The coverage field's label ("Habitants à moins de 15 min en voiture
+    /// d'un lieu affiché").
+    pub fn coverage_label(&self, lang: Lang) -> String {
+        super::words::coverage_field_label(self.minutes, self.mode, lang)
+    }
+
     /// The coverage of every EPCI in percent, by SIREN: the values of the
     /// coverage choropleth field.
     pub fn coverage_percent(&self) -> HashMap<String, f64> {
@@ -453,7 +459,7 @@ impl PlacesPlan {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::sites::table::{Packed, Site, SiteTable};
 
@@ -483,7 +489,7 @@ mod tests {
 
     /// Synthetic: along the parallel 50.3° N, a degree of longitude is
     /// 71.0 km; 15 min by car reach 7,692 m.
-    fn places() -> Places {
+    pub(crate) fn places() -> Places {
         let communes = [
             commune("62001", "Alpha", "200000001", 1_000.0, [2.70, 50.3]),
             commune("62002", "Beta", "200000001", 3_000.0, [2.77, 50.3]),

@@ -89,6 +89,20 @@ pub fn coverage_text(share: f64, minutes: f64, mode: Mode, lang: Lang) -> String
     }
 }
 
+/// The coverage field's name in the field switcher and the legend title
+/// (its unit, %, is added there).
+pub fn coverage_field_label(minutes: f64, mode: Mode, lang: Lang) -> String {
+    let m = minutes.round() as u32;
+    match (lang, mode) {
+        (Lang::Fr, Mode::Car) => {
+            format!("Habitants à moins de {m} min en voiture d'un lieu affiché")
+        }
+        (Lang::Fr, Mode::Walk) => format!("Habitants à moins de {m} min à pied d'un lieu affiché"),
+        (Lang::En, Mode::Car) => format!("Inhabitants within {m} min by car of a shown place"),
+        (Lang::En, Mode::Walk) => format!("Inhabitants within {m} min on foot of a shown place"),
+    }
+}
+
 /// A link to directions between two points on OpenStreetMap (no account,
 /// no tracking, works on phones); `car` picks the car router, else walking.
 pub fn directions_url(from: [f64; 2], to: [f64; 2], car: bool) -> String {

@@ -522,6 +522,10 @@ impl Inner {
             .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             .map(|s| s.value());
         if let Some(v) = value {
+            #[cfg(feature = "places")]
+            if self.show_field_in_place(&v) {
+                return;
+            }
             let _ = self.host.set_attribute("field", &v);
         }
     }

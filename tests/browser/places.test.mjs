@@ -143,6 +143,53 @@ describe('places', () => {
   });
 });
 
+describe('coverage field', () => {
+  test('the coverage of the shown places is a choropleth field that follows the filters', async () => {
+    // A shared link drawing the coverage with CU d'Arras selected.
+    const { page, consoleErrors } = await openPage(env.browser.context,
+      `${env.server.url}/lieux.html#v=2.77000,50.29000,8.00&champ=couverture&sel=epci%3A200033579`);
+    const manifests = [];
+    page.on('request', (r) => { if (r.url().endsWith('manifest.json')) manifests.push(r.url()); });
+    await placesReady(page);
+    await page.waitForFunction(() => /Habitants à moins de 15 min/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.legend .title')?.textContent), null, { timeout: 10_000 });
+    assert.equal(await inShadow(page, (root) => root.querySelector('select.field-select').value), 'couverture');
+    const legend = () => inShadow(page, (root) => [...root.querySelectorAll('.legend .classes button')]
+      .map((b) => [b.querySelector('.label').textContent, Number(b.querySelector('.count').textContent.replace(/\D/g, ''))]));
+    const total = (rows) => rows.reduce((n, [, c]) => n + c, 0);
+    const all = await legend();
+    assert.equal(total(all), (await manifest()).layers.find((l) => l.id === 'epci').feature_count);
+    // The detail's value is the coverage its own line states.
+    const detail = async () => {
+      const value = Number((await text(page, '.detail .value')).replace(/[^\d,]/g, '').replace(',', '.'));
+      const line = Number((await inShadow(page, (root) => [...root.querySelectorAll('.detail p')].map((p) => p.textContent)
+        .find((t) => /des habitants à moins de 15 min/.test(t)))).match(/^(\d+)/)[1]);
+      return [value, line];
+    };
+    assert.equal(await text(page, '.detail .name'), "Communauté urbaine d'Arras");
+    const [before, beforeLine] = await detail();
+    assert.equal(Math.round(before), beforeLine);
+    // France Services only: the classes and CU d'Arras's value follow.
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
+    await page.waitForFunction((b) => !/^100/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.detail .value').textContent) || b < 100, before);
+    const fs = await legend();
+    assert.equal(total(fs), total(all));
+    assert.notDeepEqual(fs, all);
+    const [after, afterLine] = await detail();
+    assert.equal(Math.round(after), afterLine);
+    assert.ok(after <= before, `${after} ≤ ${before}`);
+    assert.match(page.url(), /champ=couverture/);
+    await screenshot(page, 'coverage-field');
+    // Back to the file's field, without reading the map again.
+    await page.locator('maillage-map').locator('select.field-select').selectOption('ifn_total');
+    await page.waitForFunction(() => /Fragilité numérique/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.legend .title').textContent));
+    assert.deepEqual(manifests, []);
+    assert.doesNotMatch(page.url(), /champ=/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
 describe('zones', () => {
   test('weak coverage zones are hatched, toggled from the legend, and their places counted', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);

@@ -82,6 +82,7 @@ impl Inner {
             if s.selection.is_none() {
                 s.selection = v.selected_code().map(|c| format!("epci:{c}"));
             }
+            s.field = (v.field == crate::map::view::COVERAGE_FIELD).then(|| v.field.clone());
             s.encode()
         };
         if let Ok(h) = self.window.history() {
@@ -164,6 +165,25 @@ impl Inner {
                 Err(e) => inner.set_status("error", &format!("Zones indisponibles : {path} : {e}")),
             }
         });
+    }
+
+    /// A field drawn without reading anything (the coverage, or back the
+    /// field it replaced): the legend and the selection's detail follow;
+    /// `false` when the field must be read.
+    pub(super) fn show_field_in_place(&self, field: &str) -> bool {
+        let lang = self.lang.get();
+        let mut view = self.view.borrow_mut();
+        let Some(v) = view.as_mut() else { return false };
+        if !v.show_field(field, lang) {
+            return false;
+        }
+        let _ = render::legend(&self.legend, v, &v.title);
+        let _ = render::detail(&self.detail, v.describe_selected(lang).as_ref());
+        self.append_summary(v);
+        drop(view);
+        self.write_fragment();
+        self.request_redraw();
+        true
     }
 
     /// The legend's zones checkbox shows or hides them; `false` for any
@@ -285,6 +305,13 @@ impl Inner {
                     *inner.places.geocoder.borrow_mut() = geocoder;
                     if let Some(v) = inner.view.borrow_mut().as_mut() {
                         v.places = Some(p);
+                        v.offer_coverage(lang);
+                        if shared.as_ref().and_then(|s| s.field.as_deref())
+                            == Some(crate::map::view::COVERAGE_FIELD)
+                        {
+                            v.show_field(crate::map::view::COVERAGE_FIELD, lang);
+                        }
+                        let _ = render::legend(&inner.legend, v, &v.title);
                         if let Some(s) = &shared {
                             if let Some([lon, lat, zoom]) = s.view {
                                 let _ = v.set_view(lon, lat, zoom);
@@ -413,8 +440,12 @@ impl Inner {
             let _ = places::counts(&self.places.panel, p, lang);
             let _ = places::nearest(&self.places.panel, p, lang);
         }
-        // The selected EPCI's coverage follows the filters.
-        if let Some(v) = self.view.borrow().as_ref() {
+        // The selected EPCI's coverage, and the coverage field when it is
+        // drawn, follow the filters.
+        if let Some(v) = self.view.borrow_mut().as_mut() {
+            if v.refresh_coverage(lang) {
+                let _ = render::legend(&self.legend, v, &v.title);
+            }
             if let Some(d) = v.describe_selected(lang) {
                 let _ = render::detail(&self.detail, Some(&d));
                 self.append_summary(v);
