@@ -153,8 +153,12 @@ pub struct LayerInfo {
     /// Default style for choropleth layers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default_style: Option<DefaultStyle>,
-    /// Identifiers of the sources this layer is built from.
-    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    /// Identifiers of the sources this layer is built from (read in the
+    /// browser by the module with places: the exported picture's credits).
+    #[cfg_attr(
+        all(target_arch = "wasm32", not(feature = "places")),
+        serde(skip_deserializing)
+    )]
     pub sources: Vec<String>,
     /// Caveats a reader must know (derived data, approximations).
     /// Read in the browser only by the module with places (the zones' legend).
@@ -242,8 +246,11 @@ pub struct Manifest {
     pub generator: String,
     /// Layers.
     pub layers: Vec<LayerInfo>,
-    /// Sources.
-    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    /// Sources (read in the browser by the module with places).
+    #[cfg_attr(
+        all(target_arch = "wasm32", not(feature = "places")),
+        serde(skip_deserializing)
+    )]
     pub sources: Vec<SourceInfo>,
 }
 
@@ -254,6 +261,25 @@ impl Manifest {
     /// Looks a layer up by its identifier.
     pub fn layer(&self, id: &str) -> Option<&LayerInfo> {
         self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// The credits of layers `ids`: their sources' attributions, each once,
+    /// in the manifest's order ("Sources : Contours © IGN … · IFN © La
+    /// MedNum …"), as the licences ask next to a published map.
+    pub fn credits(&self, ids: &[&str]) -> String {
+        let used: Vec<&str> = ids
+            .iter()
+            .filter_map(|id| self.layer(id))
+            .flat_map(|l| l.sources.iter().map(String::as_str))
+            .collect();
+        let mut texts: Vec<&str> = Vec::new();
+        for s in &self.sources {
+            let text = s.attribution.as_str();
+            if used.contains(&s.id.as_str()) && !text.is_empty() && !texts.contains(&text) {
+                texts.push(text);
+            }
+        }
+        format!("Sources : {}", texts.join(" · "))
     }
 }
 
@@ -327,6 +353,41 @@ mod tests {
         assert_eq!(pick(12.0), Some("full.fgb"));
         assert_eq!(pick(30.0), Some("full.fgb"));
         assert_eq!(pick(-1.0), Some("overview.fgb"));
+    }
+
+    #[test]
+    fn credits_name_each_source_of_the_drawn_layers_once() {
+        let source = |id: &str, attribution: &str| SourceInfo {
+            id: id.into(),
+            title: String::new(),
+            publisher: String::new(),
+            licence: String::new(),
+            vintage: String::new(),
+            url: String::new(),
+            sha256: String::new(),
+            attribution: attribution.into(),
+        };
+        let mut epci = layer();
+        epci.sources = vec!["ifn".into(), "ign".into(), "ifn-communes".into()];
+        let mut deps = layer();
+        deps.id = "departements".into();
+        deps.sources = vec!["ign".into()];
+        let m = Manifest {
+            format: MANIFEST_FORMAT,
+            build_date: String::new(),
+            generator: String::new(),
+            layers: vec![epci, deps],
+            sources: vec![
+                source("ign", "Contours © IGN"),
+                source("anct", "Lieux © ANCT"),
+                source("ifn", "IFN © La MedNum"),
+                source("ifn-communes", "IFN © La MedNum"),
+            ],
+        };
+        assert_eq!(
+            m.credits(&["epci", "departements", "absent"]),
+            "Sources : Contours © IGN · IFN © La MedNum"
+        );
     }
 
     #[test]

@@ -877,6 +877,50 @@ impl MapView {
         }
     }
 
+    /// The legend of the exported picture: the classes and no data with
+    /// their counts, the zones when drawn, the kinds of the shown places.
+    #[cfg(feature = "places")]
+    pub fn image_keys(&self, lang: Lang) -> Vec<crate::share::image::Key> {
+        use crate::scene::Rgba;
+        use crate::share::image::Key;
+        use crate::style::legend::format_number;
+        let rgba = |c: crate::style::palette::Rgb| Rgba([c.r, c.g, c.b, 255]);
+        let counted =
+            |label: &str, n: usize| format!("{label} ({})", format_number(n as f64, 0, lang));
+        let legend = &self.choropleth.legend;
+        let mut keys: Vec<Key> = legend
+            .classes
+            .iter()
+            .chain(std::iter::once(&legend.no_data).filter(|e| e.count > 0))
+            .map(|e| Key {
+                fill: rgba(e.color),
+                hatch: e.hatched.then_some(Rgba([255, 255, 255, 255])),
+                round: false,
+                label: counted(&e.label, e.count),
+            })
+            .collect();
+        if let Some(z) = self.zones.as_ref().filter(|z| z.shown) {
+            keys.push(Key {
+                fill: Rgba([255, 255, 255, 255]),
+                hatch: Some(super::zones::ZONE_INK),
+                round: false,
+                label: z.title.clone(),
+            });
+        }
+        if let Some(p) = &self.places {
+            let kinds = crate::sites::table::KINDS.iter();
+            for (k, n) in kinds.zip(p.sites.selection.by_kind).filter(|(_, n)| *n > 0) {
+                keys.push(Key {
+                    fill: rgba(k.color),
+                    hatch: None,
+                    round: true,
+                    label: counted(k.label(lang), n),
+                });
+            }
+        }
+        keys
+    }
+
     /// Takes the zones' overview: they stream with the other layers from
     /// the next view load on (a scoped page draws its territory's own).
     #[cfg(feature = "places")]

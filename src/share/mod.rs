@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod fragment;
+pub mod image;
 
 /// Fixed-point text of `value` with `decimals` digits and `separator` as the
 /// decimal mark, shared by the CSV (`,`) and the fragment (`.`) so both

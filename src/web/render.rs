@@ -220,6 +220,72 @@ pub fn tiles(
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
+/// Paints the exported picture `sheet` (see `share::image`): white, the
+/// map's canvas at its CSS size `map`, swatches and text in `font(size,
+/// bold)`, at device pixel ratio `dpr`.
+#[cfg(feature = "places")]
+pub fn sheet(
+    ctx: &CanvasRenderingContext2d,
+    sheet: &crate::share::image::Sheet,
+    canvas: &HtmlCanvasElement,
+    map: [f64; 2],
+    dpr: f64,
+    font: &dyn Fn(f64, bool) -> String,
+) {
+    use crate::share::image::Ink;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_fill_style_str("#fff");
+    ctx.fill_rect(0.0, 0.0, sheet.width, sheet.height);
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("alphabetic");
+    for ink in &sheet.inks {
+        match ink {
+            Ink::Map { x, y } => {
+                let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    canvas, *x, *y, map[0], map[1],
+                );
+            }
+            Ink::Swatch {
+                x,
+                y,
+                size,
+                fill,
+                hatch,
+                round,
+            } => {
+                ctx.begin_path();
+                if *round {
+                    let r = size / 2.0;
+                    let _ = ctx.arc(x + r, y + r, r, 0.0, std::f64::consts::TAU);
+                } else {
+                    ctx.rect(*x, *y, *size, *size);
+                }
+                ctx.set_fill_style_str(&fill.css());
+                ctx.fill();
+                if let Some(pattern) = hatch.and_then(|h| hatch_pattern(ctx, h)) {
+                    ctx.set_fill_style_canvas_pattern(&pattern);
+                    ctx.fill();
+                }
+                ctx.set_stroke_style_str("rgba(0,0,0,0.45)");
+                ctx.set_line_width(1.0);
+                ctx.stroke();
+            }
+            Ink::Text {
+                x,
+                y,
+                text,
+                size,
+                bold,
+            } => {
+                ctx.set_font(&font(*size, *bold));
+                ctx.set_fill_style_str("#1d2433");
+                let _ = ctx.fill_text(text, *x, *y);
+            }
+        }
+    }
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+}
+
 /// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the
 /// context's device-pixel-ratio transform scales it like everything else).
 /// Dark lines (the zones') get a light halo, so that they read over the

@@ -697,6 +697,8 @@ impl Inner {
                     self.rendered(&r, self.load_started.get());
                 }
                 #[cfg(feature = "places")]
+                self.places.credits.replace(summary.credits);
+                #[cfg(feature = "places")]
                 if let Some(z) = summary.zones {
                     self.load_zones(z);
                 }
@@ -1183,6 +1185,9 @@ struct Summary {
     /// The zones to read after the first paint, if the page shows them.
     #[cfg(feature = "places")]
     zones: Option<ZonesPlan>,
+    /// The drawn layers' credits, for the exported picture.
+    #[cfg(feature = "places")]
+    credits: String,
 }
 
 /// The manifest, read, and the plan made from it and the attributes.
@@ -1194,6 +1199,8 @@ struct Opened {
     places: Option<PlacesPlan>,
     #[cfg(feature = "places")]
     zones: Option<ZonesPlan>,
+    #[cfg(feature = "places")]
+    credits: String,
 }
 
 /// Reads the manifest and makes the plan (a bad attribute fails here,
@@ -1249,6 +1256,18 @@ async fn open(
     #[cfg(feature = "places")]
     let places = PlacesPlan::new(&manifest, places)
         .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
+    #[cfg(feature = "places")]
+    let credits = {
+        let choropleth = manifest
+            .layers
+            .iter()
+            .find(|l| l.files.first().is_some_and(|f| f.path == plan.layer_path))
+            .map_or("", |l| l.id.as_str());
+        let mut ids = vec![choropleth, "departements"];
+        ids.extend(zones.as_ref().map(|z| z.layer.id.as_str()));
+        ids.extend(places.as_ref().map(|_| "sites"));
+        manifest.credits(&ids)
+    };
     // The module without places ignores `sites` (www/maillage.js loads the
     // other one on pages that show places).
     #[cfg(not(feature = "places"))]
@@ -1264,6 +1283,8 @@ async fn open(
         places,
         #[cfg(feature = "places")]
         zones,
+        #[cfg(feature = "places")]
+        credits,
     })
 }
 
@@ -1330,6 +1351,8 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         places: o.places,
         #[cfg(feature = "places")]
         zones: o.zones,
+        #[cfg(feature = "places")]
+        credits: o.credits,
     })
 }
 

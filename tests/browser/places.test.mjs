@@ -279,7 +279,7 @@ describe('sharing', () => {
 });
 
 describe('export', () => {
-  test('the shown places and the EPCI table download as CSV for French spreadsheets', async () => {
+  test('the shown places and the EPCI table download as CSV for French spreadsheets, the map as PNG', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);
     await placesReady(page);
     await page.locator('maillage-map').locator('details.filters > summary').click();
@@ -308,6 +308,22 @@ describe('export', () => {
     assert.equal(lines.length, 1 + ready.detail.features);
     assert.match(lines[0], /^\ufeffcode;nom;.+;habitants à moins de 15 min en voiture d'un lieu affiché \(%\)$/);
     assert.match(epci.text, /\r\n200033579;Communauté urbaine d'Arras;\d+,\d{2};\d+,\d\r\n/);
+
+    // The picture: the map at its size over a white sheet, with its title,
+    // legend and credits (laid out natively: share::image tests).
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10_000 }),
+      page.locator('maillage-map').locator('button.png').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'carte.png');
+    const { readFile, copyFile } = await import('node:fs/promises');
+    const png = await readFile(await download.path());
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    const map = await inShadow(page, (root) => [root.querySelector('canvas').clientWidth, root.querySelector('canvas').clientHeight]);
+    assert.equal(width, Math.max(map[0], 480));
+    assert.ok(height > map[1] + 150, `${height} px for a ${map[1]} px map`);
+    await copyFile(await download.path(), join(ROOT, 'tests', 'browser', 'out', 'export-carte.png'));
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

@@ -34,6 +34,8 @@ pub(super) struct PlacesUi {
     abort: std::cell::RefCell<Option<AbortController>>,
     /// Cancels the zones' overview read.
     zones_abort: std::cell::RefCell<Option<AbortController>>,
+    /// The drawn layers' credits, for the exported picture.
+    pub(super) credits: std::cell::RefCell<String>,
     /// The full sites file, whose records the cards read by range.
     full_path: std::cell::RefCell<Option<String>>,
     /// Its header, read once.
@@ -56,6 +58,7 @@ impl PlacesUi {
             brand,
             abort: Default::default(),
             zones_abort: Default::default(),
+            credits: Default::default(),
             full_path: Default::default(),
             header: Default::default(),
             detail: Default::default(),
@@ -483,6 +486,8 @@ impl Inner {
             self.locate();
         } else if b.class_name() == "csv-places" || b.class_name() == "csv-epci" {
             self.export_csv(b.class_name() == "csv-places");
+        } else if b.class_name() == "png" {
+            self.export_png();
         }
     }
 
@@ -509,17 +514,79 @@ impl Inner {
         let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
             return;
         };
+        self.download(&url, name);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+
+    /// Saves `url` (a Blob or data address) as file `name`.
+    fn download(&self, url: &str, name: &str) {
         let link = self
             .window
             .document()
             .and_then(|d| d.create_element("a").ok())
             .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(a) = link {
-            let _ = a.set_attribute("href", &url);
+            let _ = a.set_attribute("href", url);
             let _ = a.set_attribute("download", name);
             a.click();
         }
-        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+
+    /// Downloads the map as drawn, with its title, legend and credits (laid
+    /// out by the core, `share::image`), as a PNG at the screen's density.
+    fn export_png(&self) {
+        let lang = self.lang.get();
+        let (keys, title, basemap) = {
+            let view = self.view.borrow();
+            let Some(v) = view.as_ref() else { return };
+            let basemap = v.basemap.as_ref().map(|b| b.attribution().to_owned());
+            (v.image_keys(lang), v.title.clone(), basemap)
+        };
+        let Some(doc) = self.window.document() else {
+            return;
+        };
+        let Some(out) = doc
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        let Some(ctx) = out
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let family = self.theme().1;
+        let font =
+            |size: f64, bold: bool| format!("{}{size}px {family}", if bold { "600 " } else { "" });
+        let measure = |text: &str, size: f64, bold: bool| {
+            ctx.set_font(&font(size, bold));
+            ctx.measure_text(text)
+                .map_or(text.chars().count() as f64 * size * 0.6, |m| m.width())
+        };
+        let date = js_sys::Date::new_0().to_locale_date_string(
+            if lang == Lang::Fr { "fr-FR" } else { "en-GB" },
+            &JsValue::UNDEFINED,
+        );
+        let mut credits = vec![self.places.credits.borrow().clone()];
+        credits.extend(basemap);
+        credits.push(format!("Carte : Maillage · {}", String::from(date)));
+        let map = [
+            f64::from(self.canvas.client_width()),
+            f64::from(self.canvas.client_height()),
+        ];
+        let sheet = crate::share::image::sheet(map, &title, &keys, &credits, measure);
+        let dpr = self.pixel_ratio();
+        out.set_width((sheet.width * dpr).round() as u32);
+        out.set_height((sheet.height * dpr).round() as u32);
+        render::sheet(&ctx, &sheet, &self.canvas, map, dpr, &font);
+        if let Ok(url) = out.to_data_url_with_type("image/png") {
+            self.download(&url, "carte.png");
+        }
     }
 
     /// Centres the map on a commune, lists the nearest places to it.
