@@ -43,6 +43,15 @@ impl Territory {
         Ok(Territory { codes })
     }
 
+    /// The département codes it lists (its EPCIs' SIRENs left out).
+    pub fn departements(&self) -> Vec<String> {
+        self.codes
+            .iter()
+            .filter(|c| c.len() <= 3)
+            .cloned()
+            .collect()
+    }
+
     /// Whether a shape belongs to the territory: its own code is listed,
     /// its EPCI (a commune's), or one of its départements.
     pub fn contains(&self, shape: &Shape) -> bool {

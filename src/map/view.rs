@@ -398,6 +398,22 @@ pub const COVERAGE_FIELD: &str = "couverture";
 /// within reach, and stays comparable as filters change.
 pub const COVERAGE_BREAKS: [f64; 4] = [50.0, 80.0, 95.0, 99.0];
 
+/// A scoped page's département, summarised under the map.
+#[cfg(feature = "places")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementSummary {
+    /// Its name ("Pas-de-Calais"), or its code when the outlines lack it.
+    pub name: String,
+    /// Its places, population and coverage.
+    pub summary: crate::sites::places::Summary,
+    /// The coverage said in words, with the threshold.
+    pub coverage: Option<String>,
+    /// The drawn field's mean over its EPCIs weighted by their
+    /// population, said as such ("Taux d'illectronisme … : 19,2 %
+    /// (moyenne …)"); `None` when no EPCI of it has a value.
+    pub mean: Option<String>,
+}
+
 /// A file field set aside while the coverage is drawn.
 #[cfg(feature = "places")]
 #[derive(Debug, Clone)]
@@ -798,6 +814,59 @@ impl MapView {
         d
     }
 
+    /// Takes the places once read: the coverage is offered as a field and
+    /// a scoped page's départements are summarised.
+    #[cfg(feature = "places")]
+    pub fn set_places(&mut self, mut places: Places, lang: Lang) {
+        if let Some((t, _)) = &self.scope {
+            places.set_departements(&t.departements());
+        }
+        self.places = Some(places);
+        self.offer_coverage(lang);
+    }
+
+    /// The summaries of a scoped page's départements, in its order.
+    #[cfg(feature = "places")]
+    pub fn departement_summaries(&self, lang: Lang) -> Vec<DepartementSummary> {
+        use crate::style::legend::{format_number, with_unit};
+        let (Some((t, _)), Some(p)) = (&self.scope, &self.places) else {
+            return Vec::new();
+        };
+        t.departements()
+            .iter()
+            .filter_map(|code| {
+                let summary = p.departement_summary(code)?;
+                let name = self
+                    .outlines
+                    .iter()
+                    .find(|o| &o.code == code)
+                    .map_or_else(|| code.clone(), |o| o.name.clone());
+                let (sum, weight) = self
+                    .shapes
+                    .iter()
+                    .filter(|s| s.departements.split(',').any(|d| d.trim() == code))
+                    .filter_map(|s| Some((s.value?, p.epci_population(&s.code)?)))
+                    .fold((0.0, 0.0), |(a, w), (v, pop)| (a + v * pop, w + pop));
+                let mean = (weight > 0.0).then(|| {
+                    let value = with_unit(&format_number(sum / weight, 1, lang), &self.short_unit, lang);
+                    match lang {
+                        Lang::Fr => format!("{} : {value} (moyenne des intercommunalités pondérée par leur population)", self.title),
+                        Lang::En => format!("{}: {value} (mean of the intercommunalities weighted by their population)", self.title),
+                    }
+                });
+                let coverage = summary.coverage.map(|c| {
+                    crate::sites::words::coverage_text(c, p.minutes, p.mode, lang)
+                });
+                Some(DepartementSummary {
+                    name,
+                    summary,
+                    coverage,
+                    mean,
+                })
+            })
+            .collect()
+    }
+
     /// Offers the coverage of the shown places in the field switcher, once
     /// the places are read and when the choropleth's territories are the
     /// EPCIs the coverage is computed for.
@@ -1151,6 +1220,55 @@ mod tests {
         assert_eq!(values, [Some(12.5), Some(20.0)]);
         assert_eq!((v.field.as_str(), v.title.as_str()), ("rate", "rate (%)"));
         assert!(!v.refresh_coverage(Lang::Fr), "not drawn any more");
+    }
+
+    /// A page scoped to a département summarises it: places, population,
+    /// coverage, and the drawn field's mean weighted by population.
+    #[cfg(feature = "places")]
+    #[test]
+    fn a_scoped_departement_is_summarised() {
+        let mut p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
+        p.territory = Some(Territory::parse("62").expect("territory"));
+        let square = |code: &str, x: f64, v: f64| Shape {
+            code: code.into(),
+            value: Some(v),
+            departements: "62".into(),
+            parts: vec![vec![vec![
+                [x, 50.0],
+                [x + 0.2, 50.0],
+                [x + 0.2, 50.2],
+                [x, 50.0],
+            ]]],
+            ..Shape::default()
+        };
+        let shapes = vec![
+            square("200000001", 2.7, 12.5),
+            square("200000002", 3.1, 20.0),
+        ];
+        let outline = Shape {
+            name: "Pas-de-Calais".into(),
+            ..square("62", 2.0, 0.0)
+        };
+        let mut v =
+            MapView::new(&p, shapes, vec![outline], [800.0, 600.0], Lang::Fr).expect("view");
+        assert!(
+            v.departement_summaries(Lang::Fr).is_empty(),
+            "no places yet"
+        );
+        v.set_places(crate::sites::places::tests::places(), Lang::Fr);
+        let s = v.departement_summaries(Lang::Fr);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].name, "Pas-de-Calais");
+        assert_eq!((s[0].summary.population, s[0].summary.places), (6_000.0, 2));
+        assert_eq!(
+            s[0].coverage.as_deref(),
+            Some("75\u{a0}% des habitants à moins de 15 min en voiture d'un lieu affiché (estimation)")
+        );
+        // (12.5 × 4,000 + 20 × 2,000) / 6,000 = 15.
+        assert_eq!(
+            s[0].mean.as_deref(),
+            Some("rate (%) : 15,0\u{202f}% (moyenne des intercommunalités pondérée par leur population)")
+        );
     }
 
     #[test]

@@ -304,7 +304,13 @@ mod tests {
         let keys: Vec<Key> = (0..6)
             .map(|i| key(&format!("de {i} à {} %", i + 1)))
             .collect();
-        let s = sheet([320.0, 400.0], "T", &keys, std::slice::from_ref(&long), estimate);
+        let s = sheet(
+            [320.0, 400.0],
+            "T",
+            &keys,
+            std::slice::from_ref(&long),
+            estimate,
+        );
         assert_eq!(s.width, MIN_WIDTH);
         // The map is centred.
         assert!(matches!(s.inks[1], Ink::Map { x, .. } if x == 80.0));

@@ -21,7 +21,8 @@ use crate::style::legend::Lang;
 /// How many nearest places are listed.
 pub const NEAREST: usize = 10;
 
-/// An EPCI's places and population, for its summary.
+/// An EPCI's or a département's places, population and coverage, for its
+/// summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// Inhabitants (sum of its communes).
@@ -30,6 +31,8 @@ pub struct Summary {
     pub places: usize,
     /// Of which, by kind (a place of two kinds counts in both).
     pub by_kind: [usize; KINDS.len()],
+    /// Share of its inhabitants within reach of a shown place, 0–1.
+    pub coverage: Option<f64>,
 }
 
 /// The point the nearest places are measured from.
@@ -69,6 +72,14 @@ pub struct Places {
     pub origin: Option<Origin>,
     /// The nearest shown places to the origin: (index, metres).
     pub nearest: Vec<(usize, f64)>,
+    /// Each commune's département, parallel to `towns`.
+    town_deps: Vec<String>,
+    /// The départements summarised (a scoped page's), sorted.
+    dep_codes: Vec<String>,
+    /// Their communes' points, grouped by index into `dep_codes`.
+    dep_towns: Vec<CommunePoint>,
+    /// Their coverage, recomputed with the EPCIs'.
+    dep_coverage: Coverage,
 }
 
 impl Places {
@@ -86,16 +97,17 @@ impl Places {
             .iter()
             .filter_map(|c| Some((c.code.clone(), epcis.binary_search(&c.epci).ok()? as u32)))
             .collect();
-        let towns = communes
+        let (towns, town_deps) = communes
             .iter()
             .filter_map(|c| {
-                Some(CommunePoint {
+                let point = CommunePoint {
                     lon_lat: c.point()?,
                     population: c.population.unwrap_or(0.0),
                     epci: epcis.binary_search(&c.epci).ok()? as u32,
-                })
+                };
+                Some((point, c.departements.clone()))
             })
-            .collect();
+            .unzip();
         let index = CommuneIndex::new(
             communes
                 .iter()
@@ -124,9 +136,59 @@ impl Places {
             coverage: Coverage::default(),
             origin: None,
             nearest: Vec::new(),
+            town_deps,
+            dep_codes: Vec::new(),
+            dep_towns: Vec::new(),
+            dep_coverage: Coverage::default(),
         };
         p.recompute();
         p
+    }
+
+    /// Asks for the summaries of départements `codes` (a scoped page's):
+    /// their coverage is then recomputed with the EPCIs' (only their
+    /// communes: a département costs a few hundred reach tests).
+    pub fn set_departements(&mut self, codes: &[String]) {
+        let mut codes = codes.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        self.dep_towns = self
+            .towns
+            .iter()
+            .zip(&self.town_deps)
+            .filter_map(|(t, d)| {
+                Some(CommunePoint {
+                    epci: codes.binary_search(d).ok()? as u32,
+                    ..*t
+                })
+            })
+            .collect();
+        self.dep_codes = codes;
+        self.recompute();
+    }
+
+    /// A summarised département's places passing the filters, by kind, its
+    /// population and coverage; `None` unless asked by
+    /// [`Places::set_departements`].
+    pub fn departement_summary(&self, code: &str) -> Option<Summary> {
+        let d = self
+            .dep_codes
+            .binary_search_by(|x| x.as_str().cmp(code))
+            .ok()?;
+        Some(self.count_in(
+            self.dep_coverage.total.get(d).copied().unwrap_or(0.0),
+            self.dep_coverage.share(d),
+            |site| site.departement() == code,
+        ))
+    }
+
+    /// An EPCI's inhabitants (its communes'), to weigh its values.
+    pub fn epci_population(&self, siren: &str) -> Option<f64> {
+        let e = self
+            .epcis
+            .binary_search_by(|x| x.as_str().cmp(siren))
+            .ok()?;
+        self.coverage.total.get(e).copied()
     }
 
     /// Applies new filters: the count, the nearest places and the coverage follow.
@@ -174,6 +236,7 @@ impl Places {
             reach,
         );
         self.coverage = index.coverage(&self.towns, self.epcis.len());
+        self.dep_coverage = index.coverage(&self.dep_towns, self.dep_codes.len());
         self.nearest = self.nearest_to_origin();
     }
 
@@ -274,23 +337,38 @@ impl Places {
         let e = self
             .epcis
             .binary_search_by(|x| x.as_str().cmp(siren))
-            .ok()? as u32;
+            .ok()?;
+        let population = self.coverage.total.get(e).copied().unwrap_or(0.0);
+        let e = e as u32;
+        Some(
+            self.count_in(population, self.coverage.share(e as usize), |site| {
+                self.commune_epci.get(&site.commune) == Some(&e)
+            }),
+        )
+    }
+
+    /// The shown places for which `inside` holds, counted by kind.
+    fn count_in(
+        &self,
+        population: f64,
+        coverage: Option<f64>,
+        inside: impl Fn(&super::table::Site) -> bool,
+    ) -> Summary {
         let mut s = Summary {
-            population: self.coverage.total.get(e as usize).copied().unwrap_or(0.0),
+            population,
+            coverage,
             ..Summary::default()
         };
         for i in self.sites.shown() {
-            let Some(site) = self.sites.table.sites.get(i) else {
+            let Some(site) = self.sites.table.sites.get(i).filter(|s| inside(s)) else {
                 continue;
             };
-            if self.commune_epci.get(&site.commune) == Some(&e) {
-                s.places += 1;
-                for (k, n) in s.by_kind.iter_mut().enumerate() {
-                    *n += usize::from(site.packed.kinds & (1 << k) != 0);
-                }
+            s.places += 1;
+            for (k, n) in s.by_kind.iter_mut().enumerate() {
+                *n += usize::from(site.packed.kinds & (1 << k) != 0);
             }
         }
-        Some(s)
+        s
     }
 
     /// The coverage field's label ("Habitants à moins de 15 min en voiture
@@ -534,6 +612,29 @@ pub(crate) mod tests {
         assert_eq!(p.minutes, 15.0);
         p.set_reach(1e9, Mode::Car);
         assert_eq!(p.minutes, 120.0);
+    }
+
+    #[test]
+    fn a_departement_is_summarised_with_its_coverage() {
+        let mut p = places();
+        assert_eq!(p.departement_summary("62"), None, "not asked");
+        p.set_departements(&["62".to_owned(), "62".to_owned()]);
+        let s = p.departement_summary("62").expect("asked");
+        // Alpha, Beta and Gamma (4,500 of 6,000) are within reach.
+        assert_eq!(
+            (s.population, s.places, s.coverage),
+            (6_000.0, 2, Some(0.75))
+        );
+        assert_eq!(s.by_kind[..3], [1, 0, 1]);
+        let mut f = Filter::default();
+        f.add("kind", 0);
+        p.set_filter(f, 0.0);
+        let s = p.departement_summary("62").expect("asked");
+        assert_eq!((s.places, s.coverage), (1, Some(4_000.0 / 6_000.0)));
+        assert_eq!(p.departement_summary("59"), None);
+        assert_eq!(p.epci_population("200000002"), Some(2_000.0));
+        let e = p.summary("200000001").expect("EPCI");
+        assert_eq!((e.population, e.coverage), (4_000.0, Some(1.0)));
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Panel {
     pub facets: HtmlElement,
     /// "124 lieux correspondent".
     pub count: HtmlElement,
+    /// A scoped page's départements' summaries.
+    pub departements: HtmlElement,
     /// The nearest places.
     pub near: HtmlElement,
     /// A place's card.
@@ -54,6 +56,7 @@ impl Panel {
             message: part(".places .message")?,
             facets: part(".places .facets")?,
             count: part(".places .count")?,
+            departements: part(".places .departements")?,
             near: part(".places .near")?,
             card: part(".places .card")?,
         })
@@ -367,6 +370,36 @@ pub fn summary(detail: &HtmlElement, s: &Summary, lang: Lang) -> Result<(), JsVa
         table.append_child(&tr)?;
     }
     detail.append_child(&table)?;
+    Ok(())
+}
+
+/// Writes a scoped page's départements' summaries under the count: each
+/// folded under its name (open when alone): population and places, its
+/// coverage, the drawn field's mean, then its places by kind (see
+/// [`summary`]).
+pub fn departements(
+    panel: &Panel,
+    list: &[crate::map::view::DepartementSummary],
+    lang: Lang,
+) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.departements)?;
+    panel.departements.set_text_content(None);
+    panel.departements.set_hidden(list.is_empty());
+    for d in list {
+        let block = el(&doc, "details", "territory", None)?;
+        if list.len() == 1 {
+            block.set_attribute("open", "")?;
+        }
+        block.append_child(&el(&doc, "summary", "", Some(&d.name))?.into())?;
+        summary(&block, &d.summary, lang)?;
+        // Under the head line, before the table.
+        let table = block.query_selector("table")?;
+        for line in d.coverage.iter().chain(&d.mean) {
+            let p = el(&doc, "p", "", Some(line))?;
+            block.insert_before(&p, table.as_ref().map(|t| t.as_ref()))?;
+        }
+        panel.departements.append_child(&block)?;
+    }
     Ok(())
 }
 

@@ -105,14 +105,17 @@ const PLACES: (&str, &str) = (
 .legend .zone-note { margin: 2px 0 0; font-size: 13px; max-width: 34ch; }
 .legend .zone-note summary { min-height: 32px; display: flex; align-items: center; cursor: pointer; }
 .legend .zone-note p { margin: 0; }
-.detail table.kinds { border-collapse: collapse; margin-top: 4px; font-size: 13px; }
-.detail table.kinds caption { text-align: left; font-weight: 600; }
-.detail table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }
-.detail table.kinds td.n { text-align: right; padding-right: 6px; }
-.detail table.kinds td.meter { width: 82px; padding: 0; }
-.detail table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
+.places .territory { padding: 4px 8px; border: 1px solid rgb(0 0 0 / .2); border-radius: 3px; }
+.places .territory > summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; font-weight: 600; }
+.places .territory p { margin: 2px 0; }
+.detail table.kinds, .places table.kinds { border-collapse: collapse; margin-top: 4px; font-size: 13px; }
+.detail table.kinds caption, .places table.kinds caption { text-align: left; font-weight: 600; }
+.detail table.kinds th, .places table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }
+.detail table.kinds td.n, .places table.kinds td.n { text-align: right; padding-right: 6px; }
+.detail table.kinds td.meter, .places table.kinds td.meter { width: 82px; padding: 0; }
+.detail table.kinds td.meter span, .places table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
+</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
 );
 
 /// The parts of the shadow root the widget drives.

@@ -128,6 +128,24 @@ describe('places', () => {
     const network = gdalCount("sources LIKE '%lieux-nord-pdc-2023%'");
     assert.equal(digits(await text(page, '.places .count')), network);
     assert.equal(await text(page, '.brand span'), 'Réseau des lieux de médiation numérique du Nord et du Pas-de-Calais');
+    // Its five départements summarised: their places add up to the count;
+    // Pas-de-Calais's population is its communes' (GDAL).
+    const deps = await inShadow(page, (root) => [...root.querySelectorAll('.departements details')].map((d) => ({
+      name: d.querySelector('summary').textContent,
+      head: d.querySelector('p.summary').textContent,
+      lines: [...d.querySelectorAll('p:not(.summary)')].map((p) => p.textContent),
+      kinds: d.querySelectorAll('table.kinds tr').length,
+    })));
+    assert.deepEqual(deps.map((d) => d.name), ['Aisne', 'Nord', 'Oise', 'Pas-de-Calais', 'Somme']);
+    const counted = (d) => Number(d.head.split('·')[1].replace(/\D/g, ''));
+    assert.equal(deps.reduce((n, d) => n + counted(d), 0), network);
+    const pdc = deps[3];
+    const pop = execFileSync('ogrinfo', ['-ro', '-q', '-sql', "SELECT SUM(population) AS p FROM communes WHERE departement = '62'",
+      join(ROOT, 'www', 'layers', 'communes-overview.fgb')], { encoding: 'utf8' }).match(/p \(\w+\) = ([\d.]+)/)[1];
+    assert.equal(Number(pdc.head.split('·')[0].replace(/\D/g, '')), Math.round(Number(pop)));
+    assert.match(pdc.lines[0], /^\d+\s% des habitants à moins de 15 min en voiture d'un lieu affiché \(estimation\)$/);
+    assert.match(pdc.lines[1], /^Taux d'illectronisme \(% des 15 ans et plus\) : \d+,\d\s% \(moyenne des intercommunalités pondérée par leur population\)$/);
+    assert.ok(pdc.kinds > 3);
     assert.deepEqual(consoleErrors, []);
     await page.close();
 

@@ -183,6 +183,7 @@ impl Inner {
         let _ = render::legend(&self.legend, v, &v.title);
         let _ = render::detail(&self.detail, v.describe_selected(lang).as_ref());
         self.append_summary(v);
+        let _ = places::departements(&self.places.panel, &v.departement_summaries(lang), lang);
         drop(view);
         self.write_fragment();
         self.request_redraw();
@@ -307,8 +308,12 @@ impl Inner {
                     }
                     *inner.places.geocoder.borrow_mut() = geocoder;
                     if let Some(v) = inner.view.borrow_mut().as_mut() {
-                        v.places = Some(p);
-                        v.offer_coverage(lang);
+                        v.set_places(p, lang);
+                        let _ = places::departements(
+                            &inner.places.panel,
+                            &v.departement_summaries(lang),
+                            lang,
+                        );
                         if shared.as_ref().and_then(|s| s.field.as_deref())
                             == Some(crate::map::view::COVERAGE_FIELD)
                         {
@@ -449,6 +454,7 @@ impl Inner {
             if v.refresh_coverage(lang) {
                 let _ = render::legend(&self.legend, v, &v.title);
             }
+            let _ = places::departements(&self.places.panel, &v.departement_summaries(lang), lang);
             if let Some(d) = v.describe_selected(lang) {
                 let _ = render::detail(&self.detail, Some(&d));
                 self.append_summary(v);
