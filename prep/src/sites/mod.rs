@@ -426,13 +426,25 @@ pub fn load_all(
     if let Some(v1) = &inputs.lieux_v1 {
         files.push((&LIEUX_V1, v1.clone()));
     }
-    load_files(&files, territory, report)
+    load_files(&files, territory, true, report)
 }
 
-/// [`load_all`] on explicit files, plus the territory's town halls.
+/// A hub's own places, from its file in the national schema (v1), without
+/// the town halls: what `maillage-prep network` writes.
+pub fn load_network(
+    file: &std::path::Path,
+    territory: &Territory,
+    report: &mut Report,
+) -> Result<Vec<Site>, SiteError> {
+    load_files(&[(&LIEUX_V1, file.to_path_buf())], territory, false, report)
+}
+
+/// [`load_all`] on explicit files, plus the territory's town halls when
+/// `mairies`.
 fn load_files(
     files: &[(&Source, PathBuf)],
     territory: &Territory,
+    mairies: bool,
     report: &mut Report,
 ) -> Result<Vec<Site>, SiteError> {
     let cx = Cx::new(territory);
@@ -440,15 +452,17 @@ fn load_files(
     for (src, path) in files {
         loaded.extend(load_source(src, path, &cx, report)?);
     }
-    let rows = mairie_rows(territory);
-    loaded.extend(place::finish(
-        &MAIRIES,
-        MAIRIES.file,
-        &rows,
-        readers::mairie,
-        &cx,
-        report,
-    ));
+    if mairies {
+        let rows = mairie_rows(territory);
+        loaded.extend(place::finish(
+            &MAIRIES,
+            MAIRIES.file,
+            &rows,
+            readers::mairie,
+            &cx,
+            report,
+        ));
+    }
     Ok(merge::merge(loaded, report))
 }
 

@@ -303,7 +303,7 @@ fn parses_other_sources() {
 fn loads_merges_and_reports_fixtures() {
     let t = territory();
     let mut r = Report::default();
-    let sites = load_files(&all_fixtures(), &t, &mut r).expect("load");
+    let sites = load_files(&all_fixtures(), &t, true, &mut r).expect("load");
 
     // Row 5 names Arras by code but lies in New York: kept at Arras's point.
     assert_eq!(counts(&r, "france-services-2024"), (9, 7, 0, 2, 6));
@@ -527,7 +527,7 @@ fn loads_merges_and_reports_fixtures() {
     );
 
     // Same inputs, same output.
-    let again = load_files(&all_fixtures(), &t, &mut Report::default()).expect("load");
+    let again = load_files(&all_fixtures(), &t, true, &mut Report::default()).expect("load");
     assert_eq!(again, sites);
 }
 
@@ -659,7 +659,7 @@ fn hostile_values_do_not_crash() {
 #[test]
 fn layer_has_typed_columns() {
     let t = territory();
-    let sites = load_files(&all_fixtures(), &t, &mut Report::default()).expect("load");
+    let sites = load_files(&all_fixtures(), &t, true, &mut Report::default()).expect("load");
     let l = layer(&sites);
     assert_eq!(l.features.len(), sites.len());
     for f in &l.features {
@@ -711,7 +711,7 @@ fn missing_file_is_an_error_naming_it() {
         "{err}"
     );
     let wrong = [(&AIDANTS_CONNECT, fixture("synthetic-france-services.csv"))];
-    let err = load_files(&wrong, &t, &mut Report::default()).expect_err("wrong columns");
+    let err = load_files(&wrong, &t, true, &mut Report::default()).expect_err("wrong columns");
     assert!(
         err.to_string()
             .contains("missing columns: name, id, is active"),
