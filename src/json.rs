@@ -194,17 +194,9 @@ impl Value {
         }
     }
 
-    /// Member `key` read as `T`; absent or `null` is None (serde's
-    /// `Option<T>`).
-    pub fn field_opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, Error> {
-        match self.member(key)? {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_value(v).map(Some).map_err(|e| e.within(key)),
-        }
-    }
-
-    /// Member `key` read as `T`; absent is `T::default()`, `null` an error
-    /// (serde's `#[serde(default)]`).
+    /// Member `key` read as `T`; absent is `T::default()` (serde's
+    /// `#[serde(default)]`). With `T = Option<U>`, absent and `null` are
+    /// both None, as serde reads an `Option` field.
     pub fn field_or_default<T: FromValue + Default>(&self, key: &str) -> Result<T, Error> {
         match self.member(key)? {
             Some(v) => T::from_value(v).map_err(|e| e.within(key)),
@@ -279,6 +271,15 @@ impl FromValue for u32 {
 impl FromValue for u8 {
     fn from_value(value: &Value) -> Result<Self, Error> {
         whole(value, 255.0, "expected a whole number from 0 to 255").map(|n| n as u8)
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: &Value) -> Result<Self, Error> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
     }
 }
 
@@ -888,8 +889,10 @@ mod tests {
             Err(shape("b", "expected a whole number from 0 to 2^53"))
         );
         assert_eq!(v.field::<String>("z"), Err(shape("z", "missing")));
-        assert_eq!(v.field_opt::<String>("z"), Ok(None));
-        assert_eq!(v.field_opt::<String>("c"), Ok(None));
+        assert_eq!(v.field_or_default::<Option<String>>("z"), Ok(None));
+        assert_eq!(v.field_or_default::<Option<String>>("c"), Ok(None));
+        assert_eq!(v.field::<Option<f64>>("b"), Ok(Some(2.5)));
+        assert_eq!(v.field::<Option<f64>>("z"), Err(shape("z", "missing")));
         assert_eq!(v.field_or_default::<Vec<String>>("z"), Ok(vec![]));
         assert_eq!(
             v.field_or_default::<Vec<String>>("c"),
