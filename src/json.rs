@@ -378,7 +378,9 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Checks that only whitespace is left.
+    /// Checks that only whitespace is left. Inlined: with a caller outside
+    /// the browser module it was not, which cost that module bytes.
+    #[inline(always)]
     pub(crate) fn end(&mut self) -> Result<(), Error> {
         match self.peek() {
             None => Ok(()),
