@@ -4,7 +4,7 @@
 //! `label`) read into addresses. Without a geocoder the commune search
 //! still works offline (`crate::search`).
 
-use serde::Deserialize;
+use crate::json::{self, Error, FromValue, Value};
 
 /// Most addresses asked for and kept.
 pub const MAX_ADDRESSES: usize = 5;
@@ -20,29 +20,59 @@ pub struct Address {
     pub lon_lat: [f64; 2],
 }
 
-#[derive(Deserialize)]
+/// The answer: a GeoJSON FeatureCollection (absent `features`: none).
 struct Collection {
-    #[serde(default)]
     features: Vec<Feature>,
 }
 
-#[derive(Deserialize)]
+/// One feature: a point (none when absent or `null`) and its properties.
 struct Feature {
     geometry: Option<Geometry>,
-    #[serde(default)]
     properties: Properties,
 }
 
-#[derive(Deserialize)]
+/// A geometry's coordinates (absent: none).
 struct Geometry {
-    #[serde(default)]
     coordinates: Vec<f64>,
 }
 
-#[derive(Deserialize, Default)]
+/// A feature's properties: its label (absent: empty).
+#[derive(Default)]
 struct Properties {
-    #[serde(default)]
     label: String,
+}
+
+impl FromValue for Collection {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            features: v.field_or_default("features")?,
+        })
+    }
+}
+
+impl FromValue for Feature {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            geometry: v.field_or_default("geometry")?,
+            properties: v.field_or_default("properties")?,
+        })
+    }
+}
+
+impl FromValue for Geometry {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            coordinates: v.field_or_default("coordinates")?,
+        })
+    }
+}
+
+impl FromValue for Properties {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            label: v.field_or_default("label")?,
+        })
+    }
 }
 
 /// The request for `query` at the geocoder `base` (its `search/` address):
@@ -68,7 +98,7 @@ pub fn wants_address(query: &str, commune_found: bool) -> bool {
 /// that is not such JSON is an error saying so.
 pub fn parse(json: &str) -> Result<Vec<Address>, String> {
     let c: Collection =
-        serde_json::from_str(json).map_err(|e| format!("réponse du géocodeur illisible : {e}"))?;
+        json::from_str(json).map_err(|e| format!("réponse du géocodeur illisible : {e}"))?;
     Ok(c.features
         .into_iter()
         .filter_map(|f| {
@@ -129,6 +159,75 @@ mod tests {
             }])
         );
         assert_eq!(parse(r#"{"features":[]}"#), Ok(vec![]));
-        assert!(parse("<html>502 Bad Gateway</html>").is_err());
+        assert_eq!(parse(r#"{"type":"FeatureCollection"}"#), Ok(vec![]));
+        assert_eq!(
+            parse("<html>502 Bad Gateway</html>"),
+            Err("réponse du géocodeur illisible : at byte 0: expected a value".into())
+        );
+    }
+
+    #[test]
+    fn reads_what_serde_json_read() {
+        // The same defaults as the serde derive this replaced: absent
+        // `properties`, `label` and `coordinates`, `null` geometry.
+        let json = r#"{"features":[
+          {"geometry":{"coordinates":[2.5,50.5]},"properties":{"label":"\u00c9taples \"port\""}},
+          {"geometry":{"coordinates":[2.6,50.6]}},
+          {"geometry":{},"properties":{"label":"no coordinates"}},
+          {"properties":{"label":"no geometry"}},
+          {"geometry":{"coordinates":[2.7,50.7,12.0]},"properties":{"label":"3D","extra":[1,{"a":null}]}}
+        ]}"#;
+        assert_eq!(
+            parse(json),
+            Ok(vec![
+                Address {
+                    label: "Étaples \"port\"".into(),
+                    lon_lat: [2.5, 50.5],
+                },
+                Address {
+                    label: "3D".into(),
+                    lon_lat: [2.7, 50.7],
+                },
+            ])
+        );
+        // A mistyped field fails the whole answer, as it did.
+        for bad in [
+            r#"{"features":{}}"#,
+            r#"{"features":[{"properties":null}]}"#,
+            r#"{"features":[{"properties":{"label":5}}]}"#,
+            r#"{"features":[{"geometry":{"coordinates":["2.5",50]}}]}"#,
+            r#"{"features":[{"geometry":{"coordinates":null}}]}"#,
+            r#"{"features":[]} trailing"#,
+            r#"[]"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse(r#"{"features":[{"properties":{"label":5}}]}"#),
+            Err(
+                "réponse du géocodeur illisible : features[0].properties.label: expected a string"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn hostile_answers_give_errors() {
+        let json = r#"{"features":[{"geometry":{"type":"Point","coordinates":[2.777547,50.291002]},"properties":{"label":"8 Place Guy Mollet 62000 Arras"}}]}"#;
+        assert_eq!(parse(json).map(|a| a.len()), Ok(1));
+        for cut in 0..json.len() {
+            assert!(parse(&json[..cut]).is_err(), "cut at {cut}");
+        }
+        assert!(parse(&format!(r#"{{"features":{}"#, "[".repeat(10_000))).is_err());
+        assert!(parse(r#"{"features":[{"properties":{"label":"\udc00"}}]}"#).is_err());
+        assert!(parse(r#"{"features":[{"geometry":{"coordinates":[NaN,1]}}]}"#).is_err());
+        assert!(parse(r#"{"features":[{"geometry":{"coordinates":[1e999,1]}}]}"#).is_err());
+        // Far more features than kept: only the first five are read out.
+        let many = format!(
+            r#"{{"features":[{}]}}"#,
+            vec![r#"{"geometry":{"coordinates":[2.5,50.5]},"properties":{"label":"x"}}"#; 1000]
+                .join(",")
+        );
+        assert_eq!(parse(&many).map(|a| a.len()), Ok(MAX_ADDRESSES));
     }
 }

@@ -1,12 +1,14 @@
 //! Maillage core: everything that describes and processes the map's data,
 //! built and tested natively; the browser glue lives in `web` (wasm32 only).
 //!
-//! Data flow: `manifest` describes the layers → `fgb` turns byte ranges into
-//! features → `style` classifies values → the canvas draws them (`web`).
+//! Data flow: `manifest` (read with `json`) describes the layers → `fgb`
+//! turns byte ranges into features → `style` classifies values → the
+//! canvas draws them (`web`).
 pub mod analysis;
 pub mod fgb;
 pub mod geocode;
 pub mod geom;
+pub mod json;
 pub mod manifest;
 pub mod map;
 pub mod net;

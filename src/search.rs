@@ -35,7 +35,7 @@
 //! word initials skips most communes): well under the 2 ms per keystroke
 //! budget natively (see the ignored `median_query_time` test).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Characters of a query taken into account: beyond, the rest is ignored.
 /// French commune names have at most 45 characters; the cap bounds the work
@@ -50,7 +50,7 @@ pub const MAX_RESULTS: usize = 50;
 /// One commune as the search knows it: what is matched (name, code), what
 /// ranks it (population) and what the UI needs once it is picked (where to
 /// centre the map, which département to show next to homonyms).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Commune {
     /// INSEE code (COG), e.g. "62041", "2A004".
     pub code: String,

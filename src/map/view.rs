@@ -1757,7 +1757,7 @@ mod tests {
             eprintln!("www/layers not built: skipped");
             return None;
         };
-        let m: Manifest = serde_json::from_str(&json).expect("manifest");
+        let m = Manifest::from_json(&json).expect("manifest");
         let p = Plan::new(&m, Some("epci"), None, Lang::Fr).expect("plan");
         let (_, shapes) =
             crate::map::shapes_from_file(&bytes, &p.code_field, &p.name_field, &p.field)

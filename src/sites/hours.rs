@@ -16,9 +16,10 @@
 //!   card shows Saturday "20 h – 24 h" and Sunday "0 h – 2 h".
 //! - [`Week::from_json`] reads exactly the shape the data-preparation tool
 //!   writes, `{"mo":[["08:30","12:00"],["13:30","17:00"]],"tu":[],…}`, with
-//!   a small hand-written parser (serde_json is not a dependency of the core
-//!   on native builds). It tolerates whitespace, missing days, `null` for a
-//!   day and `H:MM` hours; anything else is a specific [`HoursError`].
+//!   on the cursor of the core's JSON reader ([`crate::json`]), reading
+//!   that one shape as it goes (no value tree), so that the interval cap
+//!   stops it early. It tolerates whitespace, escapes, missing days, `null`
+//!   for a day and `H:MM` hours; anything else is a specific [`HoursError`].
 //! - [`Week::encode`] writes one little-endian `u32` per interval:
 //!   bits 22–24 day, bits 11–21 start minute, bits 0–10 end minute, bits
 //!   25–31 zero. A typical week (two intervals Monday to Friday plus Saturday
@@ -56,6 +57,7 @@
 
 use std::fmt;
 
+use crate::json::{self, Cursor};
 use crate::style::legend::Lang;
 
 /// Most intervals a week may hold (and a JSON schedule may list): a cap so
@@ -182,6 +184,20 @@ impl fmt::Display for HoursError {
 
 impl std::error::Error for HoursError {}
 
+impl From<json::Error> for HoursError {
+    /// The JSON cursor's errors (all of them syntax errors: the shape is
+    /// checked here).
+    fn from(e: json::Error) -> Self {
+        match e {
+            json::Error::Syntax { at, expected } => Self::Malformed { at, expected },
+            json::Error::Shape { problem, .. } => Self::Malformed {
+                at: 0,
+                expected: problem,
+            },
+        }
+    }
+}
+
 /// One opening interval of one day: the unit of the binary form and of
 /// every query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -254,63 +270,53 @@ impl Week {
     /// Missing days and `null` days are closed; an end before the start
     /// crosses midnight into the next day; `"24:00"` is midnight as an end.
     pub fn from_json(text: &str) -> Result<Week, HoursError> {
-        let mut parser = Parser {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        };
+        let mut cursor = Cursor::new(text);
         let mut pieces: Vec<Interval> = Vec::new();
         let mut raw_count = 0usize;
         let mut seen = [false; 7];
 
-        parser.expect(b'{', "'{'")?;
-        if !parser.eat(b'}') {
+        cursor.expect(b'{', "'{'")?;
+        if !cursor.eat(b'}') {
             loop {
-                let key = parser.string("a day key in quotes")?;
+                let key = cursor.string("a day key in quotes")?;
                 let day = DAY_KEYS
                     .iter()
                     .position(|k| *k == key)
-                    .ok_or_else(|| HoursError::UnknownDay { key: quote(key) })?;
+                    .ok_or_else(|| HoursError::UnknownDay { key: quote(&key) })?;
                 if seen[day] {
                     return Err(HoursError::DuplicateDay { key: DAY_KEYS[day] });
                 }
                 seen[day] = true;
                 let day = day as u8; // day < 7
-                parser.expect(b':', "':'")?;
-                if !parser.eat_word("null") {
-                    parser.expect(b'[', "'[' or null")?;
-                    if !parser.eat(b']') {
+                cursor.expect(b':', "':'")?;
+                if !cursor.eat_word("null") {
+                    cursor.expect(b'[', "'[' or null")?;
+                    if !cursor.eat(b']') {
                         loop {
-                            parser.expect(b'[', "'[' opening an interval")?;
-                            let start_text = parser.string("a start time in quotes")?;
-                            parser.expect(b',', "','")?;
-                            let end_text = parser.string("an end time in quotes")?;
-                            parser.expect(b']', "']' closing an interval")?;
+                            cursor.expect(b'[', "'[' opening an interval")?;
+                            let start_text = cursor.string("a start time in quotes")?;
+                            cursor.expect(b',', "','")?;
+                            let end_text = cursor.string("an end time in quotes")?;
+                            cursor.expect(b']', "']' closing an interval")?;
                             raw_count += 1;
                             if raw_count > MAX_INTERVALS {
                                 return Err(HoursError::TooManyIntervals { count: raw_count });
                             }
-                            add_interval(&mut pieces, day, start_text, end_text)?;
-                            if !parser.eat(b',') {
-                                parser.expect(b']', "',' or ']'")?;
+                            add_interval(&mut pieces, day, &start_text, &end_text)?;
+                            if !cursor.eat(b',') {
+                                cursor.expect(b']', "',' or ']'")?;
                                 break;
                             }
                         }
                     }
                 }
-                if !parser.eat(b',') {
-                    parser.expect(b'}', "',' or '}'")?;
+                if !cursor.eat(b',') {
+                    cursor.expect(b'}', "',' or '}'")?;
                     break;
                 }
             }
         }
-        let end = parser.skip_ws();
-        if end < parser.bytes.len() {
-            return Err(HoursError::Malformed {
-                at: end,
-                expected: "end of text",
-            });
-        }
+        cursor.end()?;
         let week = Self::normalised(pieces);
         if week.intervals.len() > MAX_INTERVALS {
             return Err(HoursError::TooManyIntervals {
@@ -552,91 +558,6 @@ fn add_interval(
     Ok(())
 }
 
-/// Cursor over the JSON text; every read is bounds-checked.
-struct Parser<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Parser<'a> {
-    /// Skips JSON whitespace and returns the new position.
-    fn skip_ws(&mut self) -> usize {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
-            self.at += 1;
-        }
-        self.at
-    }
-
-    /// Consumes `byte` (after whitespace) if it is next.
-    fn eat(&mut self, byte: u8) -> bool {
-        self.skip_ws();
-        if self.bytes.get(self.at) == Some(&byte) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Consumes `word` (after whitespace) if it is next.
-    fn eat_word(&mut self, word: &str) -> bool {
-        self.skip_ws();
-        let end = self.at + word.len();
-        if self.bytes.get(self.at..end) == Some(word.as_bytes()) {
-            self.at = end;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Consumes `byte` (after whitespace) or fails naming `expected`.
-    fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), HoursError> {
-        if self.eat(byte) {
-            Ok(())
-        } else {
-            Err(HoursError::Malformed {
-                at: self.at,
-                expected,
-            })
-        }
-    }
-
-    /// A string literal's raw content (escapes are skipped over, not
-    /// decoded: no valid key or time contains one).
-    fn string(&mut self, expected: &'static str) -> Result<&'a str, HoursError> {
-        self.skip_ws();
-        if self.bytes.get(self.at) != Some(&b'"') {
-            return Err(HoursError::Malformed {
-                at: self.at,
-                expected,
-            });
-        }
-        let start = self.at + 1;
-        let mut i = start;
-        loop {
-            match self.bytes.get(i) {
-                Some(b'"') => break,
-                Some(b'\\') => i += 2,
-                Some(_) => i += 1,
-                None => {
-                    return Err(HoursError::Malformed {
-                        at: self.bytes.len(),
-                        expected: "a closing '\"'",
-                    })
-                }
-            }
-        }
-        self.at = i + 1;
-        // Both ends sit next to an ASCII quote, so they are char boundaries.
-        self.text.get(start..i).ok_or(HoursError::Malformed {
-            at: start,
-            expected,
-        })
-    }
-}
-
 /// How a territory's wall clock relates to UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Zone {
@@ -837,6 +758,18 @@ mod tests {
         assert_eq!(
             week(r#"{"su":[["00:00","24:00"]]}"#).intervals(),
             &[iv(6, 0, 1440)]
+        );
+        // Escapes are JSON's: decoded before the key or time is read.
+        assert_eq!(
+            week(r#"{"m\u006f":[["08\u003a30","12:00"]]}"#).intervals(),
+            &[iv(0, 510, 720)]
+        );
+        assert_eq!(
+            err("{\"mo\":[[\"08:\t30\",\"12:00\"]]}"),
+            HoursError::Malformed {
+                at: 12,
+                expected: "an escaped control character"
+            }
         );
     }
 

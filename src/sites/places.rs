@@ -777,7 +777,7 @@ pub(crate) mod tests {
            "table":{"path":"sites-table.bin","bytes":1,"sha256":"","lists":[
              {"field":"labels","values":["Conseiller numérique","Aidants Connect","France Services"]},
              {"field":"sources","values":["mairies","france-services-2024"]}]}}]}"#;
-        serde_json::from_str(json).expect("manifest")
+        Manifest::from_json(json).expect("manifest")
     }
 
     #[test]

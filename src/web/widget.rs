@@ -1235,8 +1235,7 @@ async fn open(
             .await
             .map_err(LoadError::Manifest)?,
     };
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| LoadError::BadManifest(e.to_string()))?;
+    let manifest = Manifest::from_json(&text).map_err(|e| LoadError::BadManifest(e.to_string()))?;
     if manifest.format != MANIFEST_FORMAT {
         return Err(LoadError::BadManifest(format!(
             "format {} non pris en charge (attendu {MANIFEST_FORMAT})",

@@ -151,8 +151,18 @@ describe('maillage-map', () => {
     assert.equal(missing.type, 'maillage:error');
     assert.equal(missing.detail.kind, 'http-status');
     assert.match(missing.detail.message, /404/);
+    // Text that is not JSON, then JSON that is not a manifest: the reader
+    // (src/json.rs) says where and what.
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', 'carte.html'));
+    const html = await nthEvent(page, 3);
+    assert.equal(html.detail.kind, 'bad-manifest');
+    assert.match(html.detail.message, /manifeste illisible : at byte 0: expected a value/);
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', 'layers/report.json'));
+    const report = await nthEvent(page, 4);
+    assert.equal(report.detail.kind, 'bad-manifest');
+    assert.match(report.detail.message, /manifeste illisible : format: missing/);
     await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', 'layers/manifest.json'));
-    assert.equal((await nthEvent(page, 3)).type, 'maillage:ready');
+    assert.equal((await nthEvent(page, 5)).type, 'maillage:ready');
 
     // Theme colour and a new size: the resize observer redraws at the new size.
     await page.evaluate(() => {
@@ -177,10 +187,10 @@ describe('maillage-map', () => {
       el.remove();
       setTimeout(() => document.body.append(el), 50);
     });
-    const again = await nthEvent(page, 4);
+    const again = await nthEvent(page, 6);
     assert.equal(again.type, 'maillage:ready', `got ${JSON.stringify(again)}`);
     await page.waitForTimeout(200);
-    assert.equal(await page.evaluate(() => window.__maillageEvents.length), 4);
+    assert.equal(await page.evaluate(() => window.__maillageEvents.length), 6);
     // Chromium logs the 404 of the absent manifest itself; nothing else.
     assert.deepEqual(consoleErrors.filter((m) => !/status of 404/.test(m)), []);
     assert.equal(consoleErrors.length, 1);
