@@ -1,0 +1,131 @@
+//! The three ways the widget reads a layer, run over any bytes: whole (an
+//! overview), through the in-memory index, and streamed by range requests
+//! through [`Loads`]. The corpus test (`tests/fgb_corpus.rs`) and the fuzz
+//! target (`fuzz/fuzz_targets/fgb.rs`) share them, so that what the fuzzer
+//! finds is what the corpus test checks.
+
+use maillage::fgb::{decode_feature, search_index, ByteRange, FgbError, Header, DEFAULT_MERGE_GAP};
+use maillage::geom::camera::Camera;
+use maillage::geom::mercator::Zoom;
+use maillage::manifest::LayerFile;
+use maillage::map::shapes_from_file;
+use maillage::map::stream::{Fetch, Loads, StreamLayer};
+
+/// The columns the readers ask for, as the synthetic fixture names them.
+const CODE: &str = "code";
+const NAME: &str = "name";
+const FIELD: &str = "rate";
+
+/// The whole box: every feature.
+const EVERYWHERE: [f64; 4] = [
+    f64::NEG_INFINITY,
+    f64::NEG_INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+];
+
+/// Shapes of a file read whole, as the widget reads an overview.
+pub fn whole(bytes: &[u8]) -> Result<usize, String> {
+    shapes_from_file(bytes, CODE, NAME, FIELD)
+        .map(|(_, shapes)| shapes.len())
+        .map_err(|e| e.to_string())
+}
+
+/// Features found by an in-memory search of the whole box, each decoded.
+pub fn indexed(bytes: &[u8]) -> Result<usize, String> {
+    let run = || -> Result<usize, FgbError> {
+        let header = Header::parse(bytes)?;
+        let after_header = usize::try_from(header.header_end)
+            .ok()
+            .and_then(|at| bytes.get(at..))
+            .unwrap_or_default();
+        let result = search_index(&header, after_header, EVERYWHERE, DEFAULT_MERGE_GAP)?;
+        let file = ByteRange {
+            start: 0,
+            end: None,
+        };
+        for hit in &result.hits {
+            // What a server answers past the end of the file (416), said
+            // as the decoder says a short file.
+            let slice = hit
+                .range
+                .slice_in(&file, bytes)
+                .ok_or(FgbError::Truncated {
+                    what: "feature",
+                    need: hit.range.end.unwrap_or(hit.range.start),
+                    have: bytes.len() as u64,
+                })?;
+            decode_feature(slice, &header)?;
+        }
+        Ok(result.hits.len())
+    };
+    run().map_err(|e| e.to_string())
+}
+
+/// The detailed file's path in the streamed layer.
+pub const PATH: &str = "synthetique.fgb";
+
+/// Requests after which a view load is taken to never end (the fixture
+/// needs 2): a hostile file must not keep the widget asking forever.
+const MAX_REQUESTS: usize = 1_000;
+
+/// Shapes drawn once a view load over the fixture's box has streamed the
+/// file by ranges. `answer` may bend each range's bytes as a server could
+/// (cut them short…). A load that fails says why: a failure without an
+/// error is itself reported.
+pub fn streamed(
+    bytes: &[u8],
+    mut answer: impl FnMut(&Fetch, Vec<u8>) -> Vec<u8>,
+) -> Result<usize, String> {
+    let file = |path: &str, min_zoom, max_zoom, bytes, indexed| LayerFile {
+        path: path.into(),
+        min_zoom,
+        max_zoom,
+        tolerance_m: 0.0,
+        bytes,
+        sha256: String::new(),
+        indexed,
+        fields: vec![],
+        gzip_bytes: None,
+    };
+    let layer = StreamLayer {
+        id: "synthetique".into(),
+        files: vec![
+            file("synthetique-overview.fgb", 0.0, 7.0, 0, false),
+            file(PATH, 7.0, 24.0, bytes.len() as u64, true),
+        ],
+        code: CODE.into(),
+        name: NAME.into(),
+        field: FIELD.into(),
+        features: 20,
+    };
+    let mut loads = Loads::new(vec![layer], 0);
+    let camera = Camera::new([2.5, 50.4], Zoom::clamped(9.0), 800.0, 600.0);
+    loads.set_view(&camera);
+    let mut requests = 0;
+    while let Some(fetch) = loads.next_fetch() {
+        requests += 1;
+        assert!(requests <= MAX_REQUESTS, "a view load that never ends");
+        let len = bytes.len() as u64;
+        if fetch.range.start >= len {
+            loads.fail(&fetch);
+            return Err(format!("HTTP 416 for {}", fetch.range.http_header()));
+        }
+        let end = fetch.range.end.map_or(len, |e| e.min(len));
+        let body = bytes[fetch.range.start as usize..end as usize].to_vec();
+        let body = answer(&fetch, body);
+        loads.feed(&fetch, &body).map_err(|e| {
+            assert_eq!(e.path, PATH, "the error names the file");
+            e.error.to_string()
+        })?;
+    }
+    let report = loads
+        .take_report()
+        .ok_or("no report: the load never completed")?;
+    if report.failed {
+        return Err("failed without saying why".into());
+    }
+    Ok(loads
+        .shapes_in(0, camera.bounds(), &[])
+        .map_or(0, |shapes| shapes.len()))
+}
