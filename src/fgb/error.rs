@@ -31,6 +31,18 @@ pub enum FgbError {
         /// Position of the offending field within the buffer.
         at: u64,
     },
+    /// Offsets that send the decoder back to the same bytes over and over
+    /// (it would read more than twice the buffer): only a hostile writer
+    /// shares that much, to turn a small file into a large allocation.
+    SharedBytes {
+        /// The vector whose read went over.
+        what: &'static str,
+    },
+    /// More columns than [`crate::fgb::MAX_COLUMNS`].
+    TooManyColumns {
+        /// The count the header claims.
+        count: u64,
+    },
     /// `features_count` is above [`crate::fgb::MAX_FEATURES`].
     TooManyFeatures {
         /// The count the header claims.
@@ -80,6 +92,11 @@ impl fmt::Display for FgbError {
             Self::BadOffset { what, at } => {
                 write!(f, "{what} at byte {at} points outside the buffer")
             }
+            Self::SharedBytes { what } => write!(
+                f,
+                "{what} reuses bytes already read: offsets share data more than twice the buffer"
+            ),
+            Self::TooManyColumns { count } => write!(f, "implausible column count {count}"),
             Self::TooManyFeatures { count } => write!(f, "implausible features_count {count}"),
             Self::IndexTooLarge { count, node_size } => write!(
                 f,

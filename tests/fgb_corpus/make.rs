@@ -426,6 +426,8 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         bytes
     };
     let header_size = l.header.len() as u32 - 4;
+    let column_names: Vec<String> = (0..2_000).map(|i| format!("c{i}")).collect();
+    let many_columns: Vec<(&str, u8)> = column_names.iter().map(|n| (n.as_str(), STRING)).collect();
     let long_title = format!("{TITLE}. {}", "Cellules. ".repeat(600));
     let feature_len = l.features[0].len();
     let first_len = |len: u32| {
@@ -581,13 +583,17 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
             with_first(feature(&ring, &cell_0_props()))
         }),
         ("header-columns-share-one-name.fgb", shared_column_names()),
+        (
+            "header-2000-columns.fgb",
+            with_header(header_with(|h| h.columns = &many_columns)),
+        ),
         ("geometry-parts-share-one-ring.fgb", shared_rings()),
     ];
     out.sort_by_key(|(name, _)| *name);
     out
 }
 
-/// A header of 2,000 columns whose names are one 20 KB string: a reader
+/// A header of 1,000 columns whose names are one 40 KB string: a reader
 /// that copies each name turns 70 KB into 40 MB.
 fn shared_column_names() -> Vec<u8> {
     let l = Layer::synthetic();
@@ -599,7 +605,7 @@ fn shared_column_names() -> Vec<u8> {
         (22, Field::Scalar(16u16.to_le_bytes().to_vec())),
     ]);
     fb.link(root, table);
-    let (cols, slots) = fb.refs(2_000);
+    let (cols, slots) = fb.refs(1_000);
     fb.link(refs[0], cols);
     let names: Vec<usize> = slots
         .into_iter()
@@ -609,7 +615,7 @@ fn shared_column_names() -> Vec<u8> {
             col_refs[0]
         })
         .collect();
-    let name = fb.string(&"n".repeat(20_000));
+    let name = fb.string(&"n".repeat(40_000));
     for slot in names {
         fb.link(slot, name);
     }
