@@ -480,8 +480,11 @@ impl Loads {
         }
         let view = self.view;
         for i in 0..self.layers.len() {
-            // A search entirely in the cache completes here, without a request.
-            self.advance(i);
+            // A search entirely in the cache completes here, without a
+            // request. Its nodes came with earlier answers, but a new box
+            // may visit some for the first time: a broken one fails the
+            // load, and the report says so (no answer to carry the error).
+            let _ = self.advance(i);
         }
         Some(view)
     }
@@ -582,22 +585,23 @@ impl Loads {
         self.bytes += bytes.len() as u64;
         load.done += 1;
         let taken = take(cache, load, &l.layer, fetch, bytes, tick);
-        match taken {
+        if taken.is_err() {
+            if fetch.part == Part::Features && matches!(load.phase, Phase::Features { .. }) {
+                // Only this range is lost: the others go on.
+                load.failed = true;
+            } else {
+                load.phase = Phase::Done { failed: true };
+            }
+        }
+        // The search goes on over the new bytes, and may find the index
+        // broken there: that is this answer's error too.
+        let advanced = self.advance(fetch.layer);
+        match taken.and_then(|shapes| advanced.map(|()| shapes)) {
             Ok(shapes) => {
-                self.advance(fetch.layer);
                 self.evict();
                 Ok(Fed::Taken { shapes })
             }
-            Err(error) => {
-                if fetch.part == Part::Features && matches!(load.phase, Phase::Features { .. }) {
-                    // Only this range is lost: the others go on.
-                    load.failed = true;
-                    self.advance(fetch.layer);
-                } else {
-                    load.phase = Phase::Done { failed: true };
-                }
-                Err(StreamError { path, error })
-            }
+            Err(error) => Err(StreamError { path, error }),
         }
     }
 
@@ -620,7 +624,8 @@ impl Loads {
             (Phase::Features { in_flight, .. }, Part::Features) => {
                 *in_flight = in_flight.saturating_sub(1);
                 load.failed = true;
-                self.advance(fetch.layer);
+                // Closing a load's feature phase searches nothing: no error.
+                let _ = self.advance(fetch.layer);
             }
             _ => load.phase = Phase::Done { failed: true },
         }
@@ -745,15 +750,18 @@ impl Loads {
 
     /// Moves layer `i`'s load on as far as the cache allows: a search whose
     /// nodes are all cached finishes here, and a view whose features are all
-    /// decoded completes without a request.
-    fn advance(&mut self, i: usize) {
+    /// decoded completes without a request. An index that proves broken
+    /// fails the load, with the error.
+    fn advance(&mut self, i: usize) -> Result<(), FgbError> {
         let tick = self.view;
         let Some(l) = self.layers.get_mut(i) else {
-            return;
+            return Ok(());
         };
-        let Some(load) = l.load.as_mut() else { return };
+        let Some(load) = l.load.as_mut() else {
+            return Ok(());
+        };
         let Some(cache) = l.caches.get_mut(load.file) else {
-            return;
+            return Ok(());
         };
         match &load.phase {
             Phase::Searching { waiting: false } => {}
@@ -765,16 +773,16 @@ impl Loads {
                         failed: load.failed,
                     };
                 }
-                return;
+                return Ok(());
             }
-            _ => return,
+            _ => return Ok(()),
         }
         let result = match search(cache, load.bbox) {
-            Ok(Step::Need(..)) => return,
+            Ok(Step::Need(..)) => return Ok(()),
             Ok(Step::Found(result)) => result,
-            Err(_) => {
+            Err(e) => {
                 load.phase = Phase::Done { failed: true };
-                return;
+                return Err(e);
             }
         };
         for hit in &result.hits {
@@ -792,6 +800,7 @@ impl Loads {
                 in_flight: 0,
             }
         };
+        Ok(())
     }
 
     /// Drops the least recently used shapes the current view does not need
