@@ -55,6 +55,17 @@ pub enum FgbError {
         /// Node size in the header.
         node_size: u16,
     },
+    /// A part of the file that the header or the index places past its end
+    /// (the size the layers' manifest gives): a file cut short, or offsets
+    /// that lie (beyond 4 GiB in a file of a few kilobytes).
+    PastEnd {
+        /// What lies past the end: the header, the index or a feature.
+        what: &'static str,
+        /// The byte it reaches.
+        at: u64,
+        /// The file's size.
+        size: u64,
+    },
     /// The index contradicts its own layout (child outside its level, offsets going backwards…).
     BadIndex {
         /// What was inconsistent.
@@ -101,6 +112,10 @@ impl fmt::Display for FgbError {
             Self::IndexTooLarge { count, node_size } => write!(
                 f,
                 "spatial index for {count} features with node size {node_size} is too large"
+            ),
+            Self::PastEnd { what, at, size } => write!(
+                f,
+                "{what} reaches byte {at}, past the end of the file ({size} bytes)"
             ),
             Self::BadIndex { reason } => write!(f, "inconsistent spatial index: {reason}"),
             Self::BadGeometry { reason } => write!(f, "malformed geometry: {reason}"),

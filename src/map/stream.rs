@@ -292,6 +292,9 @@ struct Cached {
 /// Everything read from one file.
 #[derive(Debug, Clone, Default)]
 struct FileCache {
+    /// The file's size from the manifest (0: unknown): ranges past it are
+    /// refused before they are asked for.
+    size: u64,
     /// Bytes of the first read ([`head_len`]).
     head: u64,
     prefix: Option<Vec<u8>>,
@@ -403,6 +406,7 @@ impl Loads {
                 .files
                 .iter()
                 .map(|f| FileCache {
+                    size: f.bytes,
                     head: head_len(f.bytes, layer.features),
                     ..FileCache::default()
                 })
@@ -777,21 +781,25 @@ impl Loads {
             }
             _ => return Ok(()),
         }
-        let result = match search(cache, load.bbox) {
-            Ok(Step::Need(..)) => return Ok(()),
-            Ok(Step::Found(result)) => result,
+        let found = search(cache, load.bbox).and_then(|step| match step {
+            Step::Need(..) => Ok(None),
+            Step::Found(result) => in_file(result.hits, cache.size).map(Some),
+        });
+        let hits = match found {
+            Ok(None) => return Ok(()),
+            Ok(Some(hits)) => hits,
             Err(e) => {
                 load.phase = Phase::Done { failed: true };
                 return Err(e);
             }
         };
-        for hit in &result.hits {
+        for hit in &hits {
             if let Some(c) = cache.features.get_mut(&hit.index) {
                 c.used = tick;
             }
         }
-        let queue = feature_ranges(&result.hits, &cache.features, MERGE_GAP);
-        load.hits = result.hits;
+        let queue = feature_ranges(&hits, &cache.features, MERGE_GAP);
+        load.hits = hits;
         load.phase = if queue.is_empty() {
             Phase::Done { failed: false }
         } else {
@@ -857,10 +865,12 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
         ));
     };
     let Some(header) = cache.header.as_ref() else {
+        let header_end = header_len(prefix)?;
+        past_end("header", header_end, cache.size)?;
         return Ok(Step::Need(
             ByteRange {
                 start: PREFIX_LEN,
-                end: Some(header_len(prefix)?),
+                end: Some(header_end),
             },
             Part::Header,
         ));
@@ -886,6 +896,7 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
             // The first run of missing nodes: cached ones are never read again.
             let run = missing.iter().zip(a..).take_while(|(n, m)| *n == m).count() as u64;
             let at = |n: u64| header.header_end.saturating_add(n.saturating_mul(NODE_LEN));
+            past_end("index", at(a + run), cache.size)?;
             return Ok(Step::Need(
                 ByteRange {
                     start: at(a),
@@ -904,6 +915,39 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
     s.finish().map(Step::Found).ok_or(FgbError::BadIndex {
         reason: "search did not finish",
     })
+}
+
+/// Refuses a part of the file that ends at `end`, past the file's `size`
+/// from the manifest (0: unknown): the header or the index says the file is
+/// longer than it is (cut short, or lying).
+fn past_end(what: &'static str, end: u64, size: u64) -> Result<(), FgbError> {
+    if size > 0 && end > size {
+        return Err(FgbError::PastEnd {
+            what,
+            at: end,
+            size,
+        });
+    }
+    Ok(())
+}
+
+/// The hits' ranges inside a file of `size` bytes (0: unknown), the last
+/// feature's open range closed at the end of the file, so that an answer
+/// cut short shows: a feature past the end is an index that lies (offsets
+/// beyond 4 GiB in a small file) or a file cut short, said before any
+/// request.
+fn in_file(hits: Vec<Hit>, size: u64) -> Result<Vec<Hit>, FgbError> {
+    if size == 0 {
+        return Ok(hits);
+    }
+    hits.into_iter()
+        .map(|mut hit| {
+            let end = hit.range.end.unwrap_or(size);
+            past_end("feature", end.max(hit.range.start.saturating_add(1)), size)?;
+            hit.range.end = Some(end);
+            Ok(hit)
+        })
+        .collect()
 }
 
 /// The next fetch of a search, if it needs one.
