@@ -82,7 +82,7 @@ const EXPECTED: &[(&str, Outcome, Outcome, Outcome)] = &[
     ),
     (
         "cut-between-features.fgb",
-        Ok(12),
+        Err("the header counts 20 features, the file holds 12"),
         Err("truncated feature: need 3499 bytes, have 3324"),
         Err("feature reaches byte 3499, past the end of the file (3324 bytes)"),
     ),

@@ -66,6 +66,14 @@ pub enum FgbError {
         /// The file's size.
         size: u64,
     },
+    /// A file read whole holds another number of features than its header
+    /// says: cut short between two features, or padded.
+    FeatureCount {
+        /// What the header says.
+        declared: u64,
+        /// What the file holds.
+        found: u64,
+    },
     /// The index contradicts its own layout (child outside its level, offsets going backwards…).
     BadIndex {
         /// What was inconsistent.
@@ -116,6 +124,10 @@ impl fmt::Display for FgbError {
             Self::PastEnd { what, at, size } => write!(
                 f,
                 "{what} reaches byte {at}, past the end of the file ({size} bytes)"
+            ),
+            Self::FeatureCount { declared, found } => write!(
+                f,
+                "the header counts {declared} features, the file holds {found}"
             ),
             Self::BadIndex { reason } => write!(f, "inconsistent spatial index: {reason}"),
             Self::BadGeometry { reason } => write!(f, "malformed geometry: {reason}"),
