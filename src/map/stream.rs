@@ -1080,9 +1080,28 @@ fn take(
                     .ok_or(short(n))?,
                 None => bytes,
             };
+            // The range holds the features from its first hit to its last
+            // one: their own lengths must split it into as many, or each
+            // would be kept under another's number (or lost).
+            let starts_inside = |h: &&Hit| {
+                h.range.start >= fetch.range.start
+                    && fetch.range.end.is_none_or(|e| h.range.start < e)
+            };
+            let last = load
+                .hits
+                .iter()
+                .filter(starts_inside)
+                .map(|h| h.index)
+                .max();
+            let slices = feature_slices(body).collect::<Result<Vec<_>, _>>()?;
+            let held = slices.len() as u64;
+            if last.and_then(|l| l.checked_sub(first)) != Some(held.wrapping_sub(1)) {
+                return Err(FgbError::BadIndex {
+                    reason: "feature lengths disagree with the index",
+                });
+            }
             let mut decoded = 0;
-            for (k, slice) in feature_slices(body).enumerate() {
-                let slice = slice?;
+            for (k, slice) in slices.into_iter().enumerate() {
                 let index = first.saturating_add(k as u64);
                 if let Some(c) = cache.features.get_mut(&index) {
                     c.used = tick;

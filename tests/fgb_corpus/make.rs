@@ -555,6 +555,11 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
             }),
         ),
         ("feature-length-4-gib.fgb", first_len(u32::MAX)),
+        // The first feature's length takes in the second: both decode, as one.
+        (
+            "feature-length-swallows-the-next.fgb",
+            first_len((feature_len + l.features[1].len() - 4) as u32),
+        ),
         ("feature-length-0.fgb", first_len(0)),
         (
             "feature-length-short-by-8.fgb",
