@@ -969,14 +969,18 @@ fn feature_ranges(hits: &[Hit], cached: &BTreeMap<u64, Cached>, gap: u64) -> Vec
         .filter(|h| !cached.contains_key(&h.index))
         .collect();
     wanted.sort_by_key(|h| h.index);
+    wanted.dedup();
     let mut out: Vec<ByteRange> = Vec::new();
     let mut last_index: Option<u64> = None;
     for h in wanted {
+        // Forward only: an index whose offsets go back between two hits
+        // must not make a range that ends before it starts.
         let merge = match (out.last(), last_index) {
             (Some(prev), Some(li)) => {
                 prev.end
-                    .is_some_and(|e| h.range.start <= e.saturating_add(gap))
-                    && cached.range(li.saturating_add(1)..h.index).next().is_none()
+                    .is_some_and(|e| h.range.start >= e && h.range.start <= e.saturating_add(gap))
+                    && h.index > li
+                    && cached.range(li + 1..h.index).next().is_none()
             }
             _ => false,
         };
@@ -1343,6 +1347,41 @@ mod tests {
 
     fn camera(center: [f64; 2], zoom: f64) -> Camera {
         Camera::new(center, Zoom::clamped(zoom), 800.0, 600.0)
+    }
+
+    #[test]
+    fn feature_ranges_merge_forward_only() {
+        let hit = |index, start, end| Hit {
+            index,
+            range: ByteRange {
+                start,
+                end: Some(end),
+            },
+        };
+        let range = |start, end| ByteRange {
+            start,
+            end: Some(end),
+        };
+        let none = BTreeMap::new();
+        // Neighbours 100 bytes apart merge.
+        let near = [hit(3, 1_000, 1_100), hit(4, 1_200, 1_300)];
+        assert_eq!(feature_ranges(&near, &none, 1_000), [range(1_000, 1_300)]);
+        // Offsets going back from one hit to the next (a lying index): two
+        // ranges, not one from byte 1,000 to byte 600.
+        let back = [hit(3, 1_000, 1_100), hit(7, 500, 600)];
+        assert_eq!(
+            feature_ranges(&back, &none, 1_000),
+            [range(1_000, 1_100), range(500, 600)]
+        );
+        // The same feature twice is asked for once; one number with two
+        // ranges (never from IndexSearch) is not merged into itself.
+        let twice = [hit(3, 1_000, 1_100), hit(3, 1_000, 1_100)];
+        assert_eq!(feature_ranges(&twice, &none, 1_000), [range(1_000, 1_100)]);
+        let two = [hit(3, 1_000, 1_100), hit(3, 1_100, 1_200)];
+        assert_eq!(
+            feature_ranges(&two, &none, 1_000),
+            [range(1_000, 1_100), range(1_100, 1_200)]
+        );
     }
 
     #[test]
