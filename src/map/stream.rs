@@ -267,6 +267,8 @@ pub struct Report {
     pub requests: u32,
     /// Whether a layer failed (it keeps its previous level).
     pub failed: bool,
+    /// What was wrong with a file's bytes, when that is why.
+    pub error: Option<StreamError>,
 }
 
 /// Progress of the current view load, for the status line ("3/7").
@@ -329,6 +331,10 @@ struct Load {
     done: u32,
     /// A feature range failed (the others still load; the report says so).
     failed: bool,
+    /// The first thing found wrong with the file's bytes, for the report
+    /// (the glue also gets it from [`Loads::feed`], except when a new view
+    /// replays cached nodes that prove broken: no answer carries it then).
+    error: Option<FgbError>,
 }
 
 /// One streamed layer and its caches.
@@ -470,6 +476,7 @@ impl Loads {
                     hits: Vec::new(),
                     done: 0,
                     failed: false,
+                    error: None,
                 }
             } else {
                 Load {
@@ -479,6 +486,7 @@ impl Loads {
                     hits: Vec::new(),
                     done: 0,
                     failed: false,
+                    error: None,
                 }
             });
         }
@@ -487,7 +495,7 @@ impl Loads {
             // A search entirely in the cache completes here, without a
             // request. Its nodes came with earlier answers, but a new box
             // may visit some for the first time: a broken one fails the
-            // load, and the report says so (no answer to carry the error).
+            // load, and its report says why (no answer carries the error).
             let _ = self.advance(i);
         }
         Some(view)
@@ -605,7 +613,16 @@ impl Loads {
                 self.evict();
                 Ok(Fed::Taken { shapes })
             }
-            Err(error) => Err(StreamError { path, error }),
+            Err(error) => {
+                if let Some(load) = self
+                    .layers
+                    .get_mut(fetch.layer)
+                    .and_then(|l| l.load.as_mut())
+                {
+                    load.error.get_or_insert_with(|| error.clone());
+                }
+                Err(StreamError { path, error })
+            }
         }
     }
 
@@ -687,6 +704,13 @@ impl Loads {
                 .iter()
                 .filter_map(|l| l.load.as_ref())
                 .any(|l| matches!(l.phase, Phase::Done { failed: true })),
+            error: self.layers.iter().find_map(|l| {
+                let load = l.load.as_ref()?;
+                Some(StreamError {
+                    path: l.layer.files.get(load.file)?.path.clone(),
+                    error: load.error.clone()?,
+                })
+            }),
         })
     }
 
@@ -790,6 +814,7 @@ impl Loads {
             Ok(Some(hits)) => hits,
             Err(e) => {
                 load.phase = Phase::Done { failed: true };
+                load.error.get_or_insert_with(|| e.clone());
                 return Err(e);
             }
         };

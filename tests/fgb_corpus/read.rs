@@ -69,10 +69,11 @@ pub const PATH: &str = "synthetique.fgb";
 /// needs 2): a hostile file must not keep the widget asking forever.
 const MAX_REQUESTS: usize = 1_000;
 
-/// Shapes drawn once a view load over the fixture's box has streamed the
-/// file by ranges. `answer` may bend each range's bytes as a server could
-/// (cut them short…). A load that fails says why: a failure without an
-/// error is itself reported.
+/// Shapes drawn once two view loads have streamed the file by ranges: a
+/// small view over one cell (a part of the index), then the fixture's whole
+/// box (the rest, and the cache). `answer` may bend each range's bytes as a
+/// server could (cut them short…). A load that fails says why: a failure
+/// without an error is itself reported.
 pub fn streamed(
     bytes: &[u8],
     mut answer: impl FnMut(&Fetch, Vec<u8>) -> Vec<u8>,
@@ -100,32 +101,39 @@ pub fn streamed(
         features: 20,
     };
     let mut loads = Loads::new(vec![layer], 0);
-    let camera = Camera::new([2.5, 50.4], Zoom::clamped(9.0), 800.0, 600.0);
-    loads.set_view(&camera);
+    let cell = Camera::new([2.3, 50.3], Zoom::clamped(13.0), 400.0, 300.0);
+    let all = Camera::new([2.5, 50.4], Zoom::clamped(9.0), 800.0, 600.0);
     let mut requests = 0;
-    while let Some(fetch) = loads.next_fetch() {
-        requests += 1;
-        assert!(requests <= MAX_REQUESTS, "a view load that never ends");
-        let len = bytes.len() as u64;
-        if fetch.range.start >= len {
-            loads.fail(&fetch);
-            return Err(format!("HTTP 416 for {}", fetch.range.http_header()));
+    for camera in [cell, all] {
+        loads.set_view(&camera);
+        while let Some(fetch) = loads.next_fetch() {
+            requests += 1;
+            assert!(requests <= MAX_REQUESTS, "a view load that never ends");
+            let len = bytes.len() as u64;
+            if fetch.range.start >= len {
+                loads.fail(&fetch);
+                return Err(format!("HTTP 416 for {}", fetch.range.http_header()));
+            }
+            let end = fetch.range.end.map_or(len, |e| e.min(len));
+            let body = bytes[fetch.range.start as usize..end as usize].to_vec();
+            let body = answer(&fetch, body);
+            loads.feed(&fetch, &body).map_err(|e| {
+                assert_eq!(e.path, PATH, "the error names the file");
+                e.error.to_string()
+            })?;
         }
-        let end = fetch.range.end.map_or(len, |e| e.min(len));
-        let body = bytes[fetch.range.start as usize..end as usize].to_vec();
-        let body = answer(&fetch, body);
-        loads.feed(&fetch, &body).map_err(|e| {
-            assert_eq!(e.path, PATH, "the error names the file");
-            e.error.to_string()
-        })?;
-    }
-    let report = loads
-        .take_report()
-        .ok_or("no report: the load never completed")?;
-    if report.failed {
-        return Err("failed without saying why".into());
+        let report = loads
+            .take_report()
+            .ok_or("no report: the load never completed")?;
+        if report.failed {
+            return Err(report
+                .error
+                .map_or("failed without saying why".into(), |e| {
+                    format!("reported: {}", e.error)
+                }));
+        }
     }
     Ok(loads
-        .shapes_in(0, camera.bounds(), &[])
+        .shapes_in(0, all.bounds(), &[])
         .map_or(0, |shapes| shapes.len()))
 }
