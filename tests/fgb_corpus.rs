@@ -416,3 +416,47 @@ fn short_range_answers_are_errors() {
         ]
     );
 }
+
+/// A broken layer fails alone: the layer streamed beside it (the outlines
+/// beside the choropleth) is drawn whole, and the report names the file.
+#[test]
+fn a_broken_layer_leaves_the_other_one_drawn() {
+    use maillage::map::stream::Loads;
+    let open = |name: &str| std::fs::read(corpus_dir().join(name)).unwrap();
+    let (broken, valid) = (open("index-child-outside-its-level.fgb"), open("valid.fgb"));
+    let mut loads = Loads::new(
+        vec![
+            read::layer("broken.fgb", broken.len()),
+            read::layer("valid.fgb", valid.len()),
+        ],
+        0,
+    );
+    let camera = read::whole_box();
+    loads.set_view(&camera);
+    let mut errors = Vec::new();
+    while let Some(fetch) = loads.next_fetch() {
+        let file = if fetch.path == "broken.fgb" {
+            &broken
+        } else {
+            &valid
+        };
+        let body = read::serve(file, &fetch).unwrap();
+        if let Err(e) = loads.feed(&fetch, &body) {
+            errors.push(e.to_string());
+        }
+    }
+    assert_eq!(
+        errors,
+        ["couche broken.fgb illisible : inconsistent spatial index: child offset outside its level"]
+    );
+    let report = loads.take_report().unwrap();
+    assert!(report.failed);
+    assert_eq!(report.error.map(|e| e.path).as_deref(), Some("broken.fgb"));
+    // The broken layer draws its overview (none here); the other, all 20 cells.
+    let shown = |layer| {
+        loads
+            .shapes_in(layer, camera.bounds(), &[])
+            .map(|s| s.len())
+    };
+    assert_eq!((shown(0), shown(1)), (Some(0), Some(20)));
+}

@@ -66,18 +66,12 @@ pub fn indexed(bytes: &[u8]) -> Result<usize, String> {
 pub const PATH: &str = "synthetique.fgb";
 
 /// Requests after which a view load is taken to never end (the fixture
-/// needs 2): a hostile file must not keep the widget asking forever.
+/// needs a handful): a hostile file must not keep the widget asking forever.
 const MAX_REQUESTS: usize = 1_000;
 
-/// Shapes drawn once two view loads have streamed the file by ranges: a
-/// small view over one cell (a part of the index), then the fixture's whole
-/// box (the rest, and the cache). `answer` may bend each range's bytes as a
-/// server could (cut them short…). A load that fails says why: a failure
-/// without an error is itself reported.
-pub fn streamed(
-    bytes: &[u8],
-    mut answer: impl FnMut(&Fetch, Vec<u8>) -> Vec<u8>,
-) -> Result<usize, String> {
+/// A streamed layer as the manifest would give it: an overview (read whole
+/// elsewhere) below zoom 7, then the indexed file `path` of `size` bytes.
+pub fn layer(path: &str, size: usize) -> StreamLayer {
     let file = |path: &str, min_zoom, max_zoom, bytes, indexed| LayerFile {
         path: path.into(),
         min_zoom,
@@ -89,33 +83,56 @@ pub fn streamed(
         fields: vec![],
         gzip_bytes: None,
     };
-    let layer = StreamLayer {
-        id: "synthetique".into(),
+    StreamLayer {
+        id: path.trim_end_matches(".fgb").into(),
         files: vec![
-            file("synthetique-overview.fgb", 0.0, 7.0, 0, false),
-            file(PATH, 7.0, 24.0, bytes.len() as u64, true),
+            file("overview.fgb", 0.0, 7.0, 0, false),
+            file(path, 7.0, 24.0, size as u64, true),
         ],
         code: CODE.into(),
         name: NAME.into(),
         field: FIELD.into(),
         features: 20,
-    };
-    let mut loads = Loads::new(vec![layer], 0);
+    }
+}
+
+/// The fixture's whole box, at a zoom that reads the indexed file.
+pub fn whole_box() -> Camera {
+    Camera::new([2.5, 50.4], Zoom::clamped(9.0), 800.0, 600.0)
+}
+
+/// A range of `bytes` as a server answers it: cut at the end of the file.
+pub fn serve(bytes: &[u8], fetch: &Fetch) -> Option<Vec<u8>> {
+    let len = bytes.len() as u64;
+    let end = fetch.range.end.map_or(len, |e| e.min(len));
+    let start = usize::try_from(fetch.range.start).ok()?;
+    bytes
+        .get(start..usize::try_from(end).ok()?)
+        .map(<[u8]>::to_vec)
+}
+
+/// Shapes drawn once two view loads have streamed the file by ranges: a
+/// small view over one cell (a part of the index), then the fixture's whole
+/// box (the rest, and the cache). `answer` may bend each range's bytes as a
+/// server could (cut them short…). A load that fails says why: a failure
+/// without an error is itself reported.
+pub fn streamed(
+    bytes: &[u8],
+    mut answer: impl FnMut(&Fetch, Vec<u8>) -> Vec<u8>,
+) -> Result<usize, String> {
+    let mut loads = Loads::new(vec![layer(PATH, bytes.len())], 0);
     let cell = Camera::new([2.3, 50.3], Zoom::clamped(13.0), 400.0, 300.0);
-    let all = Camera::new([2.5, 50.4], Zoom::clamped(9.0), 800.0, 600.0);
+    let all = whole_box();
     let mut requests = 0;
     for camera in [cell, all] {
         loads.set_view(&camera);
         while let Some(fetch) = loads.next_fetch() {
             requests += 1;
             assert!(requests <= MAX_REQUESTS, "a view load that never ends");
-            let len = bytes.len() as u64;
-            if fetch.range.start >= len {
+            let Some(body) = serve(bytes, &fetch).filter(|b| !b.is_empty()) else {
                 loads.fail(&fetch);
                 return Err(format!("HTTP 416 for {}", fetch.range.http_header()));
-            }
-            let end = fetch.range.end.map_or(len, |e| e.min(len));
-            let body = bytes[fetch.range.start as usize..end as usize].to_vec();
+            };
             let body = answer(&fetch, body);
             loads.feed(&fetch, &body).map_err(|e| {
                 assert_eq!(e.path, PATH, "the error names the file");
