@@ -31,6 +31,18 @@ pub enum FgbError {
         /// Position of the offending field within the buffer.
         at: u64,
     },
+    /// Offsets that send the decoder back to the same bytes over and over
+    /// (it would read more than twice the buffer): only a hostile writer
+    /// shares that much, to turn a small file into a large allocation.
+    SharedBytes {
+        /// The vector whose read went over.
+        what: &'static str,
+    },
+    /// More columns than [`crate::fgb::MAX_COLUMNS`].
+    TooManyColumns {
+        /// The count the header claims.
+        count: u64,
+    },
     /// `features_count` is above [`crate::fgb::MAX_FEATURES`].
     TooManyFeatures {
         /// The count the header claims.
@@ -42,6 +54,25 @@ pub enum FgbError {
         count: u64,
         /// Node size in the header.
         node_size: u16,
+    },
+    /// A part of the file that the header or the index places past its end
+    /// (the size the layers' manifest gives): a file cut short, or offsets
+    /// that lie (beyond 4 GiB in a file of a few kilobytes).
+    PastEnd {
+        /// What lies past the end: the header, the index or a feature.
+        what: &'static str,
+        /// The byte it reaches.
+        at: u64,
+        /// The file's size.
+        size: u64,
+    },
+    /// A file read whole holds another number of features than its header
+    /// says: cut short between two features, or padded.
+    FeatureCount {
+        /// What the header says.
+        declared: u64,
+        /// What the file holds.
+        found: u64,
     },
     /// The index contradicts its own layout (child outside its level, offsets going backwards…).
     BadIndex {
@@ -80,10 +111,23 @@ impl fmt::Display for FgbError {
             Self::BadOffset { what, at } => {
                 write!(f, "{what} at byte {at} points outside the buffer")
             }
+            Self::SharedBytes { what } => write!(
+                f,
+                "{what} reuses bytes already read: offsets share data more than twice the buffer"
+            ),
+            Self::TooManyColumns { count } => write!(f, "implausible column count {count}"),
             Self::TooManyFeatures { count } => write!(f, "implausible features_count {count}"),
             Self::IndexTooLarge { count, node_size } => write!(
                 f,
                 "spatial index for {count} features with node size {node_size} is too large"
+            ),
+            Self::PastEnd { what, at, size } => write!(
+                f,
+                "{what} reaches byte {at}, past the end of the file ({size} bytes)"
+            ),
+            Self::FeatureCount { declared, found } => write!(
+                f,
+                "the header counts {declared} features, the file holds {found}"
             ),
             Self::BadIndex { reason } => write!(f, "inconsistent spatial index: {reason}"),
             Self::BadGeometry { reason } => write!(f, "malformed geometry: {reason}"),

@@ -1,7 +1,7 @@
 //! Features: length prefix, geometry and the binary property encoding.
 
 use super::error::{FgbError, Result};
-use super::flatbuf::{read, Table};
+use super::flatbuf::{read, Budget, Table};
 use super::header::{Column, ColumnType, GeometryType, Header};
 
 /// A geometry in the shapes the map draws; single and multi kinds share a variant.
@@ -69,7 +69,8 @@ pub fn decode_feature(bytes: &[u8], header: &Header) -> Result<Feature> {
             need,
             have,
         })?;
-    let t = Table::root(body)?;
+    let budget = Budget::of(body);
+    let t = Table::root(body, &budget)?;
     if t.vector(8, 4, "feature columns")?.is_some() {
         return Err(FgbError::Unsupported {
             what: "per-feature column schema",
@@ -104,7 +105,7 @@ fn decode_geometry(g: &Table<'_>, header_type: GeometryType) -> Result<Geometry>
         GeometryType::MultiLineString => Geometry::Lines(rings(g)?),
         GeometryType::Polygon => Geometry::Polygons(vec![rings(g)?]),
         GeometryType::MultiPolygon => match g.tables(18, "geometry parts")? {
-            Some(parts) => Geometry::Polygons(parts.iter().map(rings).collect::<Result<_>>()?),
+            Some(parts) => Geometry::Polygons(parts.map(|p| rings(&p?)).collect::<Result<_>>()?),
             // A lone polygon written without parts.
             None => Geometry::Polygons(vec![rings(g)?]),
         },

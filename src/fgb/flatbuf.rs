@@ -2,7 +2,33 @@
 //! buffer: the generated code of the `flatbuffers` crate trusts its input
 //! after verification and pulls in far more than a table walk.
 
+use std::cell::Cell;
+
 use super::error::{FgbError, Result};
+
+/// Bytes a decode may still read out of its buffer through vectors: twice
+/// the buffer. Offsets may point at the same bytes again and again (a
+/// writer may share a string, but rarely more), so without a bound a few
+/// kilobytes of offsets to one long vector would be copied thousands of
+/// times: megabytes of allocation from a small hostile file.
+pub(crate) struct Budget(Cell<usize>);
+
+impl Budget {
+    /// The budget for decoding `buf` once.
+    pub(crate) fn of(buf: &[u8]) -> Budget {
+        Budget(Cell::new(buf.len().saturating_mul(2)))
+    }
+
+    fn spend(&self, bytes: usize, what: &'static str) -> Result<()> {
+        let left = self
+            .0
+            .get()
+            .checked_sub(bytes)
+            .ok_or(FgbError::SharedBytes { what })?;
+        self.0.set(left);
+        Ok(())
+    }
+}
 
 /// Reads `N` bytes at `pos`, or names `what` pointed outside the buffer.
 pub(crate) fn read<const N: usize>(buf: &[u8], pos: usize, what: &'static str) -> Result<[u8; N]> {
@@ -37,15 +63,18 @@ pub(crate) struct Table<'a> {
     pos: usize,
     vtable: usize,
     vt_len: usize,
+    /// Shared by every table of one decode.
+    budget: &'a Budget,
 }
 
 impl<'a> Table<'a> {
-    /// The root table of a buffer (the buffer starts at its root offset, after any size prefix).
-    pub(crate) fn root(buf: &'a [u8]) -> Result<Self> {
-        Self::at(buf, follow(buf, 0, "root table offset")?)
+    /// The root table of a buffer (the buffer starts at its root offset,
+    /// after any size prefix); its vectors draw on `budget`.
+    pub(crate) fn root(buf: &'a [u8], budget: &'a Budget) -> Result<Self> {
+        Self::at(buf, follow(buf, 0, "root table offset")?, budget)
     }
 
-    fn at(buf: &'a [u8], pos: usize) -> Result<Self> {
+    fn at(buf: &'a [u8], pos: usize, budget: &'a Budget) -> Result<Self> {
         let bad = |at: usize| FgbError::BadOffset {
             what: "vtable",
             at: at as u64,
@@ -65,6 +94,7 @@ impl<'a> Table<'a> {
             pos,
             vtable,
             vt_len,
+            budget,
         })
     }
 
@@ -84,7 +114,8 @@ impl<'a> Table<'a> {
             .transpose()
     }
 
-    /// Position and byte length of a vector of `elem`-byte elements, checked against the buffer.
+    /// Position and byte length of a vector of `elem`-byte elements,
+    /// checked against the buffer and paid for from the budget.
     fn vector_at(
         &self,
         vt: usize,
@@ -97,17 +128,18 @@ impl<'a> Table<'a> {
         let start = follow(self.buf, p, what)?;
         let count = u32_at(self.buf, start, what)? as usize;
         let body = start.saturating_add(4);
-        count
+        let len = count
             .checked_mul(elem)
             .filter(|&len| {
                 body.checked_add(len)
                     .is_some_and(|end| end <= self.buf.len())
             })
-            .map(|len| Some((body, len)))
             .ok_or(FgbError::BadOffset {
                 what,
                 at: start as u64,
-            })
+            })?;
+        self.budget.spend(len, what)?;
+        Ok(Some((body, len)))
     }
 
     /// The bytes of a vector of `elem`-byte elements.
@@ -132,20 +164,24 @@ impl<'a> Table<'a> {
     /// A sub-table field.
     pub(crate) fn table(&self, vt: usize, what: &'static str) -> Result<Option<Table<'a>>> {
         self.field(vt)?
-            .map(|p| Self::at(self.buf, follow(self.buf, p, what)?))
+            .map(|p| Self::at(self.buf, follow(self.buf, p, what)?, self.budget))
             .transpose()
     }
 
-    /// A vector of tables (at most one per 4 bytes of buffer, so the allocation is bounded).
-    pub(crate) fn tables(&self, vt: usize, what: &'static str) -> Result<Option<Vec<Table<'a>>>> {
+    /// A vector of tables, found one by one as they are read: its length
+    /// can be checked before anything is decoded.
+    pub(crate) fn tables(
+        &self,
+        vt: usize,
+        what: &'static str,
+    ) -> Result<Option<impl ExactSizeIterator<Item = Result<Table<'a>>> + 'a>> {
         let Some((body, len)) = self.vector_at(vt, 4, what)? else {
             return Ok(None);
         };
+        let (buf, budget) = (self.buf, self.budget);
         // Element offsets are relative to each element's own position.
-        (body..body + len)
-            .step_by(4)
-            .map(|p| Self::at(self.buf, follow(self.buf, p, what)?))
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
+        Ok(Some((body..body + len).step_by(4).map(move |p| {
+            Self::at(buf, follow(buf, p, what)?, budget)
+        })))
     }
 }

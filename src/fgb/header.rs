@@ -1,7 +1,7 @@
 //! The file prefix (magic + header size) and the Header table.
 
 use super::error::{FgbError, Result};
-use super::flatbuf::Table;
+use super::flatbuf::{Budget, Table};
 use super::index::index_size;
 
 /// FlatGeobuf v3 magic; the last byte is the patch version and is not checked.
@@ -12,6 +12,10 @@ pub const PREFIX_LEN: u64 = 12;
 pub const MAX_HEADER_SIZE: u64 = 10 * 1024 * 1024;
 /// Largest `features_count` accepted; French communes are about 35,000.
 pub const MAX_FEATURES: u64 = 50_000_000;
+/// Most columns accepted: the layers have a few dozen, and every decoded
+/// feature holds a slot per column, so a header of a million tiny columns
+/// would cost each feature megabytes.
+pub const MAX_COLUMNS: usize = 1024;
 
 /// Geometry types this reader decodes; the rest keep their code in `Other` to be reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,14 +185,18 @@ impl Header {
                 need: total,
                 have,
             })?;
-        let t = Table::root(buf)?;
+        let budget = Budget::of(buf);
+        let t = Table::root(buf, &budget)?;
         let flag = |vt| -> Result<bool> { Ok(t.scalar::<1>(vt)?.is_some_and(|[b]| b != 0)) };
-        let columns = t
-            .tables(18, "header columns")?
-            .unwrap_or_default()
-            .iter()
-            .map(parse_column)
-            .collect::<Result<Vec<_>>>()?;
+        let columns = match t.tables(18, "header columns")? {
+            Some(c) if c.len() > MAX_COLUMNS => {
+                return Err(FgbError::TooManyColumns {
+                    count: c.len() as u64,
+                })
+            }
+            Some(c) => c.map(|c| parse_column(&c?)).collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
         let envelope = t.vector(6, 8, "header envelope")?.and_then(|b| {
             let mut v = b
                 .chunks_exact(8)

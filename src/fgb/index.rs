@@ -202,6 +202,12 @@ impl IndexSearch {
             nodes.len()
         };
         for (i, node) in nodes.iter().enumerate().take(tested) {
+            // A NaN box meets nothing: its features would be lost silently.
+            if node.bounds.iter().any(|v| v.is_nan()) {
+                return Err(FgbError::BadIndex {
+                    reason: "NaN in a node's box",
+                });
+            }
             if !node.meets(&self.bbox) {
                 continue;
             }

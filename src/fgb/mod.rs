@@ -16,7 +16,10 @@
 //! Every length and offset in the file is checked against the bytes actually
 //! present before use, file offsets stay `u64` (layers may exceed 4 GiB while
 //! wasm32's `usize` may not), and hostile counts are capped by [`MAX_HEADER_SIZE`],
-//! [`MAX_FEATURES`] and [`MAX_INDEX_BYTES`]. Text that is not valid UTF-8
+//! [`MAX_FEATURES`], [`MAX_COLUMNS`] and [`MAX_INDEX_BYTES`]. Flatbuffer
+//! offsets may point at the same bytes again: a decode reads at most twice
+//! its buffer ([`FgbError::SharedBytes`]), so what it allocates stays in
+//! proportion to the bytes it was given. Text that is not valid UTF-8
 //! (header strings and String/Json/DateTime values) is decoded lossily, with
 //! U+FFFD in place of bad bytes: a mis-encoded name should show up as such on
 //! the map rather than hide the whole feature.
@@ -32,8 +35,8 @@ mod tests;
 pub use error::{FgbError, Result};
 pub use feature::{decode_feature, feature_slices, Feature, FeatureSlices, Geometry, Value};
 pub use header::{
-    header_len, Column, ColumnType, GeometryType, Header, MAGIC, MAX_FEATURES, MAX_HEADER_SIZE,
-    PREFIX_LEN,
+    header_len, Column, ColumnType, GeometryType, Header, MAGIC, MAX_COLUMNS, MAX_FEATURES,
+    MAX_HEADER_SIZE, PREFIX_LEN,
 };
 pub use index::{
     all_features_range, index_size, level_bounds, search_index, Hit, IndexSearch, SearchResult,

@@ -121,7 +121,8 @@ fn text(v: Option<&Value>) -> String {
 }
 
 /// Decodes every feature of a file read whole (bytes from offset 0) into
-/// shapes, taking `code`, `name` and `field` by column name. A column the
+/// shapes, taking `code`, `name` and `field` by column name; as many
+/// features as the header counts, or an error. A column the
 /// file lacks gives empty codes or no data, not an error: the manifest says
 /// which fields each file carries.
 pub fn shapes_from_file(
@@ -141,6 +142,15 @@ pub fn shapes_from_file(
         have: bytes.len() as u64,
     })?;
     let shapes = shapes_from_features(&header, body, code, name, field)?;
+    // A file cut between two features decodes without an error: the
+    // header's count tells (0 is "unknown" in FlatGeobuf).
+    let found = feature_slices(body).count() as u64;
+    if header.features_count > 0 && found != header.features_count {
+        return Err(FgbError::FeatureCount {
+            declared: header.features_count,
+            found,
+        });
+    }
     Ok((header, shapes))
 }
 

@@ -267,6 +267,8 @@ pub struct Report {
     pub requests: u32,
     /// Whether a layer failed (it keeps its previous level).
     pub failed: bool,
+    /// What was wrong with a file's bytes, when that is why.
+    pub error: Option<StreamError>,
 }
 
 /// Progress of the current view load, for the status line ("3/7").
@@ -292,6 +294,9 @@ struct Cached {
 /// Everything read from one file.
 #[derive(Debug, Clone, Default)]
 struct FileCache {
+    /// The file's size from the manifest (0: unknown): ranges past it are
+    /// refused before they are asked for.
+    size: u64,
     /// Bytes of the first read ([`head_len`]).
     head: u64,
     prefix: Option<Vec<u8>>,
@@ -326,6 +331,10 @@ struct Load {
     done: u32,
     /// A feature range failed (the others still load; the report says so).
     failed: bool,
+    /// The first thing found wrong with the file's bytes, for the report
+    /// (the glue also gets it from [`Loads::feed`], except when a new view
+    /// replays cached nodes that prove broken: no answer carries it then).
+    error: Option<FgbError>,
 }
 
 /// One streamed layer and its caches.
@@ -403,6 +412,7 @@ impl Loads {
                 .files
                 .iter()
                 .map(|f| FileCache {
+                    size: f.bytes,
                     head: head_len(f.bytes, layer.features),
                     ..FileCache::default()
                 })
@@ -466,6 +476,7 @@ impl Loads {
                     hits: Vec::new(),
                     done: 0,
                     failed: false,
+                    error: None,
                 }
             } else {
                 Load {
@@ -475,13 +486,17 @@ impl Loads {
                     hits: Vec::new(),
                     done: 0,
                     failed: false,
+                    error: None,
                 }
             });
         }
         let view = self.view;
         for i in 0..self.layers.len() {
-            // A search entirely in the cache completes here, without a request.
-            self.advance(i);
+            // A search entirely in the cache completes here, without a
+            // request. Its nodes came with earlier answers, but a new box
+            // may visit some for the first time: a broken one fails the
+            // load, and its report says why (no answer carries the error).
+            let _ = self.advance(i);
         }
         Some(view)
     }
@@ -582,19 +597,29 @@ impl Loads {
         self.bytes += bytes.len() as u64;
         load.done += 1;
         let taken = take(cache, load, &l.layer, fetch, bytes, tick);
-        match taken {
+        if taken.is_err() {
+            if fetch.part == Part::Features && matches!(load.phase, Phase::Features { .. }) {
+                // Only this range is lost: the others go on.
+                load.failed = true;
+            } else {
+                load.phase = Phase::Done { failed: true };
+            }
+        }
+        // The search goes on over the new bytes, and may find the index
+        // broken there: that is this answer's error too.
+        let advanced = self.advance(fetch.layer);
+        match taken.and_then(|shapes| advanced.map(|()| shapes)) {
             Ok(shapes) => {
-                self.advance(fetch.layer);
                 self.evict();
                 Ok(Fed::Taken { shapes })
             }
             Err(error) => {
-                if fetch.part == Part::Features && matches!(load.phase, Phase::Features { .. }) {
-                    // Only this range is lost: the others go on.
-                    load.failed = true;
-                    self.advance(fetch.layer);
-                } else {
-                    load.phase = Phase::Done { failed: true };
+                if let Some(load) = self
+                    .layers
+                    .get_mut(fetch.layer)
+                    .and_then(|l| l.load.as_mut())
+                {
+                    load.error.get_or_insert_with(|| error.clone());
                 }
                 Err(StreamError { path, error })
             }
@@ -620,7 +645,8 @@ impl Loads {
             (Phase::Features { in_flight, .. }, Part::Features) => {
                 *in_flight = in_flight.saturating_sub(1);
                 load.failed = true;
-                self.advance(fetch.layer);
+                // Closing a load's feature phase searches nothing: no error.
+                let _ = self.advance(fetch.layer);
             }
             _ => load.phase = Phase::Done { failed: true },
         }
@@ -678,6 +704,13 @@ impl Loads {
                 .iter()
                 .filter_map(|l| l.load.as_ref())
                 .any(|l| matches!(l.phase, Phase::Done { failed: true })),
+            error: self.layers.iter().find_map(|l| {
+                let load = l.load.as_ref()?;
+                Some(StreamError {
+                    path: l.layer.files.get(load.file)?.path.clone(),
+                    error: load.error.clone()?,
+                })
+            }),
         })
     }
 
@@ -745,15 +778,18 @@ impl Loads {
 
     /// Moves layer `i`'s load on as far as the cache allows: a search whose
     /// nodes are all cached finishes here, and a view whose features are all
-    /// decoded completes without a request.
-    fn advance(&mut self, i: usize) {
+    /// decoded completes without a request. An index that proves broken
+    /// fails the load, with the error.
+    fn advance(&mut self, i: usize) -> Result<(), FgbError> {
         let tick = self.view;
         let Some(l) = self.layers.get_mut(i) else {
-            return;
+            return Ok(());
         };
-        let Some(load) = l.load.as_mut() else { return };
+        let Some(load) = l.load.as_mut() else {
+            return Ok(());
+        };
         let Some(cache) = l.caches.get_mut(load.file) else {
-            return;
+            return Ok(());
         };
         match &load.phase {
             Phase::Searching { waiting: false } => {}
@@ -765,25 +801,30 @@ impl Loads {
                         failed: load.failed,
                     };
                 }
-                return;
+                return Ok(());
             }
-            _ => return,
+            _ => return Ok(()),
         }
-        let result = match search(cache, load.bbox) {
-            Ok(Step::Need(..)) => return,
-            Ok(Step::Found(result)) => result,
-            Err(_) => {
+        let found = search(cache, load.bbox).and_then(|step| match step {
+            Step::Need(..) => Ok(None),
+            Step::Found(result) => in_file(result.hits, cache.size).map(Some),
+        });
+        let hits = match found {
+            Ok(None) => return Ok(()),
+            Ok(Some(hits)) => hits,
+            Err(e) => {
                 load.phase = Phase::Done { failed: true };
-                return;
+                load.error.get_or_insert_with(|| e.clone());
+                return Err(e);
             }
         };
-        for hit in &result.hits {
+        for hit in &hits {
             if let Some(c) = cache.features.get_mut(&hit.index) {
                 c.used = tick;
             }
         }
-        let queue = feature_ranges(&result.hits, &cache.features, MERGE_GAP);
-        load.hits = result.hits;
+        let queue = feature_ranges(&hits, &cache.features, MERGE_GAP);
+        load.hits = hits;
         load.phase = if queue.is_empty() {
             Phase::Done { failed: false }
         } else {
@@ -792,6 +833,7 @@ impl Loads {
                 in_flight: 0,
             }
         };
+        Ok(())
     }
 
     /// Drops the least recently used shapes the current view does not need
@@ -848,10 +890,12 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
         ));
     };
     let Some(header) = cache.header.as_ref() else {
+        let header_end = header_len(prefix)?;
+        past_end("header", header_end, cache.size)?;
         return Ok(Step::Need(
             ByteRange {
                 start: PREFIX_LEN,
-                end: Some(header_len(prefix)?),
+                end: Some(header_end),
             },
             Part::Header,
         ));
@@ -877,6 +921,7 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
             // The first run of missing nodes: cached ones are never read again.
             let run = missing.iter().zip(a..).take_while(|(n, m)| *n == m).count() as u64;
             let at = |n: u64| header.header_end.saturating_add(n.saturating_mul(NODE_LEN));
+            past_end("index", at(a + run), cache.size)?;
             return Ok(Step::Need(
                 ByteRange {
                     start: at(a),
@@ -895,6 +940,39 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
     s.finish().map(Step::Found).ok_or(FgbError::BadIndex {
         reason: "search did not finish",
     })
+}
+
+/// Refuses a part of the file that ends at `end`, past the file's `size`
+/// from the manifest (0: unknown): the header or the index says the file is
+/// longer than it is (cut short, or lying).
+fn past_end(what: &'static str, end: u64, size: u64) -> Result<(), FgbError> {
+    if size > 0 && end > size {
+        return Err(FgbError::PastEnd {
+            what,
+            at: end,
+            size,
+        });
+    }
+    Ok(())
+}
+
+/// The hits' ranges inside a file of `size` bytes (0: unknown), the last
+/// feature's open range closed at the end of the file, so that an answer
+/// cut short shows: a feature past the end is an index that lies (offsets
+/// beyond 4 GiB in a small file) or a file cut short, said before any
+/// request.
+fn in_file(hits: Vec<Hit>, size: u64) -> Result<Vec<Hit>, FgbError> {
+    if size == 0 {
+        return Ok(hits);
+    }
+    hits.into_iter()
+        .map(|mut hit| {
+            let end = hit.range.end.unwrap_or(size);
+            past_end("feature", end.max(hit.range.start.saturating_add(1)), size)?;
+            hit.range.end = Some(end);
+            Ok(hit)
+        })
+        .collect()
 }
 
 /// The next fetch of a search, if it needs one.
@@ -916,14 +994,18 @@ fn feature_ranges(hits: &[Hit], cached: &BTreeMap<u64, Cached>, gap: u64) -> Vec
         .filter(|h| !cached.contains_key(&h.index))
         .collect();
     wanted.sort_by_key(|h| h.index);
+    wanted.dedup();
     let mut out: Vec<ByteRange> = Vec::new();
     let mut last_index: Option<u64> = None;
     for h in wanted {
+        // Forward only: an index whose offsets go back between two hits
+        // must not make a range that ends before it starts.
         let merge = match (out.last(), last_index) {
             (Some(prev), Some(li)) => {
                 prev.end
-                    .is_some_and(|e| h.range.start <= e.saturating_add(gap))
-                    && cached.range(li.saturating_add(1)..h.index).next().is_none()
+                    .is_some_and(|e| h.range.start >= e && h.range.start <= e.saturating_add(gap))
+                    && h.index > li
+                    && cached.range(li + 1..h.index).next().is_none()
             }
             _ => false,
         };
@@ -1027,9 +1109,28 @@ fn take(
                     .ok_or(short(n))?,
                 None => bytes,
             };
+            // The range holds the features from its first hit to its last
+            // one: their own lengths must split it into as many, or each
+            // would be kept under another's number (or lost).
+            let starts_inside = |h: &&Hit| {
+                h.range.start >= fetch.range.start
+                    && fetch.range.end.is_none_or(|e| h.range.start < e)
+            };
+            let last = load
+                .hits
+                .iter()
+                .filter(starts_inside)
+                .map(|h| h.index)
+                .max();
+            let slices = feature_slices(body).collect::<Result<Vec<_>, _>>()?;
+            let held = slices.len() as u64;
+            if last.and_then(|l| l.checked_sub(first)) != Some(held.wrapping_sub(1)) {
+                return Err(FgbError::BadIndex {
+                    reason: "feature lengths disagree with the index",
+                });
+            }
             let mut decoded = 0;
-            for (k, slice) in feature_slices(body).enumerate() {
-                let slice = slice?;
+            for (k, slice) in slices.into_iter().enumerate() {
                 let index = first.saturating_add(k as u64);
                 if let Some(c) = cache.features.get_mut(&index) {
                     c.used = tick;
@@ -1271,6 +1372,41 @@ mod tests {
 
     fn camera(center: [f64; 2], zoom: f64) -> Camera {
         Camera::new(center, Zoom::clamped(zoom), 800.0, 600.0)
+    }
+
+    #[test]
+    fn feature_ranges_merge_forward_only() {
+        let hit = |index, start, end| Hit {
+            index,
+            range: ByteRange {
+                start,
+                end: Some(end),
+            },
+        };
+        let range = |start, end| ByteRange {
+            start,
+            end: Some(end),
+        };
+        let none = BTreeMap::new();
+        // Neighbours 100 bytes apart merge.
+        let near = [hit(3, 1_000, 1_100), hit(4, 1_200, 1_300)];
+        assert_eq!(feature_ranges(&near, &none, 1_000), [range(1_000, 1_300)]);
+        // Offsets going back from one hit to the next (a lying index): two
+        // ranges, not one from byte 1,000 to byte 600.
+        let back = [hit(3, 1_000, 1_100), hit(7, 500, 600)];
+        assert_eq!(
+            feature_ranges(&back, &none, 1_000),
+            [range(1_000, 1_100), range(500, 600)]
+        );
+        // The same feature twice is asked for once; one number with two
+        // ranges (never from IndexSearch) is not merged into itself.
+        let twice = [hit(3, 1_000, 1_100), hit(3, 1_000, 1_100)];
+        assert_eq!(feature_ranges(&twice, &none, 1_000), [range(1_000, 1_100)]);
+        let two = [hit(3, 1_000, 1_100), hit(3, 1_100, 1_200)];
+        assert_eq!(
+            feature_ranges(&two, &none, 1_000),
+            [range(1_000, 1_100), range(1_100, 1_200)]
+        );
     }
 
     #[test]
