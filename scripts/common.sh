@@ -42,7 +42,10 @@ rustup_need() {
 }
 
 # build_layers: builds the map layers into www/layers with maillage-prep
-# (sources: ../shared/data when present, else downloaded and cached in .cache/).
+# (sources: ../shared/data when present, else downloaded and cached in .cache/),
+# and a hub's own network from a synthetic file into www/reseau-exemple.
 build_layers() {
   cargo run --release -p maillage-prep -- build --data ../shared/data --cache .cache --out www/layers
+  cargo run --release -p maillage-prep -- network --lieux-v1 data/fixtures/sites/synthetic-reseau-hub.csv \
+    --data ../shared/data --cache .cache --out www/reseau-exemple
 }

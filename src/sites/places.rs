@@ -429,6 +429,9 @@ pub struct PlacesAttributes {
     pub geocoder: Option<String>,
     /// `zones`: draws the weak coverage zones unless "off" (absent: none).
     pub zones: Option<String>,
+    /// `network-manifest`: address of a hub's own manifest whose sites
+    /// layer replaces the national one.
+    pub network_manifest: Option<String>,
 }
 
 fn items(v: &str, sep: &[char]) -> Vec<String> {
@@ -442,12 +445,19 @@ fn items(v: &str, sep: &[char]) -> Vec<String> {
 impl PlacesPlan {
     /// The plan, `Ok(None)` when the page shows no places; an attribute
     /// that names an unknown source or label is an error that says which.
-    pub fn new(manifest: &Manifest, a: &PlacesAttributes) -> Result<Option<PlacesPlan>, String> {
+    /// With `network`, a hub's own manifest, the places are its sites
+    /// layer's (the communes stay the main manifest's).
+    pub fn new(
+        manifest: &Manifest,
+        network: Option<&Manifest>,
+        a: &PlacesAttributes,
+    ) -> Result<Option<PlacesPlan>, String> {
         match a.sites.as_deref().map(str::trim) {
             None | Some("off") => return Ok(None),
             _ => {}
         }
-        let layer = manifest
+        let layer = network
+            .unwrap_or(manifest)
             .layers
             .iter()
             .find(|l| l.kind == LayerKind::Sites && l.table.is_some())
@@ -780,10 +790,45 @@ pub(crate) mod tests {
         Manifest::from_json(json).expect("manifest")
     }
 
+    /// A hub's own manifest gives the places (its table, its sources for
+    /// `network-sources`); the communes stay the main manifest's.
+    #[test]
+    fn a_hub_manifest_gives_its_own_places() {
+        let m = manifest_with_table();
+        let hub = Manifest::from_json(
+            r#"{"format":1,"build_date":"","generator":"","sources":[],"layers":[
+          {"id":"sites","kind":"sites","title":{"fr":"s","en":"s"},"geometry":"Point","feature_count":2,
+           "bbox":[0,0,1,1],"files":[{"path":"reseau.fgb","min_zoom":0,"max_zoom":24,"tolerance_m":0,"bytes":1,"sha256":"","indexed":true}],
+           "fields":[],"sources":[],
+           "table":{"path":"reseau-table.bin","bytes":1,"sha256":"","lists":[
+             {"field":"sources","values":["lieux-schema-v1"]}]}}]}"#,
+        )
+        .expect("hub manifest");
+        let a = PlacesAttributes {
+            sites: Some(String::new()),
+            network_sources: Some("lieux-schema-v1".into()),
+            ..PlacesAttributes::default()
+        };
+        let p = PlacesPlan::new(&m, Some(&hub), &a)
+            .expect("valid")
+            .expect("places");
+        assert_eq!(
+            (
+                p.table_path.as_str(),
+                p.full_path.as_str(),
+                p.communes_path.as_str()
+            ),
+            ("reseau-table.bin", "reseau.fgb", "communes-overview.fgb")
+        );
+        assert_eq!(p.network.sources, 0b1);
+        // The national sources are not the hub's.
+        assert!(PlacesPlan::new(&m, None, &a).is_err());
+    }
+
     #[test]
     fn the_plan_reads_the_attributes_and_names_bad_ones() {
         let m = manifest_with_table();
-        let none = PlacesPlan::new(&m, &PlacesAttributes::default());
+        let none = PlacesPlan::new(&m, None, &PlacesAttributes::default());
         assert_eq!(none, Ok(None));
         let a = PlacesAttributes {
             sites: Some(String::new()),
@@ -794,8 +839,11 @@ pub(crate) mod tests {
             mode: Some("pied".into()),
             geocoder: Some("https://api-adresse.data.gouv.fr/search/".into()),
             zones: None,
+            network_manifest: None,
         };
-        let p = PlacesPlan::new(&m, &a).expect("valid").expect("places");
+        let p = PlacesPlan::new(&m, None, &a)
+            .expect("valid")
+            .expect("places");
         assert_eq!(
             (p.table_path.as_str(), p.full_path.as_str()),
             ("sites-table.bin", "sites.fgb")
@@ -808,7 +856,7 @@ pub(crate) mod tests {
             p.geocoder.as_deref(),
             Some("https://api-adresse.data.gouv.fr/search/")
         );
-        let bad = |a: PlacesAttributes| PlacesPlan::new(&m, &a).expect_err("refused");
+        let bad = |a: PlacesAttributes| PlacesPlan::new(&m, None, &a).expect_err("refused");
         let base = PlacesAttributes {
             sites: Some("on".into()),
             ..PlacesAttributes::default()
@@ -839,6 +887,6 @@ pub(crate) mod tests {
             sites: Some("off".into()),
             ..base
         };
-        assert_eq!(PlacesPlan::new(&m, &off), Ok(None));
+        assert_eq!(PlacesPlan::new(&m, None, &off), Ok(None));
     }
 }

@@ -93,6 +93,8 @@ const ATTRIBUTES: &[&str] = &[
     "geocoder",
     #[cfg(feature = "places")]
     "zones",
+    #[cfg(feature = "places")]
+    "network-manifest",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -588,6 +590,7 @@ impl Inner {
             mode: attr("mode"),
             geocoder: attr("geocoder"),
             zones: this.host.get_attribute("zones"),
+            network_manifest: attr("network-manifest"),
         };
         #[cfg(not(feature = "places"))]
         let places_attributes = PlacesAttributes::default();
@@ -1252,9 +1255,36 @@ async fn open(
             ))
         })?),
     };
+    // A hub's own network of places (`network-manifest`): its manifest is
+    // read now, so that a wrong address or file is said like a bad attribute.
     #[cfg(feature = "places")]
-    let places = PlacesPlan::new(&manifest, places)
+    let hub = match places.network_manifest.as_deref() {
+        Some(address) if places.sites.as_deref().map(str::trim) != Some("off") => {
+            let bad = |why: String| {
+                LoadError::Plan(PlanError::BadAttribute(format!(
+                    "network-manifest=\"{}\" : {why}",
+                    crate::map::describe::cut(address, 80)
+                )))
+            };
+            let url = resolve(address.trim(), base.as_deref())?;
+            let text = fetch::fetch_text(&url, signal)
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+            Some((
+                url,
+                Manifest::from_json(&text).map_err(|e| bad(e.to_string()))?,
+            ))
+        }
+        _ => None,
+    };
+    #[cfg(feature = "places")]
+    let mut places = PlacesPlan::new(&manifest, hub.as_ref().map(|h| &h.1), places)
         .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
+    #[cfg(feature = "places")]
+    if let (Some(p), Some((url, _))) = (places.as_mut(), hub.as_ref()) {
+        p.table_path = resolve(&p.table_path, Some(url))?;
+        p.full_path = resolve(&p.full_path, Some(url))?;
+    }
     #[cfg(feature = "places")]
     let credits = {
         let choropleth = manifest
@@ -1264,8 +1294,17 @@ async fn open(
             .map_or("", |l| l.id.as_str());
         let mut ids = vec![choropleth, "departements"];
         ids.extend(zones.as_ref().map(|z| z.layer.id.as_str()));
-        ids.extend(places.as_ref().map(|_| "sites"));
-        manifest.credits(&ids)
+        match &hub {
+            Some((_, h)) => {
+                let own = h.credits(&["sites"]);
+                let own = own.trim_start_matches("Sources : ");
+                format!("{} · {own}", manifest.credits(&ids))
+            }
+            None => {
+                ids.extend(places.as_ref().map(|_| "sites"));
+                manifest.credits(&ids)
+            }
+        }
     };
     // The module without places ignores `sites` (www/maillage.js loads the
     // other one on pages that show places).

@@ -161,6 +161,29 @@ describe('places', () => {
   });
 });
 
+describe('own network file', () => {
+  test('a hub shows its own places file (network-manifest) over the national map', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/reseau.html`);
+    const ranges = [];
+    page.on('request', (r) => { if (r.url().includes('/reseau-exemple/')) ranges.push(`${r.url().split('/').pop()} ${r.headers().range ?? ''}`); });
+    await placesReady(page);
+    // The six synthetic places of data/fixtures/sites/synthetic-reseau-hub.csv.
+    assert.equal(await text(page, '.places .count'), '6 lieux');
+    assert.equal(await text(page, '.brand span'), 'Réseau exemple (données synthétiques)');
+    const box = page.locator('maillage-map').locator('#q');
+    await box.fill('arras');
+    await box.press('Enter');
+    const first = page.locator('maillage-map').locator('.nearest button.place').first();
+    assert.equal(await first.textContent(), 'Espace numérique de la Citadelle (synthétique)');
+    await first.click();
+    await page.waitForFunction(() => /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.match(await text(page, '.card'), /12 rue des Arts/);
+    assert.ok(ranges.some((r) => /^sites\.fgb bytes=\d+-\d+$/.test(r)), ranges.join('\n'));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
 describe('coverage field', () => {
   test('the coverage of the shown places is a choropleth field that follows the filters', async () => {
     // A shared link drawing the coverage with CU d'Arras selected.
