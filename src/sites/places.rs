@@ -408,6 +408,8 @@ pub struct PlacesPlan {
     pub mode: Mode,
     /// The address geocoder, if the page gives one.
     pub geocoder: Option<String>,
+    /// Speeds and detour factor of the estimates.
+    pub travel: Travel,
 }
 
 /// Values of the attributes the places read.
@@ -432,6 +434,12 @@ pub struct PlacesAttributes {
     /// `network-manifest`: address of a hub's own manifest whose sites
     /// layer replaces the national one.
     pub network_manifest: Option<String>,
+    /// `speed-walk`: walking speed of the estimates, km/h (1 to 10).
+    pub speed_walk: Option<String>,
+    /// `speed-car`: average car speed, km/h (5 to 130).
+    pub speed_car: Option<String>,
+    /// `detour`: road distance ÷ straight line (1 to 3).
+    pub detour: Option<String>,
 }
 
 fn items(v: &str, sep: &[char]) -> Vec<String> {
@@ -533,7 +541,29 @@ impl PlacesPlan {
                 ))
             }
         };
+        // Estimates' settings: a value out of range is said, not clamped.
+        let setting = |name: &str, v: &Option<String>, default: f64, lo: f64, hi: f64| match v
+            .as_deref()
+            .map(str::trim)
+        {
+            None => Ok(default),
+            Some(t) => crate::map::view::decimal(t)
+                .filter(|x| (lo..=hi).contains(x))
+                .ok_or_else(|| {
+                    format!(
+                        "{name}=\"{}\" : un nombre de {lo} à {hi}",
+                        crate::map::describe::cut(t, 20)
+                    )
+                }),
+        };
+        let d = Travel::default();
+        let travel = Travel {
+            walk_kmh: setting("speed-walk", &a.speed_walk, d.walk_kmh, 1.0, 10.0)?,
+            car_kmh: setting("speed-car", &a.speed_car, d.car_kmh, 5.0, 130.0)?,
+            detour: setting("detour", &a.detour, d.detour, 1.0, 3.0)?,
+        };
         Ok(Some(PlacesPlan {
+            travel,
             geocoder,
             table_path: table.path.clone(),
             full_path,
@@ -838,8 +868,7 @@ pub(crate) mod tests {
             minutes: Some("20".into()),
             mode: Some("pied".into()),
             geocoder: Some("https://api-adresse.data.gouv.fr/search/".into()),
-            zones: None,
-            network_manifest: None,
+            ..PlacesAttributes::default()
         };
         let p = PlacesPlan::new(&m, None, &a)
             .expect("valid")
@@ -852,6 +881,18 @@ pub(crate) mod tests {
         assert_eq!((p.network.sources, p.network.labels), (0b10, 0b110));
         assert_eq!(p.network.ids, ["a", "b"]);
         assert_eq!((p.minutes, p.mode), (20.0, Mode::Walk));
+        assert_eq!(p.travel, Travel::default());
+        let set = PlacesAttributes {
+            speed_walk: Some("3.5".into()),
+            speed_car: Some("30".into()),
+            detour: Some("1.5".into()),
+            ..a.clone()
+        };
+        let t = PlacesPlan::new(&m, None, &set)
+            .expect("valid")
+            .expect("places")
+            .travel;
+        assert_eq!((t.walk_kmh, t.car_kmh, t.detour), (3.5, 30.0, 1.5));
         assert_eq!(
             p.geocoder.as_deref(),
             Some("https://api-adresse.data.gouv.fr/search/")
@@ -883,6 +924,18 @@ pub(crate) mod tests {
             ..base.clone()
         })
         .starts_with("geocoder="));
+        assert_eq!(
+            bad(PlacesAttributes {
+                speed_car: Some("0".into()),
+                ..base.clone()
+            }),
+            "speed-car=\"0\" : un nombre de 5 à 130"
+        );
+        assert!(bad(PlacesAttributes {
+            detour: Some("NaN".into()),
+            ..base.clone()
+        })
+        .starts_with("detour="));
         let off = PlacesAttributes {
             sites: Some("off".into()),
             ..base

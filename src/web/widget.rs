@@ -95,6 +95,12 @@ const ATTRIBUTES: &[&str] = &[
     "zones",
     #[cfg(feature = "places")]
     "network-manifest",
+    #[cfg(feature = "places")]
+    "speed-walk",
+    #[cfg(feature = "places")]
+    "speed-car",
+    #[cfg(feature = "places")]
+    "detour",
 ];
 
 /// Bytes of the first layer file read after the manifest, to prove that the
@@ -591,6 +597,9 @@ impl Inner {
             geocoder: attr("geocoder"),
             zones: this.host.get_attribute("zones"),
             network_manifest: attr("network-manifest"),
+            speed_walk: attr("speed-walk"),
+            speed_car: attr("speed-car"),
+            detour: attr("detour"),
         };
         #[cfg(not(feature = "places"))]
         let places_attributes = PlacesAttributes::default();

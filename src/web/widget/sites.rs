@@ -262,6 +262,7 @@ impl Inner {
                 let sites =
                     SitesView::new(table, Some(plan.table.clone()), plan.network.clone(), now);
                 let mut p = Places::new(sites, &communes);
+                p.travel = plan.travel;
                 p.set_reach(plan.minutes, plan.mode);
                 Ok(p)
             });
