@@ -360,13 +360,7 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         layers,
         sources: sources_info,
     };
-    std::fs::write(o.out_dir.join("manifest.json"), pretty(&manifest)).map_err(err)?;
-    std::fs::write(o.out_dir.join("report.json"), pretty(&report)).map_err(err)?;
-    Ok(BuildOutput {
-        manifest,
-        report,
-        stages,
-    })
+    finish(o, manifest, report, stages)
 }
 
 /// Writes the sites layer (`sites.fgb`) and its table (`sites-table.bin`);
@@ -490,6 +484,16 @@ pub fn build_network(o: &Options) -> Result<BuildOutput, BuildError> {
             )?,
         ],
     };
+    finish(o, manifest, report, stages)
+}
+
+/// Writes `manifest.json` and `report.json` into the output folder.
+fn finish(
+    o: &Options,
+    manifest: Manifest,
+    report: Report,
+    stages: Stages,
+) -> Result<BuildOutput, BuildError> {
     std::fs::write(o.out_dir.join("manifest.json"), pretty(&manifest)).map_err(err)?;
     std::fs::write(o.out_dir.join("report.json"), pretty(&report)).map_err(err)?;
     Ok(BuildOutput {

@@ -1149,16 +1149,13 @@ mod tests {
         }
     }
 
-    /// The coverage of the shown places drawn as a field in place of the
-    /// file's, recomputed with the filters, then the file's field back.
+    /// A small synthetic EPCI of Pas-de-Calais near 50° N.
     #[cfg(feature = "places")]
-    #[test]
-    fn the_coverage_is_a_field_that_follows_the_filters() {
-        use crate::sites::filter::Filter;
-        let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
-        let square = |code: &str, x: f64, v: f64| Shape {
+    fn epci_square(code: &str, x: f64, v: f64) -> Shape {
+        Shape {
             code: code.into(),
             value: Some(v),
+            departements: "62".into(),
             parts: vec![vec![vec![
                 [x, 50.0],
                 [x + 0.2, 50.0],
@@ -1166,10 +1163,19 @@ mod tests {
                 [x, 50.0],
             ]]],
             ..Shape::default()
-        };
+        }
+    }
+
+    /// The coverage of the shown places drawn as a field in place of the
+    /// file's, recomputed with the filters, then the file's field back.
+    #[cfg(feature = "places")]
+    #[test]
+    fn the_coverage_is_a_field_that_follows_the_filters() {
+        use crate::sites::filter::Filter;
+        let p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
         let shapes = vec![
-            square("200000001", 2.7, 12.5),
-            square("200000002", 3.1, 20.0),
+            epci_square("200000001", 2.7, 12.5),
+            epci_square("200000002", 3.1, 20.0),
         ];
         let mut v = MapView::new(&p, shapes, vec![], [800.0, 600.0], Lang::Fr).expect("view");
         assert!(!v.show_field(COVERAGE_FIELD, Lang::Fr), "no places yet");
@@ -1229,25 +1235,13 @@ mod tests {
     fn a_scoped_departement_is_summarised() {
         let mut p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
         p.territory = Some(Territory::parse("62").expect("territory"));
-        let square = |code: &str, x: f64, v: f64| Shape {
-            code: code.into(),
-            value: Some(v),
-            departements: "62".into(),
-            parts: vec![vec![vec![
-                [x, 50.0],
-                [x + 0.2, 50.0],
-                [x + 0.2, 50.2],
-                [x, 50.0],
-            ]]],
-            ..Shape::default()
-        };
         let shapes = vec![
-            square("200000001", 2.7, 12.5),
-            square("200000002", 3.1, 20.0),
+            epci_square("200000001", 2.7, 12.5),
+            epci_square("200000002", 3.1, 20.0),
         ];
         let outline = Shape {
             name: "Pas-de-Calais".into(),
-            ..square("62", 2.0, 0.0)
+            ..epci_square("62", 2.0, 0.0)
         };
         let mut v =
             MapView::new(&p, shapes, vec![outline], [800.0, 600.0], Lang::Fr).expect("view");
