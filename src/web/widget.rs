@@ -1053,6 +1053,13 @@ impl Inner {
             ("level", JsValue::from_str(&report.level)),
             ("file", JsValue::from_str(&report.file)),
             ("failed", JsValue::from_bool(report.failed)),
+            (
+                "error",
+                report
+                    .error
+                    .as_ref()
+                    .map_or(JsValue::NULL, |e| JsValue::from_str(&e.to_string())),
+            ),
         ]);
         events::dispatch(&self.host, RENDER, &detail);
         // A settled view goes into a shared link.
