@@ -116,8 +116,10 @@ enum Fold {
     Separator,
 }
 
-fn fold_char(c: char) -> Fold {
-    match c {
+/// The folding of ASCII and French letters, with no Unicode table (the map
+/// module sorts names with it, and stays small); `None` for other characters.
+fn french(c: char) -> Option<Fold> {
+    Some(match c {
         'a'..='z' | '0'..='9' => Fold::Char(c),
         'A'..='Z' => Fold::Char(c.to_ascii_lowercase()),
         'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => Fold::Char('a'),
@@ -129,6 +131,29 @@ fn fold_char(c: char) -> Fold {
         'ç' | 'Ç' => Fold::Char('c'),
         'œ' | 'Œ' => Fold::Str("oe"),
         'æ' | 'Æ' => Fold::Str("ae"),
+        _ => return None,
+    })
+}
+
+/// A key to sort names by: French letters folded as the search folds them
+/// (accents and case), other characters kept as they are.
+pub fn sort_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match french(c) {
+            Some(Fold::Char(f)) => out.push(f),
+            Some(Fold::Str(s)) => out.push_str(s),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn fold_char(c: char) -> Fold {
+    if let Some(f) = french(c) {
+        return f;
+    }
+    match c {
         // Combining diacritics (decomposed input), soft hyphen, zero-width
         // and bidirectional marks, word joiners, byte order mark.
         '\u{300}'..='\u{36F}'

@@ -67,6 +67,11 @@ pub enum Key {
     ZoomIn,
     /// Zoom out one level.
     ZoomOut,
+    /// Select the next territory in view (by name): keyboard users walk
+    /// the map's features, each announced by the detail panel.
+    Next,
+    /// Select the previous territory in view.
+    Previous,
 }
 
 impl Key {
@@ -79,6 +84,8 @@ impl Key {
             "ArrowDown" => Key::Down,
             "+" | "=" => Key::ZoomIn,
             "-" | "_" => Key::ZoomOut,
+            "n" | "N" | "PageDown" => Key::Next,
+            "p" | "P" | "PageUp" => Key::Previous,
             _ => return None,
         })
     }
@@ -156,6 +163,7 @@ impl Gestures {
                 Key::Down => camera.pan_by(0.0, -KEY_PAN_PX),
                 Key::ZoomIn => camera.with_zoom(Zoom::clamped(z + 1.0)),
                 Key::ZoomOut => camera.with_zoom(Zoom::clamped(z - 1.0)),
+                Key::Next | Key::Previous => camera,
             },
         };
         Outcome { camera, click }
@@ -367,6 +375,8 @@ mod tests {
         assert_eq!(Key::from_dom("ArrowLeft"), Some(Key::Left));
         assert_eq!(Key::from_dom("+"), Some(Key::ZoomIn));
         assert_eq!(Key::from_dom("a"), None);
+        assert_eq!(Key::from_dom("n"), Some(Key::Next));
+        assert_eq!(Key::from_dom("PageUp"), Some(Key::Previous));
         let mut g = Gestures::default();
         let c = camera();
         let z = g.apply(c, Input::Key(Key::ZoomOut)).camera;

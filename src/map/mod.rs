@@ -11,6 +11,7 @@ pub mod gesture;
 pub mod labels;
 pub mod scope;
 pub mod stream;
+pub mod table;
 pub mod view;
 pub mod zones;
 

@@ -606,6 +606,11 @@ impl MapView {
 
     /// Applies one input; a click selects the shape under it (or clears the selection).
     pub fn input(&mut self, input: Input) {
+        match input {
+            Input::Key(super::gesture::Key::Next) => return self.select_step(1),
+            Input::Key(super::gesture::Key::Previous) => return self.select_step(-1),
+            _ => {}
+        }
         let out = self.gestures.apply(self.camera, input);
         self.camera = out.camera;
         if let Some([x, y]) = out.click {
@@ -716,6 +721,38 @@ impl MapView {
         self.describe(i, lang)
     }
 
+    /// Unit shown with values ("%", or none for indices).
+    pub fn short_unit(&self) -> &str {
+        &self.short_unit
+    }
+
+    /// An EPCI's coverage in words, once the places are read.
+    pub fn coverage_text_of(&self, code: &str, lang: Lang) -> Option<String> {
+        #[cfg(feature = "places")]
+        return self.places.as_ref()?.coverage_text(code, lang);
+        #[cfg(not(feature = "places"))]
+        {
+            let _ = (code, lang);
+            None
+        }
+    }
+
+    /// An EPCI's coverage (0–1) and what it measures, once the places are
+    /// read: the table's column.
+    pub fn coverage_of(&self, code: &str, lang: Lang) -> Option<(f64, String)> {
+        #[cfg(feature = "places")]
+        let found = self
+            .places
+            .as_ref()
+            .and_then(|p| Some((p.coverage_of(code)?, p.coverage_label(lang))));
+        #[cfg(not(feature = "places"))]
+        let found = {
+            let _ = (code, lang);
+            None
+        };
+        found
+    }
+
     /// The selected shape, described for the detail panel and the
     /// `maillage:select` event.
     pub fn describe_selected(&self, lang: Lang) -> Option<Description> {
@@ -727,7 +764,6 @@ impl MapView {
         let class = s
             .value
             .and_then(|v| self.choropleth.classification.class_of(v));
-        #[cfg_attr(not(feature = "places"), allow(unused_mut))]
         let mut d = describe(
             s,
             &self.short_unit,
@@ -735,10 +771,7 @@ impl MapView {
             self.choropleth.classification.classes(),
             lang,
         );
-        #[cfg(feature = "places")]
-        if let Some(p) = &self.places {
-            d.coverage = p.coverage_text(&s.code, lang);
-        }
+        d.coverage = self.coverage_text_of(&s.code, lang);
         Some(d)
     }
 
@@ -1080,6 +1113,83 @@ impl MapView {
             d.items.extend(one.items);
         }
         d
+    }
+}
+
+/// Fixtures shared by the map's tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+    use crate::manifest::{DefaultStyle, FieldDef, FieldKind, Label, LayerFile, LayerKind};
+
+    /// A plan for a synthetic EPCI layer ("rate", %, Jenks, 4 classes).
+    pub(crate) fn plan() -> Plan {
+        let field = |name: &str, unit: Option<&str>| FieldDef {
+            name: name.into(),
+            kind: FieldKind::Real,
+            label: Label::new(name, name),
+            unit: unit.map(|u| Label::new(u, u)),
+            description: None,
+            range: None,
+            choropleth: unit.is_some(),
+        };
+        let m = Manifest {
+            format: crate::manifest::MANIFEST_FORMAT,
+            build_date: String::new(),
+            generator: String::new(),
+            layers: vec![LayerInfo {
+                id: "epci".into(),
+                kind: LayerKind::Rates,
+                title: Label::new("epci", "epci"),
+                geometry: "MultiPolygon".into(),
+                feature_count: 1,
+                bbox: [0.0; 4],
+                files: vec![LayerFile {
+                    path: "epci-overview.fgb".into(),
+                    min_zoom: 0.0,
+                    max_zoom: 24.0,
+                    tolerance_m: 0.0,
+                    bytes: 1,
+                    sha256: String::new(),
+                    indexed: false,
+                    fields: vec![],
+                    gzip_bytes: None,
+                }],
+                fields: vec![
+                    field("siren", None),
+                    field("name", None),
+                    field("rate", Some("%")),
+                ],
+                default_style: Some(DefaultStyle {
+                    field: "rate".into(),
+                    method: "jenks".into(),
+                    classes: 3,
+                    palette: "viridis".into(),
+                }),
+                sources: vec![],
+                note: None,
+                table: None,
+            }],
+            sources: vec![],
+        };
+        Plan::new(&m, None, None, Lang::Fr).expect("plan")
+    }
+
+    /// A 1° square territory at longitude `x`, latitude 46–47.
+    pub(crate) fn square(code: &str, name: &str, x: f64, value: Option<f64>) -> Shape {
+        Shape {
+            code: code.into(),
+            name: name.into(),
+            value,
+            parts: vec![vec![vec![
+                [x, 46.0],
+                [x + 1.0, 46.0],
+                [x + 1.0, 47.0],
+                [x, 47.0],
+                [x, 46.0],
+            ]]],
+            ..Shape::default()
+        }
     }
 }
 

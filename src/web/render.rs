@@ -476,6 +476,125 @@ fn zones_entry(
     Ok(())
 }
 
+/// Writes the territories' table (the map's text alternative): a caption,
+/// sortable column headers (buttons, `aria-sort`), one row per territory
+/// whose name is a button selecting it; the selected row is marked
+/// `aria-current` and scrolled into view.
+pub fn table(
+    container: &HtmlElement,
+    view: &MapView,
+    sort: (crate::map::table::SortKey, bool),
+    lang: crate::style::legend::Lang,
+) -> Result<(), JsValue> {
+    use crate::map::table::SortKey;
+    let doc = container
+        .owner_document()
+        .ok_or("maillage: pas de document")?;
+    let fr = lang == crate::style::legend::Lang::Fr;
+    let rows = view.table(sort.0, sort.1, lang);
+    container.set_text_content(None);
+    let table = element(&doc, "table", "", None)?;
+    let caption = if fr {
+        format!("Territoires de la carte ({}) : {}", rows.len(), view.title)
+    } else {
+        format!("Territories of the map ({}): {}", rows.len(), view.title)
+    };
+    table.append_child(&element(&doc, "caption", "", Some(&caption))?.into())?;
+    let head = element(&doc, "tr", "", None)?;
+    let coverage_title = rows
+        .iter()
+        .find_map(|r| r.coverage.as_ref().map(|c| c.1.clone()));
+    let columns: [(Option<SortKey>, String); 4] = [
+        (
+            Some(SortKey::Name),
+            (if fr { "Nom" } else { "Name" }).to_owned(),
+        ),
+        (Some(SortKey::Value), view.title.clone()),
+        (None, (if fr { "Classe" } else { "Class" }).to_owned()),
+        (None, coverage_title.clone().unwrap_or_default()),
+    ];
+    for (key, title) in columns.iter().filter(|(_, t)| !t.is_empty()) {
+        let th = element(&doc, "th", "", None)?;
+        th.set_attribute("scope", "col")?;
+        match key {
+            Some(k) => {
+                let b = element(&doc, "button", "sort", Some(title))?;
+                b.set_attribute("type", "button")?;
+                b.set_attribute(
+                    "data-sort",
+                    if *k == SortKey::Name { "name" } else { "value" },
+                )?;
+                if *k == sort.0 {
+                    th.set_attribute("aria-sort", if sort.1 { "descending" } else { "ascending" })?;
+                }
+                th.append_child(&b)?;
+            }
+            None => th.set_text_content(Some(title)),
+        }
+        head.append_child(&th)?;
+    }
+    let thead = element(&doc, "thead", "", None)?;
+    thead.append_child(&head)?;
+    table.append_child(&thead)?;
+    let body = element(&doc, "tbody", "", None)?;
+    let mut current = None;
+    for r in &rows {
+        let tr = element(&doc, "tr", "", None)?;
+        let th = element(&doc, "th", "", None)?;
+        th.set_attribute("scope", "row")?;
+        let b = element(&doc, "button", "", Some(&r.name))?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-index", &r.index.to_string())?;
+        th.append_child(&b)?;
+        tr.append_child(&th)?;
+        tr.append_child(&element(&doc, "td", "", Some(&r.value))?.into())?;
+        tr.append_child(&element(&doc, "td", "", Some(&r.class))?.into())?;
+        if coverage_title.is_some() {
+            let c = r.coverage.as_ref().map_or("", |c| c.0.as_str());
+            tr.append_child(&element(&doc, "td", "", Some(c))?.into())?;
+        }
+        if view.selected == Some(r.index) {
+            tr.set_attribute("aria-current", "true")?;
+            current = Some(tr.clone());
+        }
+        body.append_child(&tr)?;
+    }
+    table.append_child(&body)?;
+    container.append_child(&table)?;
+    if current.is_some() {
+        mark_current(container, view.selected);
+    }
+    Ok(())
+}
+
+/// Marks the selected territory's row `aria-current` (the others not) and
+/// scrolls the table, not the page, to bring it to the middle.
+pub fn mark_current(container: &HtmlElement, selected: Option<usize>) {
+    let Ok(rows) = container.query_selector_all("tbody tr") else {
+        return;
+    };
+    let wanted = selected.map(|i| i.to_string());
+    for k in 0..rows.length() {
+        let Some(tr) = rows
+            .item(k)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(n).ok())
+        else {
+            continue;
+        };
+        let index = tr
+            .query_selector("button[data-index]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-index"));
+        if index.is_some() && index == wanted {
+            let _ = tr.set_attribute("aria-current", "true");
+            container.set_scroll_top(tr.offset_top() - container.client_height() / 2);
+        } else {
+            let _ = tr.remove_attribute("aria-current");
+        }
+    }
+}
+
 /// Fills the detail panel with a territory's description (text only), or
 /// hides it.
 pub fn detail(panel: &HtmlElement, d: Option<&Description>) -> Result<(), JsValue> {

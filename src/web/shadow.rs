@@ -49,8 +49,24 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .detail .name { margin: 0; font-weight: 600; }
 .detail p { margin: 2px 0 0; }
 [hidden] { display: none !important; }
+.skip { position: absolute; left: 8px; top: -60px; z-index: 2; min-height: 44px; padding: 0 14px; font: inherit; border: 2px solid #fff;
+  background: var(--maillage-text, #1d2433); color: #fff; border-radius: 3px; }
+.skip:focus { top: 8px; }
+.tools { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
+.tools button, .table-view button.sort { min-height: 44px; padding: 0 14px; font: inherit; cursor: pointer; border-radius: var(--maillage-radius, 4px);
+  border: 2px solid var(--maillage-accent, #00758f); background: #fff; color: var(--maillage-accent, #00758f); }
+.table-view { position: relative; max-height: 420px; overflow: auto; margin-top: 8px; border: 1px solid rgb(0 0 0 / .2); }
+.table-view table { border-collapse: collapse; width: 100%; }
+.table-view caption { text-align: left; font-weight: 600; padding: 4px 8px; }
+.table-view th, .table-view td { text-align: left; padding: 2px 8px; border-bottom: 1px solid rgb(0 0 0 / .1); }
+.table-view thead th { position: sticky; top: 0; background: #fff; }
+.table-view button.sort { min-height: 36px; padding: 0 6px; border-width: 1px; }
+.table-view tbody button { min-height: 32px; padding: 0; border: 0; background: none; color: inherit; font: inherit; text-align: left; text-decoration: underline; cursor: pointer; }
+.table-view tr[aria-current] { background: #e8f2f4; font-weight: 600; }
+:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 1px; }
+@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; transition: none !important; } }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div>"#;
+</style><button type="button" class="skip">Passer la carte</button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer, N et P pour passer d'un territoire à l'autre"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires">Afficher le tableau des territoires</button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
 
 /// The places' panel under the map and a hub's brand over it, with their
 /// style: only in the module with places (text from the network goes in
@@ -134,6 +150,14 @@ pub struct Parts {
     pub detail: HtmlElement,
     /// The basemap's credit (text only), hidden without a basemap.
     pub attribution: HtmlElement,
+    /// The territories' table (the map's text alternative) and its toggle.
+    pub table: HtmlElement,
+    /// Shows or hides the table.
+    pub table_toggle: HtmlElement,
+    /// The skip link's target, after everything.
+    pub end: HtmlElement,
+    /// The skip link.
+    pub skip: HtmlElement,
     /// The shadow root, where the places' glue finds its panel.
     #[cfg(feature = "places")]
     pub root: ShadowRoot,
@@ -151,7 +175,8 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
     {
         let frame: web_sys::Element = part(&root, ".frame")?;
         frame.insert_adjacent_html("beforebegin", PLACES.0)?;
-        frame.insert_adjacent_html("afterend", PLACES.1)?;
+        let table: web_sys::Element = part(&root, ".table-view")?;
+        table.insert_adjacent_html("afterend", PLACES.1)?;
     }
     Ok(Parts {
         frame: part(&root, ".frame")?,
@@ -161,6 +186,10 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         tip: part(&root, ".tip")?,
         detail: part(&root, ".detail")?,
         attribution: part(&root, ".attribution")?,
+        table: part(&root, ".table-view")?,
+        table_toggle: part(&root, ".show-table")?,
+        end: part(&root, ".end")?,
+        skip: part(&root, ".skip")?,
         #[cfg(feature = "places")]
         root,
     })

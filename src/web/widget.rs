@@ -50,6 +50,7 @@ use crate::map::gesture::{Input, Key};
 use crate::map::stream::{
     level_label, progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT,
 };
+use crate::map::table::SortKey;
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 #[cfg(feature = "places")]
 use crate::map::zones::ZonesPlan;
@@ -159,6 +160,11 @@ impl Widget {
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
+            table: parts.table,
+            table_toggle: parts.table_toggle,
+            skip: parts.skip,
+            end: parts.end,
+            table_sort: Cell::new((SortKey::Name, false)),
             attribution: parts.attribution,
             tiles: RefCell::new(Vec::new()),
             view: RefCell::new(None),
@@ -271,6 +277,13 @@ struct Inner {
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
+    /// The territories' table, its toggle, the skip link and its target.
+    table: HtmlElement,
+    table_toggle: HtmlElement,
+    skip: HtmlElement,
+    end: HtmlElement,
+    /// The table's order: column and descending.
+    table_sort: Cell<(SortKey, bool)>,
     /// The basemap's credit, shown whenever it is drawn.
     attribution: HtmlElement,
     /// Basemap images loading or loaded, by tile: the core says which.
@@ -374,6 +387,16 @@ impl Inner {
         }
         let legend = this.legend.clone();
         Self::listen(this, &legend, "click", |inner, e| inner.legend_click(&e))?;
+        let (skip, toggle, table) = (
+            this.skip.clone(),
+            this.table_toggle.clone(),
+            this.table.clone(),
+        );
+        Self::listen(this, &skip, "click", |inner, _| {
+            let _ = inner.end.focus();
+        })?;
+        Self::listen(this, &toggle, "click", |inner, _| inner.toggle_table())?;
+        Self::listen(this, &table, "click", |inner, e| inner.table_click(&e))?;
         Self::listen(this, &legend, "change", |inner, e| inner.field_change(&e))?;
         #[cfg(feature = "places")]
         Self::listen_places(this)?;
@@ -482,6 +505,7 @@ impl Inner {
             let _ = render::detail(&self.detail, d.as_ref());
             #[cfg(feature = "places")]
             self.append_summary(v);
+            render::mark_current(&self.table, v.selected);
             self.announce_selection(d);
         }
         #[cfg(feature = "places")]
@@ -536,6 +560,91 @@ impl Inner {
             }
             let _ = self.host.set_attribute("field", &v);
         }
+    }
+
+    /// Shows or hides the territories' table (« Afficher le tableau »).
+    fn toggle_table(&self) {
+        let show = self.table.hidden();
+        self.table.set_hidden(!show);
+        let _ = self
+            .table_toggle
+            .set_attribute("aria-expanded", if show { "true" } else { "false" });
+        self.table_toggle
+            .set_text_content(Some(match (show, self.lang.get()) {
+                (true, Lang::Fr) => "Masquer le tableau des territoires",
+                (false, Lang::Fr) => "Afficher le tableau des territoires",
+                (true, Lang::En) => "Hide the table of territories",
+                (false, Lang::En) => "Show the table of territories",
+            }));
+        self.refresh_table();
+    }
+
+    /// Writes the table again when it is shown (data, field or order changed).
+    fn refresh_table(&self) {
+        if self.table.hidden() {
+            return;
+        }
+        if let Some(v) = self.view.borrow().as_ref() {
+            let _ = render::table(&self.table, v, self.table_sort.get(), self.lang.get());
+        }
+    }
+
+    /// In the table: a column header sorts (again: the other way), a
+    /// territory's name selects it on the map.
+    fn table_click(&self, e: &web_sys::Event) {
+        let Some(b) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button").ok().flatten())
+        else {
+            return;
+        };
+        if let Some(key) = b.get_attribute("data-sort") {
+            let key = if key == "value" {
+                SortKey::Value
+            } else {
+                SortKey::Name
+            };
+            let (current, descending) = self.table_sort.get();
+            self.table_sort.set((key, current == key && !descending));
+            self.refresh_table();
+            let again = format!(
+                "button[data-sort=\"{}\"]",
+                if key == SortKey::Value {
+                    "value"
+                } else {
+                    "name"
+                }
+            );
+            if let Ok(Some(b)) = self.table.query_selector(&again) {
+                if let Ok(b) = b.dyn_into::<HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+            return;
+        }
+        let Some(i) = b
+            .get_attribute("data-index")
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let lang = self.lang.get();
+        let d = {
+            let mut view = self.view.borrow_mut();
+            let Some(v) = view.as_mut() else { return };
+            v.selected = Some(i).filter(|&i| i < v.shapes.len());
+            let d = v.describe_selected(lang);
+            let _ = render::detail(&self.detail, d.as_ref());
+            #[cfg(feature = "places")]
+            self.append_summary(v);
+            render::mark_current(&self.table, v.selected);
+            d
+        };
+        self.announce_selection(d);
+        #[cfg(feature = "places")]
+        self.write_fragment();
+        self.request_redraw();
     }
 
     /// A click on a legend class toggles it.
@@ -671,6 +780,7 @@ impl Inner {
             let _ = render::legend(&self.legend, &view, &view.title);
             let features = view.shapes.len();
             *self.view.borrow_mut() = Some(view);
+            self.refresh_table();
             Ok((s, features))
         });
         match outcome {

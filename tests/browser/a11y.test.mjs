@@ -73,6 +73,53 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     }
   });
 
+  test('keyboard only: skip the map, walk the territories, read and sort the table, select from it', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/portail-pas-de-calais.html`);
+    const ready = await nthEvent(page, 1);
+    const inMap = (fn) => page.evaluate(`(${fn})(document.querySelector('maillage-map').shadowRoot)`);
+    const active = () => inMap((r) => r.activeElement?.className ?? r.activeElement?.tagName ?? null);
+    // The first stop of the widget is the skip button; it jumps past the map.
+    await page.locator('maillage-map').first().locator('.skip').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await active(), 'end');
+    // N and P walk the territories in view, each described in the live panel.
+    await page.locator('maillage-map').first().locator('canvas').focus();
+    const name = () => inMap((r) => r.querySelector('.detail:not([hidden]) .name')?.textContent ?? null);
+    await page.keyboard.press('n');
+    const first = await name();
+    await page.keyboard.press('n');
+    const second = await name();
+    assert.ok(first && second && first !== second, `${first} then ${second}`);
+    await page.keyboard.press('p');
+    assert.equal(await name(), first);
+    // The table: one row per territory of the page, names as buttons.
+    await page.locator('maillage-map').first().locator('.show-table').focus();
+    await page.keyboard.press('Enter');
+    const rows = () => inMap((r) => [...r.querySelectorAll('.table-view tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)));
+    const all = await rows();
+    assert.equal(all.length, ready.detail.features);
+    assert.equal(await inMap((r) => r.querySelector('.show-table').getAttribute('aria-expanded')), 'true');
+    assert.equal(await inMap((r) => r.querySelector('.table-view tr[aria-current] th').textContent), first);
+    assert.deepEqual(await violations(page), []);
+    // Sorted by value, then the other way.
+    await page.locator('maillage-map').first().locator('button[data-sort="value"]').press('Enter');
+    const number = (s) => (/\d/.test(s) ? Number(s.replace(/[^\d,]/g, '').replace(',', '.')) : NaN);
+    const up = (await rows()).map((r) => number(r[1]));
+    assert.ok(up.every((v, i) => i === 0 || up[i - 1] <= v || Number.isNaN(v)), up.join(' '));
+    assert.equal(await inMap((r) => r.querySelector('th[aria-sort]').getAttribute('aria-sort')), 'ascending');
+    assert.equal(await active(), 'sort');
+    await page.keyboard.press('Enter');
+    assert.equal(await inMap((r) => r.querySelector('th[aria-sort]').getAttribute('aria-sort')), 'descending');
+    // A name in the table selects its territory on the map.
+    const last = page.locator('maillage-map').first().locator('.table-view tbody button').last();
+    const lastName = await last.textContent();
+    await last.press('Enter');
+    assert.equal(await name(), lastName);
+    assert.equal(await inMap((r) => r.querySelector('.table-view tr[aria-current] th').textContent), lastName);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('an error is said accessibly too', async () => {
     const { page } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
     await nthEvent(page, 1);

@@ -185,6 +185,7 @@ impl Inner {
         self.append_summary(v);
         let _ = places::departements(&self.places.panel, &v.departement_summaries(lang), lang);
         drop(view);
+        self.refresh_table();
         self.write_fragment();
         self.request_redraw();
         true
@@ -338,6 +339,7 @@ impl Inner {
                         inner.show_site();
                         inner.view_changed();
                     }
+                    inner.refresh_table();
                     if rejected > 0 {
                         places::message(
                             &inner.places.panel,
@@ -462,6 +464,7 @@ impl Inner {
             }
         }
         self.show_site();
+        self.refresh_table();
         self.write_fragment();
         self.request_redraw();
     }
