@@ -64,6 +64,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .table-view tbody button { min-height: 32px; padding: 0; border: 0; background: none; color: inherit; font: inherit; text-align: left; text-decoration: underline; cursor: pointer; }
 .table-view tr[aria-current] { background: #e8f2f4; font-weight: 600; }
 :focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 1px; }
+@media (pointer: coarse) { .legend button, .legend label.zones, .legend .zone-note summary, .table-view tbody button, .table-view button.sort { min-height: 44px; } }
 @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; transition: none !important; } }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
 </style><button type="button" class="skip">Passer la carte</button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer, N et P pour passer d'un territoire à l'autre"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires">Afficher le tableau des territoires</button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
@@ -124,6 +125,7 @@ const PLACES: (&str, &str) = (
 .places .territory { padding: 4px 8px; border: 1px solid rgb(0 0 0 / .2); border-radius: 3px; }
 .places .territory > summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; font-weight: 600; }
 .places .territory p { margin: 2px 0; }
+@media (pointer: coarse) { .places label.check, .places .nearest button.place { min-height: 44px; } }
 .detail table.kinds, .places table.kinds { border-collapse: collapse; margin-top: 4px; font-size: 13px; }
 .detail table.kinds caption, .places table.kinds caption { text-align: left; font-weight: 600; }
 .detail table.kinds th, .places table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }

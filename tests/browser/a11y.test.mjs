@@ -120,6 +120,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   });
 
+  test('a 320 px wide phone: nothing scrolls sideways, still no violation', async () => {
+    const page = await env.browser.context.newPage();
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.goto(`${env.server.url}/lieux.html`);
+    await placesReady(page);
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('.show-table').click();
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px window`);
+    assert.deepEqual(await violations(page), []);
+    await page.close();
+  });
+
   test('an error is said accessibly too', async () => {
     const { page } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
     await nthEvent(page, 1);
