@@ -388,6 +388,8 @@ pub struct MapView {
     /// While the coverage is drawn, the field it replaced, to come back to.
     #[cfg(feature = "places")]
     saved: Option<SavedField>,
+    /// The widget's language (the legend's own lines).
+    pub lang: Lang,
 }
 
 /// The name of the computed coverage field in the field switcher.
@@ -520,6 +522,7 @@ impl MapView {
             zones: None,
             #[cfg(feature = "places")]
             saved: None,
+            lang,
         })
     }
 
@@ -1009,18 +1012,29 @@ impl MapView {
                 label: z.title.clone(),
             });
         }
-        if let Some(p) = &self.places {
-            let kinds = crate::sites::table::KINDS.iter();
-            for (k, n) in kinds.zip(p.sites.selection.by_kind).filter(|(_, n)| *n > 0) {
-                keys.push(Key {
-                    fill: rgba(k.color),
-                    hatch: None,
-                    round: true,
-                    label: counted(k.label(lang), n),
-                });
-            }
-        }
+        keys.extend(self.place_keys(lang));
         keys
+    }
+
+    /// The kinds of the shown places with their counts ("Médiathèque
+    /// (95)"), as discs of their marker colour: the legend of the places.
+    #[cfg(feature = "places")]
+    pub fn place_keys(&self, lang: Lang) -> Vec<crate::share::image::Key> {
+        use crate::style::legend::format_number;
+        let Some(p) = &self.places else {
+            return Vec::new();
+        };
+        crate::sites::table::KINDS
+            .iter()
+            .zip(p.sites.selection.by_kind)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| crate::share::image::Key {
+                fill: crate::scene::Rgba([k.color.r, k.color.g, k.color.b, 255]),
+                hatch: None,
+                round: true,
+                label: format!("{} ({})", k.label(lang), format_number(n as f64, 0, lang)),
+            })
+            .collect()
     }
 
     /// Takes the zones' overview: they stream with the other layers from

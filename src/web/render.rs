@@ -442,6 +442,34 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     if let Some(z) = &view.zones {
         zones_entry(&doc, container, z)?;
     }
+    #[cfg(feature = "places")]
+    places_entries(&doc, container, view)?;
+    Ok(())
+}
+
+/// The places' legend: each shown kind's marker colour, name and count.
+#[cfg(feature = "places")]
+fn places_entries(doc: &Document, container: &HtmlElement, view: &MapView) -> Result<(), JsValue> {
+    let keys = view.place_keys(view.lang);
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let list = element(doc, "ul", "kinds-legend", None)?;
+    let label = match view.lang {
+        crate::style::legend::Lang::Fr => "Lieux affichés, par type",
+        crate::style::legend::Lang::En => "Places shown, by kind",
+    };
+    list.set_attribute("aria-label", label)?;
+    for k in keys {
+        let li = element(doc, "li", "", None)?;
+        let dot = element(doc, "span", "dot", None)?;
+        dot.style().set_property("background", &k.fill.css())?;
+        dot.set_attribute("aria-hidden", "true")?;
+        li.append_child(&dot)?;
+        li.append_child(&element(doc, "span", "", Some(&k.label))?.into())?;
+        list.append_child(&li)?;
+    }
+    container.append_child(&list)?;
     Ok(())
 }
 

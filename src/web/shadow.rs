@@ -119,6 +119,9 @@ const PLACES: (&str, &str) = (
 .legend label.zones input { width: 20px; height: 20px; margin: 0; }
 .legend .swatch.zone { background: #fff; opacity: 1; border: 2px solid #1d2433;
   background-image: repeating-linear-gradient(135deg, transparent 0 2px, #1d2433 2px 3.5px, transparent 3.5px 6px); }
+.legend .kinds-legend { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 2px; }
+.legend .kinds-legend li { display: flex; align-items: center; gap: 6px; }
+.legend .kinds-legend .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .4); }
 .legend .zone-note { margin: 2px 0 0; font-size: 13px; max-width: 34ch; }
 .legend .zone-note summary { min-height: 32px; display: flex; align-items: center; cursor: pointer; }
 .legend .zone-note p { margin: 0; }

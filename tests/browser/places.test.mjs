@@ -215,6 +215,10 @@ describe('coverage field', () => {
     await page.waitForFunction((b) => !/^100/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.detail .value').textContent) || b < 100, before);
     const fs = await legend();
     assert.equal(total(fs), total(all));
+    // The places' legend: kinds in their marker colours, with the shown counts.
+    const shown = digits((await text(page, '.places .count')).split(' lieu')[0]);
+    const kinds = await inShadow(page, (root) => [...root.querySelectorAll('.legend .kinds-legend li')].map((li) => li.textContent));
+    assert.equal(kinds[0], `France Services (${shown.toLocaleString('fr-FR').replace(/\s/g, '\u202f')})`);
     assert.notDeepEqual(fs, all);
     const [after, afterLine] = await detail();
     assert.equal(Math.round(after), afterLine);

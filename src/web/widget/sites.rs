@@ -454,9 +454,9 @@ impl Inner {
         // The selected EPCI's coverage, and the coverage field when it is
         // drawn, follow the filters.
         if let Some(v) = self.view.borrow_mut().as_mut() {
-            if v.refresh_coverage(lang) {
-                let _ = render::legend(&self.legend, v, &v.title);
-            }
+            v.refresh_coverage(lang);
+            // The places' kinds and counts in the legend follow too.
+            let _ = render::legend(&self.legend, v, &v.title);
             let _ = places::departements(&self.places.panel, &v.departement_summaries(lang), lang);
             if let Some(d) = v.describe_selected(lang) {
                 let _ = render::detail(&self.detail, Some(&d));
