@@ -390,6 +390,10 @@ pub struct MapView {
     saved: Option<SavedField>,
     /// The widget's language (the legend's own lines).
     pub lang: Lang,
+    /// Each EPCI's illectronism rate (%), when the map draws another
+    /// field: the summaries say it all the same.
+    #[cfg(feature = "places")]
+    pub illectronism: HashMap<String, f64>,
 }
 
 /// The name of the computed coverage field in the field switcher.
@@ -410,10 +414,26 @@ pub struct DepartementSummary {
     pub summary: crate::sites::places::Summary,
     /// The coverage said in words, with the threshold.
     pub coverage: Option<String>,
+    /// The illectronism rate (population-weighted mean of its EPCIs'),
+    /// when the map draws another field.
+    pub illectronism: Option<String>,
     /// The drawn field's mean over its EPCIs weighted by their
     /// population, said as such ("Taux d'illectronisme … : 19,2 %
     /// (moyenne …)"); `None` when no EPCI of it has a value.
     pub mean: Option<String>,
+}
+
+/// An illectronism rate in words; `mean` says it is the EPCIs' weighted mean.
+#[cfg(feature = "places")]
+fn illectronism_words(rate: f64, lang: Lang, mean: bool) -> String {
+    use crate::style::legend::{format_number, with_unit};
+    let v = with_unit(&format_number(rate, 1, lang), "%", lang);
+    match (lang, mean) {
+        (Lang::Fr, false) => format!("Illectronisme (INSEE, 2019) : {v} des 15 ans et plus"),
+        (Lang::Fr, true) => format!("Illectronisme (INSEE, 2019) : {v} des 15 ans et plus (moyenne des intercommunalités pondérée par leur population)"),
+        (Lang::En, false) => format!("Illectronism (INSEE, 2019): {v} of people aged 15 and over"),
+        (Lang::En, true) => format!("Illectronism (INSEE, 2019): {v} of people aged 15 and over (mean of the intercommunalities weighted by their population)"),
+    }
 }
 
 /// A file field set aside while the coverage is drawn.
@@ -523,6 +543,8 @@ impl MapView {
             #[cfg(feature = "places")]
             saved: None,
             lang,
+            #[cfg(feature = "places")]
+            illectronism: HashMap::new(),
         })
     }
 
@@ -861,6 +883,16 @@ impl MapView {
         self.offer_coverage(lang);
     }
 
+    /// An EPCI's illectronism rate in words, when the map draws another
+    /// field and the layer has it ("Illectronisme (INSEE, 2019) : 17,3 %
+    /// des 15 ans et plus").
+    #[cfg(feature = "places")]
+    pub fn illectronism_text(&self, code: &str, lang: Lang) -> Option<String> {
+        self.illectronism
+            .get(code)
+            .map(|&v| illectronism_words(v, lang, false))
+    }
+
     /// The summaries of a scoped page's départements, in its order.
     #[cfg(feature = "places")]
     pub fn departement_summaries(&self, lang: Lang) -> Vec<DepartementSummary> {
@@ -890,6 +922,14 @@ impl MapView {
                         Lang::En => format!("{}: {value} (mean of the intercommunalities weighted by their population)", self.title),
                     }
                 });
+                // The illectronism rate too, when another field is drawn.
+                let (sum, weight) = self
+                    .shapes
+                    .iter()
+                    .filter(|s| s.departements.split(',').any(|d| d.trim() == code))
+                    .filter_map(|s| Some((*self.illectronism.get(&s.code)?, p.epci_population(&s.code)?)))
+                    .fold((0.0, 0.0), |(a, w), (v, pop)| (a + v * pop, w + pop));
+                let illectronism = (weight > 0.0).then(|| illectronism_words(sum / weight, lang, true));
                 let coverage = summary.coverage.map(|c| {
                     crate::sites::words::coverage_text(c, p.minutes, p.mode, lang)
                 });
@@ -898,6 +938,7 @@ impl MapView {
                     summary,
                     coverage,
                     mean,
+                    illectronism,
                 })
             })
             .collect()
@@ -1381,6 +1422,22 @@ mod tests {
         assert_eq!(
             s[0].coverage.as_deref(),
             Some("75\u{a0}% des habitants à moins de 15 min en voiture d'un lieu affiché (estimation)")
+        );
+        assert_eq!(s[0].illectronism, None, "not in the file");
+        v.illectronism = [
+            ("200000001".to_owned(), 18.0),
+            ("200000002".to_owned(), 24.0),
+        ]
+        .into();
+        // (18 × 4,000 + 24 × 2,000) / 6,000 = 20.
+        let with = v.departement_summaries(Lang::Fr);
+        assert_eq!(
+            with[0].illectronism.as_deref(),
+            Some("Illectronisme (INSEE, 2019) : 20,0\u{202f}% des 15 ans et plus (moyenne des intercommunalités pondérée par leur population)")
+        );
+        assert_eq!(
+            v.illectronism_text("200000002", Lang::Fr).as_deref(),
+            Some("Illectronisme (INSEE, 2019) : 24,0\u{202f}% des 15 ans et plus")
         );
         // (12.5 × 4,000 + 20 × 2,000) / 6,000 = 15.
         assert_eq!(

@@ -394,13 +394,23 @@ pub fn departements(
         summary(&block, &d.summary, lang)?;
         // Under the head line, before the table.
         let table = block.query_selector("table")?;
-        for line in d.coverage.iter().chain(&d.mean) {
+        for line in d.coverage.iter().chain(&d.mean).chain(&d.illectronism) {
             let p = el(&doc, "p", "", Some(line))?;
             block.insert_before(&p, table.as_ref().map(|t| t.as_ref()))?;
         }
         panel.departements.append_child(&block)?;
     }
     Ok(())
+}
+
+/// Adds a line of text to a panel (before its table, if any).
+pub fn line(panel: &HtmlElement, text: &str) {
+    let Ok(doc) = doc_of(panel) else { return };
+    let Ok(p) = el(&doc, "p", "", Some(text)) else {
+        return;
+    };
+    let table = panel.query_selector("table").ok().flatten();
+    let _ = panel.insert_before(&p, table.as_ref().map(|t| t.as_ref()));
 }
 
 /// Writes a message about the search or the geolocation ("" clears it).

@@ -104,6 +104,10 @@ const ATTRIBUTES: &[&str] = &[
     "detour",
 ];
 
+/// The field of the illectronism rate, said in the summaries.
+#[cfg(feature = "places")]
+const ILLECTRONISM: &str = "illectronism_rate";
+
 /// Bytes of the first layer file read after the manifest, to prove that the
 /// server answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
@@ -766,6 +770,10 @@ impl Inner {
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
             view.resize(size[0], size[1], self.pixel_ratio());
+            #[cfg(feature = "places")]
+            {
+                view.illectronism = std::mem::take(&mut s.illectronism);
+            }
             view.stream = match self.early.borrow_mut().take() {
                 Some(early) => Some(early.with_overview_features(view.shapes.len())),
                 None => s.loads.take(),
@@ -1317,6 +1325,9 @@ struct Summary {
     /// The drawn layers' credits, for the exported picture.
     #[cfg(feature = "places")]
     credits: String,
+    /// Each EPCI's illectronism rate, when another field is drawn.
+    #[cfg(feature = "places")]
+    illectronism: std::collections::HashMap<String, f64>,
 }
 
 /// The manifest, read, and the plan made from it and the attributes.
@@ -1493,7 +1504,23 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
     let (path, bytes) = layer?;
     let plan = &o.plan;
     let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
-        .map_err(|e| LoadError::BadLayer(path, e.to_string()))?;
+        .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
+    // With places, the summaries say the illectronism rate whatever the
+    // drawn field: read from the same bytes (absent outside the file's
+    // columns: then nothing is said).
+    #[cfg(feature = "places")]
+    let illectronism: std::collections::HashMap<String, f64> = match &o.places {
+        Some(_) if plan.field != ILLECTRONISM => {
+            shapes_from_file(&bytes, &plan.code_field, &plan.name_field, ILLECTRONISM)
+                .map(|(_, s)| {
+                    s.into_iter()
+                        .filter_map(|s| Some((s.code, s.value?)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        _ => Default::default(),
+    };
     let outlines = match outline? {
         Some((path, bytes)) => {
             shapes_from_file(&bytes, "code", "name", "")
@@ -1517,6 +1544,8 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         zones: o.zones,
         #[cfg(feature = "places")]
         credits: o.credits,
+        #[cfg(feature = "places")]
+        illectronism,
     })
 }
 

@@ -103,6 +103,9 @@ describe('places', () => {
     await frame(page);
     await screenshot(page, 'lieux-clic-arras');
     assert.equal(await text(page, '.detail .name'), "Communauté urbaine d'Arras");
+    // The map draws the coverage, the summary says the illectronism rate too.
+    const lines = await inShadow(page, (root) => [...root.querySelectorAll('.detail p')].map((p) => p.textContent));
+    assert.ok(lines.some((l) => /^Illectronisme \(INSEE, 2019\) : \d+,\d\s% des 15 ans et plus$/.test(l)), lines.join('\n'));
     const coverage = async () => Number((await text(page, '.detail .coverage')).match(/^(\d+)/)[1]);
     const thirdPlaces = await coverage();
     assert.match(await text(page, '.detail .coverage'), /% des habitants à moins de 15 min en voiture d'un lieu affiché \(estimation\)$/);

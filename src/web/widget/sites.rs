@@ -102,6 +102,12 @@ impl Inner {
         if let Some(s) = summary {
             let _ = places::summary(&self.detail, &s, self.lang.get());
         }
+        let rate = v
+            .selected_code()
+            .and_then(|c| v.illectronism_text(c, self.lang.get()));
+        if let Some(text) = rate {
+            places::line(&self.detail, &text);
+        }
     }
 
     /// Listens to the panel's input, change, click and key events.
