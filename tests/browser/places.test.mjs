@@ -232,7 +232,7 @@ describe('coverage field', () => {
     await page.locator('maillage-map').locator('select.field-select').selectOption('ifn_total');
     await page.waitForFunction(() => /Fragilité numérique/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.legend .title').textContent));
     assert.deepEqual(manifests, []);
-    assert.doesNotMatch(page.url(), /champ=/);
+    assert.match(page.url(), /champ=ifn_total/);
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
@@ -305,7 +305,7 @@ describe('sharing', () => {
     await page.waitForFunction(() => /sel=site/.test(location.hash) && /v=.*,14\.00/.test(location.hash)
       && /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
     const url = page.url();
-    assert.match(url, /#v=2\.\d{5},50\.\d{5},14\.00&types=mediatheque&sel=site%3A.+&point=2\.\d{5},50\.\d{5}$/);
+    assert.match(url, /#v=2\.\d{5},50\.\d{5},14\.00&champ=ifn_total&types=mediatheque&sel=site%3A.+&point=2\.\d{5},50\.\d{5}$/);
     const count = await text(page, '.places .count');
     await page.close();
 
@@ -313,6 +313,7 @@ describe('sharing', () => {
     await placesReady(again.page);
     assert.equal(await text(again.page, '.places .count'), count);
     assert.equal(await inShadow(again.page, (root) => root.querySelector('input[data-facet=kind][data-bit="2"]').checked), true);
+    assert.equal(await inShadow(again.page, (root) => root.querySelector('select.field-select').value), 'ifn_total');
     await again.page.waitForFunction(() => /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
     assert.equal(await text(again.page, '.card h3'), name);
     assert.equal(await text(again.page, '.near h3'), 'Les lieux les plus proches de ce point');
@@ -323,6 +324,18 @@ describe('sharing', () => {
     await screenshot(again.page, 'lieux-lien-partage');
     assert.deepEqual([...consoleErrors, ...again.consoleErrors], []);
     await again.page.close();
+
+    // Another file field in the link: the map is read with it, then the
+    // places with the rest of the link.
+    const poverty = await openPage(env.browser.context, `${env.server.url}/lieux.html#champ=ifn_poverty&types=mediatheque`);
+    await poverty.page.waitForFunction(() => {
+      const root = document.querySelector('maillage-map').shadowRoot;
+      return root.querySelector('select.field-select')?.value === 'ifn_poverty'
+        && root.querySelector('input[data-facet=kind][data-bit="2"]')?.checked;
+    }, null, { timeout: 60_000 });
+    assert.match(poverty.page.url(), /champ=ifn_poverty&types=mediatheque/);
+    assert.deepEqual(poverty.consoleErrors, []);
+    await poverty.page.close();
   });
 });
 

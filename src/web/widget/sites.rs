@@ -69,7 +69,8 @@ impl PlacesUi {
 
 impl Inner {
     /// Keeps the map's state in the page's URL fragment (attribute
-    /// `fragment`): view, filters, threshold, searched point and selection;
+    /// `fragment`): view, drawn field, filters, threshold, searched point
+    /// and selection;
     /// `replaceState`, so the back button is not filled with every move.
     pub(super) fn write_fragment(&self) {
         if !self.host.has_attribute("fragment") {
@@ -85,7 +86,7 @@ impl Inner {
             if s.selection.is_none() {
                 s.selection = v.selected_code().map(|c| format!("epci:{c}"));
             }
-            s.field = (v.field == crate::map::view::COVERAGE_FIELD).then(|| v.field.clone());
+            s.field = Some(v.field.clone());
             s.encode()
         };
         if let Ok(h) = self.window.history() {
@@ -284,6 +285,20 @@ impl Inner {
                     let shared = inner.host.has_attribute("fragment").then(|| {
                         State::decode(&inner.window.location().hash().unwrap_or_default())
                     });
+                    // A shared file field other than the drawn one: read the
+                    // map with it first (the places come back with the rest
+                    // of the link once it is drawn).
+                    let other_field = shared.as_ref().and_then(|s| s.field.clone()).filter(|f| {
+                        inner.view.borrow().as_ref().is_some_and(|v| {
+                            v.field != *f
+                                && f != crate::map::view::COVERAGE_FIELD
+                                && v.fields.iter().any(|(name, _)| name == f)
+                        })
+                    });
+                    if let Some(f) = other_field {
+                        let _ = inner.host.set_attribute("field", &f);
+                        return;
+                    }
                     if let Some(s) = &shared {
                         let label = if lang == Lang::Fr {
                             "ce point"
