@@ -505,11 +505,7 @@ impl Inner {
         }
         let moved = v.camera != before.0;
         if v.selected != before.1 {
-            let d = v.describe_selected(self.lang.get());
-            let _ = render::detail(&self.detail, d.as_ref());
-            #[cfg(feature = "places")]
-            self.append_summary(v);
-            render::mark_current(&self.table, v.selected);
+            let d = self.show_selection(v);
             self.announce_selection(d);
         }
         #[cfg(feature = "places")]
@@ -529,6 +525,17 @@ impl Inner {
                 self.view_changed();
             }
         }
+    }
+
+    /// Shows the selected territory: detail panel (with its summary when
+    /// places are read) and its row in the table; returns its description.
+    fn show_selection(&self, v: &MapView) -> Option<crate::map::describe::Description> {
+        let d = v.describe_selected(self.lang.get());
+        let _ = render::detail(&self.detail, d.as_ref());
+        #[cfg(feature = "places")]
+        self.append_summary(v);
+        render::mark_current(&self.table, v.selected);
+        d
     }
 
     /// Fires `maillage:select` (`{code, name, value}`, or `null` fields when
@@ -633,17 +640,11 @@ impl Inner {
         else {
             return;
         };
-        let lang = self.lang.get();
         let d = {
             let mut view = self.view.borrow_mut();
             let Some(v) = view.as_mut() else { return };
             v.selected = Some(i).filter(|&i| i < v.shapes.len());
-            let d = v.describe_selected(lang);
-            let _ = render::detail(&self.detail, d.as_ref());
-            #[cfg(feature = "places")]
-            self.append_summary(v);
-            render::mark_current(&self.table, v.selected);
-            d
+            self.show_selection(v)
         };
         self.announce_selection(d);
         #[cfg(feature = "places")]
