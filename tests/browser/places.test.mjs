@@ -329,9 +329,9 @@ describe('sharing', () => {
     // places with the rest of the link.
     const poverty = await openPage(env.browser.context, `${env.server.url}/lieux.html#champ=ifn_poverty&types=mediatheque`);
     await poverty.page.waitForFunction(() => {
-      const root = document.querySelector('maillage-map').shadowRoot;
-      return root.querySelector('select.field-select')?.value === 'ifn_poverty'
-        && root.querySelector('input[data-facet=kind][data-bit="2"]')?.checked;
+      const root = document.querySelector('maillage-map')?.shadowRoot;
+      return root?.querySelector('select.field-select')?.value === 'ifn_poverty'
+        && root?.querySelector('input[data-facet=kind][data-bit="2"]')?.checked;
     }, null, { timeout: 60_000 });
     assert.match(poverty.page.url(), /champ=ifn_poverty&types=mediatheque/);
     assert.deepEqual(poverty.consoleErrors, []);
