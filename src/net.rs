@@ -58,6 +58,8 @@ pub enum FetchError {
     },
     /// The network failed (DNS, connection, CORS refusal...).
     Network(String),
+    /// No answer (status and headers) within [`ANSWER_TIMEOUT_MS`].
+    Timeout,
     /// Cancelled through the widget's `AbortController`: not an error to show.
     Aborted,
 }
@@ -72,6 +74,7 @@ impl FetchError {
             FetchError::Status(_) => "http-status",
             FetchError::WrongRange { .. } => "wrong-range",
             FetchError::Network(_) => "network",
+            FetchError::Timeout => "timeout",
             FetchError::Aborted => "aborted",
         }
     }
@@ -106,12 +109,59 @@ impl fmt::Display for FetchError {
                 write!(f, "réponse partielle inattendue du serveur ({got})")
             }
             FetchError::Network(m) => write!(f, "erreur réseau : {m}"),
+            FetchError::Timeout => write!(
+                f,
+                "le serveur n'a pas répondu en {} secondes",
+                ANSWER_TIMEOUT_MS / 1000
+            ),
             FetchError::Aborted => write!(f, "requête annulée"),
         }
     }
 }
 
 impl std::error::Error for FetchError {}
+
+/// How long a request waits for the server's answer (status and headers)
+/// before it counts as failed. The body may take longer: a slow network
+/// still draws what arrives.
+pub const ANSWER_TIMEOUT_MS: u32 = 20_000;
+
+/// Waits before the tries that follow a failure that may pass: 0.5, 2 and
+/// 5 seconds, so a server restarting or a train entering a tunnel costs a
+/// few seconds, and a server that is down is said after about 8 seconds
+/// (then the reader has a retry button).
+pub const RETRY_DELAYS_MS: [u32; 3] = [500, 2_000, 5_000];
+
+impl FetchError {
+    /// Whether the same request may succeed later: a network failure, a
+    /// timeout, 408, 429 and 5xx answers. A 404 or a refused answer will not
+    /// change by asking again.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Network(_)
+                | FetchError::Timeout
+                | FetchError::Status(408 | 429 | 500..=599)
+        )
+    }
+}
+
+/// The wait before trying again a request that failed with `error` after
+/// `retries` retries; `None` when it fails for good.
+///
+/// ```
+/// use maillage::net::{retry_delay, FetchError};
+/// assert_eq!(retry_delay(&FetchError::Status(503), 0), Some(500));
+/// assert_eq!(retry_delay(&FetchError::Status(503), 3), None);
+/// assert_eq!(retry_delay(&FetchError::Status(404), 0), None);
+/// ```
+pub fn retry_delay(error: &FetchError, retries: usize) -> Option<u32> {
+    if error.is_transient() {
+        RETRY_DELAYS_MS.get(retries).copied()
+    } else {
+        None
+    }
+}
 
 /// Refuses a range with no byte before anything is sent.
 pub fn check_request(range: ByteRange) -> Result<ByteRange, FetchError> {
@@ -322,6 +372,37 @@ mod tests {
         assert_eq!(
             FetchError::Status(404).to_string(),
             "le serveur a répondu 404"
+        );
+    }
+
+    #[test]
+    fn transient_failures_are_tried_again_three_times() {
+        let transient = [
+            FetchError::Network("reset".into()),
+            FetchError::Timeout,
+            FetchError::Status(500),
+            FetchError::Status(503),
+            FetchError::Status(408),
+            FetchError::Status(429),
+        ];
+        for e in &transient {
+            let waits: Vec<u32> = (0..5).map_while(|n| retry_delay(e, n)).collect();
+            assert_eq!(waits, [500, 2_000, 5_000], "{e}");
+        }
+        let final_ = [
+            FetchError::Status(404),
+            FetchError::Status(403),
+            FetchError::Unsatisfiable,
+            FetchError::ServerIgnoresRange { bytes: None },
+            FetchError::WrongRange { got: "x".into() },
+            FetchError::Aborted,
+        ];
+        for e in &final_ {
+            assert_eq!(retry_delay(e, 0), None, "{e}");
+        }
+        assert_eq!(
+            FetchError::Timeout.to_string(),
+            "le serveur n'a pas répondu en 20 secondes"
         );
     }
 }

@@ -13,7 +13,9 @@
 //! | `reset`    | close the connection without answering                            |                     |
 //!
 //! `path=/prefix` limits the fault to paths starting with the prefix
-//! (e.g. `path=/layers/`). Control endpoints are never affected.
+//! (e.g. `path=/layers/`); `times=N` to the next N requests it affects,
+//! after which the server behaves again (a host that comes back). Control
+//! endpoints are never affected.
 //! Adding a mode: a variant here, its parsing in [`Fault::parse`], its
 //! effect in `server::serve_file`.
 
@@ -50,6 +52,8 @@ pub struct Fault {
     pub mode: FaultMode,
     /// Only paths starting with this (decoded) prefix are affected; all when `None`.
     pub path_prefix: Option<String>,
+    /// Requests still to affect; every one when `None`.
+    pub times: Option<u64>,
 }
 
 impl Default for Fault {
@@ -57,6 +61,7 @@ impl Default for Fault {
         Self {
             mode: FaultMode::None,
             path_prefix: None,
+            times: None,
         }
     }
 }
@@ -78,7 +83,8 @@ impl Fault {
         if !spec.is_empty() && !spec.contains('=') {
             return Fault::parse(&format!("mode={spec}"));
         }
-        let (mut mode, mut bps, mut code, mut path) = ("none".to_owned(), None, None, None);
+        let (mut mode, mut bps, mut code, mut path, mut times) =
+            ("none".to_owned(), None, None, None, None);
         for pair in spec.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(&v.replace('+', " "))
@@ -92,6 +98,7 @@ impl Fault {
                 "bps" => bps = Some(num(&v)?),
                 "code" => code = Some(num(&v)?),
                 "path" => path = Some(v),
+                "times" => times = Some(num(&v)?),
                 _ => return Err(format!("unknown fault parameter {k:?}")),
             }
         }
@@ -122,12 +129,13 @@ impl Fault {
         Ok(Fault {
             mode,
             path_prefix: path,
+            times,
         })
     }
 
     /// Whether the fault affects a request for this raw URL path.
     pub fn applies_to(&self, raw_path: &str) -> bool {
-        if self.mode == FaultMode::None {
+        if self.mode == FaultMode::None || self.times == Some(0) {
             return false;
         }
         match &self.path_prefix {
@@ -138,7 +146,19 @@ impl Fault {
         }
     }
 
-    /// The fault as JSON: `{"mode":"slow","bps":1000,"code":null,"path":null}`.
+    /// The mode for a request to this raw URL path, counting it against
+    /// `times`: [`FaultMode::None`] when the fault does not apply.
+    pub fn take(&mut self, raw_path: &str) -> FaultMode {
+        if !self.applies_to(raw_path) {
+            return FaultMode::None;
+        }
+        if let Some(t) = self.times.as_mut() {
+            *t -= 1;
+        }
+        self.mode
+    }
+
+    /// The fault as JSON: `{"mode":"slow","bps":1000,"code":null,"path":null,"times":null}`.
     pub fn to_json(&self) -> String {
         let (name, bps, code) = match self.mode {
             FaultMode::None => ("none", None, None),
@@ -150,12 +170,13 @@ impl Fault {
         };
         let opt = |v: Option<u64>| v.map_or("null".to_owned(), |v| v.to_string());
         format!(
-            "{{\"mode\":\"{name}\",\"bps\":{},\"code\":{},\"path\":{}}}",
+            "{{\"mode\":\"{name}\",\"bps\":{},\"code\":{},\"path\":{},\"times\":{}}}",
             opt(bps),
             opt(code.map(u64::from)),
             self.path_prefix
                 .as_deref()
-                .map_or("null".to_owned(), json_string)
+                .map_or("null".to_owned(), json_string),
+            opt(self.times)
         )
     }
 }
@@ -172,11 +193,17 @@ mod tests {
         assert!(!f.applies_to("/index.html"));
         assert_eq!(
             f.to_json(),
-            "{\"mode\":\"status\",\"bps\":null,\"code\":404,\"path\":\"/layers/\"}"
+            "{\"mode\":\"status\",\"bps\":null,\"code\":404,\"path\":\"/layers/\",\"times\":null}"
         );
         assert_eq!(Fault::parse("").expect("valid"), Fault::default());
         assert!(!Fault::default().applies_to("/x"));
         assert!(Fault::parse("mode=slow&bps=0").is_err());
+        let mut twice = Fault::parse("mode=reset&times=2&path=/m").expect("valid");
+        assert_eq!(twice.take("/x"), FaultMode::None);
+        assert_eq!(twice.take("/m.json"), FaultMode::Reset);
+        assert_eq!(twice.take("/m.json"), FaultMode::Reset);
+        assert_eq!(twice.take("/m.json"), FaultMode::None);
+        assert!(twice.to_json().ends_with("\"times\":0}"));
         assert!(Fault::parse("mode=status&code=200").is_err());
         assert!(Fault::parse("mode=slow&bogus=1").is_err());
         assert!(Fault::parse("mode=none&path=x").is_err());

@@ -415,12 +415,7 @@ fn serve_file(
     keep: bool,
 ) -> io::Result<(u16, u64, bool)> {
     let head = req.method == "HEAD";
-    let fault = lock(&state.fault).clone();
-    let mode = if fault.applies_to(path) {
-        fault.mode
-    } else {
-        FaultMode::None
-    };
+    let mode = lock(&state.fault).take(path);
     match mode {
         FaultMode::Reset => return Ok((0, 0, false)),
         FaultMode::Status(code) => {

@@ -406,7 +406,7 @@ fn fault_no_range_then_back() {
     assert_eq!(f.status, 200);
     assert_eq!(
         f.text(),
-        "{\"mode\":\"no-range\",\"bps\":null,\"code\":null,\"path\":null}"
+        "{\"mode\":\"no-range\",\"bps\":null,\"code\":null,\"path\":null,\"times\":null}"
     );
     let r = get(srv.addr(), "/layers/data.fgb", "Range: bytes=10-19\r\n");
     assert_eq!(r.status, 200);

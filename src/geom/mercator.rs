@@ -46,12 +46,16 @@ impl fmt::Display for ZoomError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotFinite => write!(f, "zoom is not a finite number"),
-            Self::OutOfRange(z) => write!(
-                f,
-                "zoom {z} is outside {}..={}",
-                Zoom::MIN.get(),
-                Zoom::MAX.get()
-            ),
+            Self::OutOfRange(z) => {
+                use crate::style::legend::plain_number;
+                write!(
+                    f,
+                    "zoom {} is outside {}..={}",
+                    plain_number(*z),
+                    plain_number(Zoom::MIN.get()),
+                    plain_number(Zoom::MAX.get())
+                )
+            }
         }
     }
 }

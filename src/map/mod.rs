@@ -115,7 +115,7 @@ fn text(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s) | Value::Json(s) | Value::DateTime(s)) => s.clone(),
         Some(other) => numeric(Some(other))
-            .map(|x| x.to_string())
+            .map(crate::style::legend::plain_number)
             .unwrap_or_default(),
         None => String::new(),
     }

@@ -501,6 +501,19 @@ impl Loads {
         Some(view)
     }
 
+    /// Forgets the parts of the current view load that failed, so that the
+    /// next [`Loads::set_view`] starts a new one that asks for them again
+    /// (what is cached is not fetched twice). For the reader's retry button.
+    pub fn retry_failed(&mut self) {
+        for l in &mut self.layers {
+            if l.load.as_ref().is_some_and(|load| {
+                load.failed || matches!(load.phase, Phase::Done { failed: true })
+            }) {
+                l.load = None;
+            }
+        }
+    }
+
     /// The next range to fetch for the current view load (first layer
     /// first), `None` when nothing is ready to ask (done, or waiting for
     /// answers). The fetch counts as under way until fed or failed.

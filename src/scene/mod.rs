@@ -60,7 +60,8 @@ impl Rgba {
         if a == 255 {
             format!("#{r:02x}{g:02x}{b:02x}")
         } else {
-            format!("rgba({r},{g},{b},{:.3})", f64::from(a) / 255.0)
+            let alpha = crate::share::fixed(f64::from(a) / 255.0, 3, '.').unwrap_or_default();
+            format!("rgba({r},{g},{b},{alpha})")
         }
     }
 }

@@ -12,34 +12,20 @@ pub mod csv;
 pub mod fragment;
 pub mod image;
 
-/// Fixed-point text of `value` with `decimals` digits and `separator` as the
-/// decimal mark, shared by the CSV (`,`) and the fragment (`.`) so both
-/// round the same way; `None` for NaN and infinities, which have no decimal
-/// writing. A result that rounds to zero loses its minus sign ("-0,0" would
-/// read as a different number to a reader).
+/// Fixed-point text of `value` with `decimals` digits (at most 9) and
+/// `separator` as the decimal mark, shared by the CSV (`,`) and the
+/// fragment (`.`) so both round the same way (as the legend does); `None`
+/// for NaN and infinities, which have no decimal writing. A result that
+/// rounds to zero loses its minus sign ("-0,0" would read as a different
+/// number to a reader).
 pub(crate) fn fixed(value: f64, decimals: u8, separator: char) -> Option<String> {
-    if !value.is_finite() {
-        return None;
-    }
-    // Integer arithmetic, not `format!("{:.*}")`: float formatting weighs
-    // kilobytes of wasm. Exact while the scaled value fits 2^53.
-    let decimals = u32::from(decimals.min(9));
-    let scale = 10u64.pow(decimals);
-    let scaled = (value.abs() * scale as f64).round();
-    if scaled >= 9.0e15 {
-        return None;
-    }
-    let scaled = scaled as u64;
-    let sign = if value < 0.0 && scaled != 0 { "-" } else { "" };
-    let int = scaled / scale;
-    Some(if decimals == 0 {
+    let (negative, int, frac) =
+        crate::style::legend::decimal_digits(value, usize::from(decimals.min(9)))?;
+    let sign = if negative { "-" } else { "" };
+    Some(if frac.is_empty() {
         format!("{sign}{int}")
     } else {
-        let frac = scaled % scale;
-        format!(
-            "{sign}{int}{separator}{frac:0width$}",
-            width = decimals as usize
-        )
+        format!("{sign}{int}{separator}{frac}")
     })
 }
 

@@ -73,10 +73,42 @@ impl Lang {
 /// Most decimals [`format_number`] writes: beyond that `f64` prints noise.
 pub const MAX_DECIMALS: usize = 12;
 
+/// The digits of `value` rounded to `decimals` places (at most
+/// [`MAX_DECIMALS`]): whether it is negative (never for a value that rounds
+/// to zero: "-0,0" would read as another number), the integer digits and
+/// the fraction digits. Rounding is to the nearest, ties to even, on the
+/// scaled value; `None` for NaN, infinities and magnitudes past 10^38.
+///
+/// Integer arithmetic, not `format!("{:.*}")`: Rust's float formatting
+/// weighs kilobytes of wasm, and every number the widget shows (legend,
+/// CSV, shared links) goes through here.
+pub(crate) fn decimal_digits(value: f64, decimals: usize) -> Option<(bool, String, String)> {
+    if !value.is_finite() {
+        return None;
+    }
+    let decimals = decimals.min(MAX_DECIMALS);
+    let scale = 10u128.pow(decimals as u32);
+    let scaled = (value.abs() * scale as f64).round_ties_even();
+    if scaled >= u128::MAX as f64 {
+        return None;
+    }
+    let scaled = scaled as u128;
+    let frac = if decimals == 0 {
+        String::new()
+    } else {
+        format!("{:0width$}", scaled % scale, width = decimals)
+    };
+    Some((
+        value < 0.0 && scaled != 0,
+        (scaled / scale).to_string(),
+        frac,
+    ))
+}
+
 /// A number with `decimals` digits after the separator (at most
-/// [`MAX_DECIMALS`]), grouped by thousands. Rounding is to the nearest,
-/// ties to even, on the exact binary value (as Rust's formatter does).
-/// NaN and infinities, which never reach a legend, print as `—`.
+/// [`MAX_DECIMALS`]), grouped by thousands, rounded as
+/// [`decimal_digits`] does. NaN and infinities, which never reach a
+/// legend, print as `—`.
 ///
 /// ```
 /// use maillage::style::legend::{format_number, Lang};
@@ -85,16 +117,10 @@ pub const MAX_DECIMALS: usize = 12;
 /// assert_eq!(format_number(-0.04, 1, Lang::Fr), "0,0");
 /// ```
 pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
-    if !value.is_finite() {
+    let Some((negative, int, frac)) = decimal_digits(value, decimals) else {
         return "—".to_owned();
-    }
-    let text = format!("{:.*}", decimals.min(MAX_DECIMALS), value.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
     };
-    let negative = value < 0.0 && text.bytes().any(|b| matches!(b, b'1'..=b'9'));
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(int.len() + frac.len() + 8);
     if negative {
         out.push('-');
     }
@@ -104,11 +130,35 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
         }
         out.push(ch);
     }
-    if let Some(f) = frac {
+    if !frac.is_empty() {
         out.push(lang.decimal());
-        out.push_str(f);
+        out.push_str(&frac);
     }
     out
+}
+
+/// A number as plain ASCII text for codes and machine-read values: no
+/// grouping, a decimal point, at most 9 decimals with trailing zeros
+/// dropped (`62041`, `15.8`, `-0.125`); empty for NaN and infinities.
+///
+/// ```
+/// use maillage::style::legend::plain_number;
+/// assert_eq!(plain_number(62041.0), "62041");
+/// assert_eq!(plain_number(-0.125), "-0.125");
+/// assert_eq!(plain_number(1.0 / 3.0), "0.333333333");
+/// assert_eq!(plain_number(f64::NAN), "");
+/// ```
+pub fn plain_number(x: f64) -> String {
+    let Some((negative, int, frac)) = decimal_digits(x, 9) else {
+        return String::new();
+    };
+    let frac = frac.trim_end_matches('0');
+    let sign = if negative { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
 }
 
 /// Appends a unit after a formatted number with the language's no-break

@@ -1,5 +1,7 @@
 //! The range client on `fetch`: `Range: bytes=a-b` requests checked against
-//! the rules of `super::range`, cancellable with an `AbortSignal`. No
+//! the rules of `crate::net`, cancellable with an `AbortSignal`, tried
+//! again after failures that may pass (`net::retry_delay`) and given up
+//! when the server does not answer (`net::ANSWER_TIMEOUT_MS`). No
 //! dependency on an HTTP crate: the browser does the transport.
 
 use js_sys::Uint8Array;
@@ -7,7 +9,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-use crate::net::{check_answer, check_request, take_bytes, ByteRange, FetchError};
+use crate::net::{
+    check_answer, check_request, retry_delay, take_bytes, ByteRange, FetchError, ANSWER_TIMEOUT_MS,
+};
 
 /// Fetches `range` of `url` (rules in `crate::net`). Expects 206; a server that ignores
 /// `Range` (200) is tolerated for a small file (the slice is taken) and
@@ -69,7 +73,9 @@ pub async fn fetch_bytes(url: &str, signal: &AbortSignal) -> Result<Vec<u8>, Fet
     body_bytes(&response).await
 }
 
-/// Sends a GET and waits for the status line and headers.
+/// Sends a GET and waits for the status line and headers, trying again
+/// after a network failure, a timeout or a 408, 429 or 5xx answer (which
+/// is returned as an error once the tries are used up).
 async fn send(
     url: &str,
     headers: Option<&Headers>,
@@ -82,12 +88,45 @@ async fn send(
     if let Some(h) = headers {
         init.set_headers(h);
     }
-    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(network)?;
-    answer
-        .dyn_into::<Response>()
-        .map_err(|_| FetchError::Network("fetch n'a pas rendu de Response".into()))
+    let mut retries = 0;
+    loop {
+        // The first of the answer and the timer; a late answer is dropped.
+        let answer = js_sys::Promise::race(&js_sys::Array::of2(
+            &window.fetch_with_str_and_init(url, &init),
+            &timer(&window, ANSWER_TIMEOUT_MS),
+        ));
+        let error = match JsFuture::from(answer).await.map_err(network) {
+            Err(e) => e,
+            Ok(answer) => match answer.dyn_into::<Response>() {
+                Err(_) => FetchError::Timeout,
+                Ok(r) if FetchError::Status(r.status()).is_transient() => {
+                    if let Some(body) = r.body() {
+                        let _ = body.cancel();
+                    }
+                    FetchError::Status(r.status())
+                }
+                Ok(r) => return Ok(r),
+            },
+        };
+        let Some(wait) = retry_delay(&error, retries) else {
+            return Err(error);
+        };
+        let _ = JsFuture::from(timer(&window, wait)).await;
+        if signal.aborted() {
+            return Err(FetchError::Aborted);
+        }
+        retries += 1;
+    }
+}
+
+/// A promise resolved (with `undefined`) after `ms` milliseconds.
+fn timer(window: &web_sys::Window, ms: u32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            ms.try_into().unwrap_or(i32::MAX),
+        );
+    })
 }
 
 /// Reads the whole body.

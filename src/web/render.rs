@@ -362,10 +362,18 @@ fn entry(
     match class {
         Some(k) => {
             button.set_attribute("data-class", &k.to_string())?;
-            // Exact bounds for scripts and tests (the label is rounded).
+            // Exact bounds for scripts and tests (the label is rounded),
+            // written by JavaScript: Rust's float formatting weighs kilobytes.
             if let (Some(lo), Some(hi)) = (e.lower, e.upper) {
-                button.set_attribute("data-lower", &lo.to_string())?;
-                button.set_attribute("data-upper", &hi.to_string())?;
+                let js = |x: f64| {
+                    String::from(
+                        js_sys::Number::from(x)
+                            .to_string_with_radix(10)
+                            .unwrap_or_default(),
+                    )
+                };
+                button.set_attribute("data-lower", &js(lo))?;
+                button.set_attribute("data-upper", &js(hi))?;
             }
             button.set_attribute("aria-pressed", if pressed { "true" } else { "false" })?;
         }

@@ -12,10 +12,8 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// Markup of the shadow root: a constant written here, never built from input
-/// (text from the network goes in with `set_text_content`).
-const TEMPLATE: &str = r#"<style>
-:host { display: block; position: relative; min-height: 200px;
+/// Style of the shadow root, applied by [`style`].
+const CSS: &str = r#":host { display: block; position: relative; min-height: 200px;
   font: 14px/1.4 var(--maillage-font, system-ui, sans-serif); color: var(--maillage-text, #1d2433); contain: content; }
 :host([hidden]) { display: none; }
 .frame { position: relative; width: 100%; height: var(--maillage-height, 420px); overflow: hidden;
@@ -66,17 +64,23 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 :focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 1px; }
 @media (pointer: coarse) { .legend button, .legend label.zones, .legend .zone-note summary, .table-view tbody button, .table-view button.sort { min-height: 44px; } }
 @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; transition: none !important; } }
+.bar .retry { pointer-events: auto; min-height: 44px; padding: 0 14px; font: inherit; font-weight: 600; cursor: pointer; border-radius: var(--maillage-radius, 4px);
+  border: 2px solid var(--maillage-error, #b3261e); background: #fff; color: var(--maillage-error, #b3261e); }
+.bar .retry:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 2px; }
 .status[data-state="error"] { border-left-color: var(--maillage-error, #b3261e); color: var(--maillage-error, #b3261e); font-weight: 600; }
-</style><button type="button" class="skip">Passer la carte</button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer, N et P pour passer d'un territoire à l'autre"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires">Afficher le tableau des territoires</button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
+"#;
 
-/// The places' panel under the map and a hub's brand over it, with their
-/// style: only in the module with places (text from the network goes in
+/// Markup of the shadow root: a constant written here, never built from input
+/// (text from the network goes in with `set_text_content`).
+const TEMPLATE: &str = r#"<button type="button" class="skip">Passer la carte</button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer, N et P pour passer d'un territoire à l'autre"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><button type="button" class="retry" part="retry" hidden>Réessayer</button><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires">Afficher le tableau des territoires</button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
+
+/// The hub's brand over the map, the places' style and their panel under
+/// the map: only in the module with places (text from the network goes in
 /// with `set_text_content`, never here).
 #[cfg(feature = "places")]
-const PLACES: (&str, &str) = (
+const PLACES: (&str, &str, &str) = (
     r#"<header class="brand" part="brand" hidden><img alt="" hidden><span></span></header>"#,
-    r#"<style>
-.brand { display: flex; align-items: center; gap: 8px; margin: 0 0 6px; font-weight: 600; font-size: 16px; }
+    r#".brand { display: flex; align-items: center; gap: 8px; margin: 0 0 6px; font-weight: 600; font-size: 16px; }
 .brand img { max-height: 40px; max-width: 160px; }
 .places { margin-top: 8px; display: grid; gap: 8px; }
 .places label.q { display: block; font-weight: 600; }
@@ -136,7 +140,8 @@ const PLACES: (&str, &str) = (
 .detail table.kinds td.meter, .places table.kinds td.meter { width: 82px; padding: 0; }
 .detail table.kinds td.meter span, .places table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-</style><section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
+"#,
+    r#"<section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div></section>"#,
 );
 
 /// The parts of the shadow root the widget drives.
@@ -147,6 +152,8 @@ pub struct Parts {
     pub canvas: HtmlCanvasElement,
     /// Live region for progress and errors.
     pub status: HtmlElement,
+    /// Shown beside an error: loads again what failed.
+    pub retry: HtmlElement,
     /// Legend container (filled by `render::legend`).
     pub legend: HtmlElement,
     /// Hover tooltip.
@@ -176,17 +183,21 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     root.set_inner_html(TEMPLATE);
+    #[cfg(not(feature = "places"))]
+    style(&root, CSS)?;
     #[cfg(feature = "places")]
     {
+        style(&root, &[CSS, PLACES.1].concat())?;
         let frame: web_sys::Element = part(&root, ".frame")?;
         frame.insert_adjacent_html("beforebegin", PLACES.0)?;
         let table: web_sys::Element = part(&root, ".table-view")?;
-        table.insert_adjacent_html("afterend", PLACES.1)?;
+        table.insert_adjacent_html("afterend", PLACES.2)?;
     }
     Ok(Parts {
         frame: part(&root, ".frame")?,
         canvas: part(&root, "canvas")?,
         status: part(&root, ".status")?,
+        retry: part(&root, ".retry")?,
         legend: part(&root, ".legend")?,
         tip: part(&root, ".tip")?,
         detail: part(&root, ".detail")?,
@@ -198,6 +209,21 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         #[cfg(feature = "places")]
         root,
     })
+}
+
+/// Styles the root with a constructed style sheet, which a strict
+/// Content-Security-Policy allows (a `<style>` element needs `style-src
+/// 'unsafe-inline'`); a browser without constructable sheets gets the element.
+fn style(root: &ShadowRoot, css: &str) -> Result<(), JsValue> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        sheet.replace_sync(css)?;
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    } else if let Some(doc) = root.owner_document() {
+        let element = doc.create_element("style")?;
+        element.set_text_content(Some(css));
+        root.prepend_with_node_1(&element)?;
+    }
+    Ok(())
 }
 
 /// One element of the template, with its type.

@@ -161,6 +161,8 @@ impl Widget {
             canvas: parts.canvas,
             ctx,
             status: parts.status,
+            retry: parts.retry,
+            stream_error: RefCell::new(None),
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
@@ -278,6 +280,11 @@ struct Inner {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
     status: HtmlElement,
+    /// The status line's retry button, shown with an error.
+    retry: HtmlElement,
+    /// Why the current view load lost a detailed file (after its retries):
+    /// the status line says it once the load is over.
+    stream_error: RefCell<Option<String>>,
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
@@ -400,6 +407,8 @@ impl Inner {
             let _ = inner.end.focus();
         })?;
         Self::listen(this, &toggle, "click", |inner, _| inner.toggle_table())?;
+        let retry = this.retry.clone();
+        Self::listen(this, &retry, "click", |inner, _| inner.retry())?;
         Self::listen(this, &table, "click", |inner, e| inner.table_click(&e))?;
         Self::listen(this, &legend, "change", |inner, e| inner.field_change(&e))?;
         #[cfg(feature = "places")]
@@ -769,7 +778,7 @@ impl Inner {
                 std::mem::take(&mut s.outlines),
             );
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
-                .map_err(|e| LoadError::BadManifest(format!("classes : {e:?}")))?;
+                .map_err(|e| LoadError::BadManifest(format!("classes : {e}")))?;
             view.resize(size[0], size[1], self.pixel_ratio());
             #[cfg(feature = "places")]
             {
@@ -992,7 +1001,7 @@ impl Inner {
                 render::tiles(&self.ctx, &tiles.draw, &self.tiles.borrow(), dpr);
             }
             v.set_fill_opacity(&fill_opacity);
-            let opacity = v.fill_opacity().to_string();
+            let opacity = crate::share::fixed(v.fill_opacity(), 3, '.').unwrap_or_default();
             let _ = self.legend.style().set_property("--fill", &opacity);
             let frame = v.frame();
             render::replay(&self.ctx, &frame, dpr, &family);
@@ -1088,6 +1097,7 @@ impl Inner {
         if let Some(old) = self.stream_abort.replace(controller) {
             old.abort();
         }
+        self.stream_error.borrow_mut().take();
         let Some(signal) = signal else { return };
         let task = Pump {
             inner: self.me.clone(),
@@ -1148,6 +1158,13 @@ impl Inner {
             Some((Some(p), _)) => {
                 self.set_status("loading", &format!("Chargement… {}/{}", p.done, p.total));
             }
+            Some((None, _)) if self.stream_error.borrow().is_some() => {
+                let why = self.stream_error.borrow().clone().unwrap_or_default();
+                self.set_status(
+                    "error",
+                    &format!("Détail indisponible, la carte reste à ce niveau : {why}"),
+                );
+            }
             Some((None, level)) => {
                 let mut text = self.ready_text.borrow().clone();
                 if level != "overview" {
@@ -1186,10 +1203,34 @@ impl Inner {
         self.write_fragment();
     }
 
-    /// Sets the status line's text (as text, never HTML) and state.
+    /// Sets the status line's text (as text, never HTML) and state; an
+    /// error shows the retry button.
     fn set_status(&self, state: &str, text: &str) {
         self.status.set_text_content(Some(text));
         let _ = self.status.set_attribute("data-state", state);
+        self.retry.set_hidden(state != "error");
+    }
+
+    /// The retry button: a map that did not load loads again; a loaded map
+    /// asks again for what failed (detailed levels, places, zones) and keeps
+    /// its view.
+    fn retry(&self) {
+        let Some(this) = self.me.upgrade() else {
+            return;
+        };
+        let loaded = self.view.borrow_mut().as_mut().map(|v| {
+            if let Some(s) = v.stream.as_mut() {
+                s.retry_failed();
+            }
+        });
+        if loaded.is_none() {
+            return Inner::load(&this);
+        }
+        let text = self.ready_text.borrow().clone();
+        self.set_status("ready", &text);
+        #[cfg(feature = "places")]
+        self.retry_places();
+        self.view_changed();
     }
 
     /// Releases everything registered with the browser; pending tasks stop.
@@ -1299,6 +1340,10 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
         Some(Err((kind, message))) => {
             // The map keeps what it has; say why some detail is missing.
             web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
+            inner
+                .stream_error
+                .borrow_mut()
+                .get_or_insert(message.clone());
             events::dispatch_error(&inner.host, kind, &message);
         }
     }

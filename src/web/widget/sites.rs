@@ -44,6 +44,8 @@ pub(super) struct PlacesUi {
     detail: std::cell::RefCell<Option<SiteDetail>>,
     /// The address geocoder (absolute), when the page gives one.
     geocoder: std::cell::RefCell<Option<String>>,
+    /// Reads that failed, for the retry button.
+    failed: std::cell::RefCell<(Option<ZonesPlan>, Option<PlacesPlan>)>,
 }
 
 impl PlacesUi {
@@ -63,6 +65,7 @@ impl PlacesUi {
             header: Default::default(),
             detail: Default::default(),
             geocoder: Default::default(),
+            failed: Default::default(),
         })
     }
 }
@@ -126,6 +129,7 @@ impl Inner {
     pub(super) fn reset_places(&self, name: Option<String>, logo: Option<String>) {
         self.brand_header(name, logo);
         self.places.panel.root.set_hidden(true);
+        self.places.failed.take();
         for abort in [&self.places.abort, &self.places.zones_abort] {
             if let Some(c) = abort.borrow_mut().take() {
                 c.abort();
@@ -172,9 +176,23 @@ impl Inner {
                     inner.request_redraw();
                 }
                 Err(e) if e.contains("Aborted") || e.contains("annul") => {}
-                Err(e) => inner.set_status("error", &format!("Zones indisponibles : {path} : {e}")),
+                Err(e) => {
+                    inner.set_status("error", &format!("Zones indisponibles : {path} : {e}"));
+                    inner.places.failed.borrow_mut().0 = Some(plan);
+                }
             }
         });
+    }
+
+    /// The retry button reads again the zones and places that failed.
+    pub(super) fn retry_places(&self) {
+        let (zones, places) = self.places.failed.take();
+        if let Some(z) = zones {
+            self.load_zones(z);
+        }
+        if let Some(p) = places {
+            self.load_places(p);
+        }
     }
 
     /// A field drawn without reading anything (the coverage, or back the
@@ -371,11 +389,10 @@ impl Inner {
                 }
                 Err(e) if e.contains("Aborted") || e.contains("annul") => {}
                 Err(e) => {
-                    inner
-                        .places
-                        .panel
-                        .count
-                        .set_text_content(Some(&format!("Lieux indisponibles : {e}")));
+                    let text = format!("Lieux indisponibles : {e}");
+                    inner.places.panel.count.set_text_content(Some(&text));
+                    inner.set_status("error", &text);
+                    inner.places.failed.borrow_mut().1 = Some(plan);
                 }
             }
         });

@@ -1,0 +1,133 @@
+// Bad networks and servers (issue 6): the static server misbehaves on
+// demand (`/__fault`, see serve/src/fault.rs) and the widget tries again,
+// says what failed, offers a retry button and recovers when the server is
+// back, while the layers that work keep working.
+// Run: scripts/test (builds everything first), or `node --test tests/browser/`.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { nthEvent, nthRender, openPage, screenshot, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+/** Requests and statuses the server saw for one path since the last reset. */
+const seen = async (path) => (await env.server.stats()).paths[path] ?? { requests: 0, status: {} };
+
+/** The status line's state and text, and whether the retry button shows. */
+const status = (page) => page.evaluate(() => {
+  const root = document.querySelector('maillage-map').shadowRoot;
+  const s = root.querySelector('.status');
+  return { state: s.dataset.state, text: s.textContent, retry: !root.querySelector('.retry').hidden };
+});
+
+describe('bad networks and servers', () => {
+  test('a server down for a moment is asked again; one that stays down gets a retry button', async () => {
+    try {
+      // Two failures (the page's early read and the widget's first try),
+      // then the answer: the map loads without an error.
+      await env.server.resetStats();
+      await env.server.fault('mode=status&code=503&times=2&path=/layers/manifest.json');
+      const blip = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      assert.equal((await nthEvent(blip.page, 1)).type, 'maillage:ready');
+      const manifest = await seen('/layers/manifest.json');
+      assert.equal(manifest.requests, 3);
+      assert.deepEqual(manifest.status, { 200: 1, 503: 2 });
+      const ready = await status(blip.page);
+      assert.deepEqual([ready.state, ready.retry], ['ready', false]);
+      assert.deepEqual(blip.consoleErrors.filter((m) => !/503/.test(m)), []);
+      await blip.page.close();
+
+      // Down for good: three more tries (0.5, 2 and 5 s later), then the error.
+      await env.server.resetStats();
+      await env.server.fault('mode=status&code=500&path=/layers/manifest.json');
+      const down = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      const error = await nthEvent(down.page, 1, 20_000);
+      assert.equal(error.type, 'maillage:error');
+      assert.equal(error.detail.kind, 'http-status');
+      assert.equal((await seen('/layers/manifest.json')).requests, 1 + 4);
+      const shown = await status(down.page);
+      assert.equal(shown.state, 'error');
+      assert.match(shown.text, /^Erreur : lecture du manifeste impossible : le serveur a répondu 500$/);
+      assert.equal(shown.retry, true);
+      await screenshot(down.page, 'reseau-serveur-en-panne');
+
+      // Back: the button loads the map.
+      await env.server.fault('mode=none');
+      await down.page.locator('maillage-map').locator('button.retry').click();
+      assert.equal((await nthEvent(down.page, 2)).type, 'maillage:ready');
+      assert.equal((await status(down.page)).retry, false);
+      await down.page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+
+  test('a detailed file that fails keeps the map at its level, says so, and is read again on retry', async () => {
+    try {
+      const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+      await nthRender(page, 1);
+      await env.server.resetStats();
+      // Connections closed without an answer: tried 4 times, then given up.
+      await env.server.fault('mode=reset&path=/layers/epci-medium.fgb');
+      await page.evaluate(() => document.querySelector('maillage-map').setView(2.78, 50.29, 8));
+      const failed = await nthRender(page, 2, 30_000);
+      assert.equal(failed.failed, true);
+      const shown = await status(page);
+      assert.equal(shown.state, 'error');
+      assert.match(shown.text, /^Détail indisponible, la carte reste à ce niveau : lecture de la couche epci-medium\.fgb impossible : erreur réseau/);
+      assert.equal(shown.retry, true);
+      // The overview is still drawn under the message: Arras is painted.
+      const painted = await page.evaluate(() => {
+        const el = document.querySelector('maillage-map');
+        const canvas = el.shadowRoot.querySelector('canvas');
+        const [x, y] = el.project(2.78, 50.29);
+        const k = canvas.width / canvas.getBoundingClientRect().width;
+        const [r, g, b] = canvas.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data;
+        return [r, g, b];
+      });
+      assert.notDeepEqual(painted, [244, 242, 236], 'the map, not the background');
+      await screenshot(page, 'reseau-detail-indisponible');
+
+      await env.server.fault('mode=none');
+      await page.locator('maillage-map').locator('button.retry').click();
+      const again = await nthRender(page, 3, 30_000);
+      assert.deepEqual([again.level, again.failed], ['medium', false]);
+      assert.ok((await seen('/layers/epci-medium.fgb')).requests >= 2, 'read by range after the retry');
+      const after = await status(page);
+      assert.deepEqual([after.state, after.retry], ['ready', false]);
+      const errors = await page.evaluate(() => window.__maillageEvents.filter((e) => e.type === 'maillage:error'));
+      assert.equal(errors[0]?.detail.kind, 'network');
+      assert.deepEqual(consoleErrors.filter((m) => !/ERR_EMPTY_RESPONSE|ERR_CONNECTION|Failed to load resource/.test(m)), []);
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+
+  test('places that cannot be read leave the map working, and come back on retry', async () => {
+    try {
+      await env.server.fault('mode=status&code=404&path=/layers/sites-table.bin');
+      const { page } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+      assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+      await page.waitForFunction(() => /Lieux indisponibles/.test(
+        document.querySelector('maillage-map').shadowRoot.querySelector('.places .count').textContent), null, { timeout: 15_000 });
+      const shown = await status(page);
+      assert.equal(shown.state, 'error');
+      assert.match(shown.text, /^Lieux indisponibles : sites-table\.bin : le serveur a répondu 404$/);
+      assert.equal(shown.retry, true);
+      // The map still answers: a territory is selected with the keyboard.
+      await page.locator('maillage-map').locator('canvas').focus();
+      await page.keyboard.press('n');
+      await page.waitForFunction(() => !document.querySelector('maillage-map').shadowRoot.querySelector('.detail').hidden);
+
+      await env.server.fault('mode=none');
+      await page.locator('maillage-map').locator('button.retry').click();
+      await page.waitForFunction(() => /correspond/.test(
+        document.querySelector('maillage-map').shadowRoot.querySelector('.places .count').textContent), null, { timeout: 20_000 });
+      assert.equal((await status(page)).retry, false);
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+});
