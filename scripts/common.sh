@@ -43,9 +43,12 @@ rustup_need() {
 
 # build_layers: builds the map layers into www/layers with maillage-prep
 # (sources: ../shared/data when present, else downloaded and cached in .cache/),
-# and a hub's own network from a synthetic file into www/reseau-exemple.
+# a hub's own network from a synthetic file into www/reseau-exemple, and the
+# synthetic hostile layers into www/hostile.
 build_layers() {
   cargo run --release -p maillage-prep -- build --data ../shared/data --cache .cache --out www/layers
   cargo run --release -p maillage-prep -- network --lieux-v1 data/fixtures/sites/synthetic-reseau-hub.csv \
     --data ../shared/data --cache .cache --out www/reseau-exemple
+  # Synthetic hostile layers (tests/fgb_corpus/make.rs) for the browser tests.
+  rm -rf www/hostile && cp -r tests/hostile-layers www/hostile
 }

@@ -302,6 +302,33 @@ fn the_corpus_is_what_the_generator_makes() {
     }
 }
 
+/// The hostile layers the browser tests serve (see `make::hostile_layers`);
+/// `FGB_CORPUS_WRITE=1` writes them again.
+#[test]
+fn the_hostile_layers_are_what_the_generator_makes() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/hostile-layers");
+    let write = std::env::var_os("FGB_CORPUS_WRITE").is_some();
+    if write {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    for (name, bytes) in make::hostile_layers() {
+        let path = dir.join(name);
+        if write {
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        assert!(
+            std::fs::read(&path).unwrap_or_default() == bytes,
+            "{name} differs from what make.rs generates"
+        );
+    }
+    // The overview reads whole, hostile names and all.
+    let overview = std::fs::read(dir.join("hostile-overview.fgb")).unwrap();
+    let (_, shapes) =
+        maillage::map::shapes_from_file(&overview, "code", "name", "rate").expect("valid");
+    assert_eq!(shapes.len(), make::CELLS);
+    assert_eq!(shapes[5].name.len(), 100_000);
+}
+
 #[test]
 fn every_file_gives_its_listed_outcome() {
     let mut names: Vec<String> = std::fs::read_dir(corpus_dir())

@@ -43,7 +43,27 @@ const prefetched = (url) => early.get(url) ?? null;
 // zones), which weighs more. A page whose maps show places or zones
 // (attributes `sites`, `zones`) loads the second.
 const withPlaces = document.querySelector(`${TAG}[sites], ${TAG}[zones]`) !== null;
-const { default: init, Widget } = await import(withPlaces ? './pkg/maillage_places.js' : './pkg/maillage.js');
+const MODULE = withPlaces ? './pkg/maillage_places.js' : './pkg/maillage.js';
+let { default: init, Widget } = await import(MODULE);
+
+// A Rust panic stops the module for good (wasm32 aborts): its hook sends
+// `maillage:error` (kind `panic`) to every map. The maps then start again
+// on a fresh instance of the module (a new import of the glue), at most
+// MAX_RESTARTS times per page, and say so in their status line.
+const MAX_RESTARTS = 3;
+const maps = new Set();
+let restarts = 0;
+let restarting = null;
+document.addEventListener('maillage:error', (e) => {
+  if (e.detail?.kind !== 'panic' || restarting || restarts >= MAX_RESTARTS) return;
+  restarts += 1;
+  restarting = import(`${MODULE}?instance=${restarts}`).then(async (fresh) => {
+    await fresh.default();
+    ({ Widget } = fresh);
+    for (const el of maps) el.restart();
+  }).catch((error) => console.error(`maillage: redémarrage impossible : ${error}`))
+    .finally(() => { restarting = null; });
+});
 
 class MaillageMap extends HTMLElement {
   static get observedAttributes() {
@@ -51,9 +71,26 @@ class MaillageMap extends HTMLElement {
   }
 
   connectedCallback() {
+    maps.add(this);
     // Connected again after a move: start afresh.
-    this.#widget?.free();
-    this.#widget = null;
+    this.#stop();
+    this.#start();
+  }
+
+  disconnectedCallback() {
+    maps.delete(this);
+    // Aborts fetches, disconnects the observer, drops the frame callback.
+    this.#stop();
+  }
+
+  /** After a panic: a new widget from the fresh module, which says it restarted. */
+  restart() {
+    this.#stop();
+    this.#start();
+    this.#widget?.noteRestart();
+  }
+
+  #start() {
     try {
       this.#widget = new Widget(this, prefetched);
     } catch (error) {
@@ -61,9 +98,12 @@ class MaillageMap extends HTMLElement {
     }
   }
 
-  disconnectedCallback() {
-    // Aborts fetches, disconnects the observer, drops the frame callback.
-    this.#widget?.free();
+  #stop() {
+    try {
+      this.#widget?.free();
+    } catch {
+      // A widget of a module that panicked may not free cleanly: dropped.
+    }
     this.#widget = null;
   }
 

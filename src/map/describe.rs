@@ -2,11 +2,15 @@
 //! and the `maillage:select` event say about it, formatted for the
 //! reader's language (decimal comma and narrow spaces in French).
 
+use super::basemap::one_line;
 use super::Shape;
 use crate::style::legend::{format_number, no_data_label, with_unit, Lang};
 
 /// Longest name shown; longer (hostile or broken) names are cut with "…".
 pub const MAX_NAME_CHARS: usize = 120;
+
+/// Longest code shown (SIREN and INSEE codes have 9 and 5 characters).
+pub const MAX_CODE_CHARS: usize = 24;
 
 /// What to say about a shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,24 +48,26 @@ pub fn describe(
     });
     Description {
         name,
-        code: shape.code.clone(),
+        code: cut(&shape.code, MAX_CODE_CHARS),
         value,
         class,
         coverage: None,
     }
 }
 
-/// `text` cut to `max_chars` characters, the last one "…" when it was
-/// cut: hostile or broken text from partners and files stays readable
-/// and cannot swamp the map.
+/// `text` on one line without control or bidirectional characters (which
+/// could reorder what follows it: [`one_line`]), cut to `max_chars`
+/// characters, the last one "…" when it was cut: hostile or broken text
+/// from partners and files stays readable and cannot swamp the map.
 pub fn cut(text: &str, max_chars: usize) -> String {
+    let text = one_line(text);
     if text.chars().count() > max_chars {
         text.chars()
             .take(max_chars.saturating_sub(1))
             .chain(['…'])
             .collect()
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -116,5 +122,17 @@ mod tests {
         let d = describe(&shape(&long, Some(1.0)), "", None, 5, Lang::Fr);
         assert_eq!(d.name.chars().count(), MAX_NAME_CHARS);
         assert!(d.name.ends_with('…'));
+        // Reordering and invisible controls go, line breaks become spaces.
+        let bidi = shape("\u{202e}exe.cod\u{202c} Arras\n\u{2066}x\u{2069}", None);
+        assert_eq!(
+            describe(&bidi, "", None, 5, Lang::Fr).name,
+            "exe.cod Arras x"
+        );
+        let mut coded = shape("Z", None);
+        coded.code = "9".repeat(1000);
+        assert_eq!(
+            describe(&coded, "", None, 5, Lang::Fr).code.chars().count(),
+            MAX_CODE_CHARS
+        );
     }
 }

@@ -164,6 +164,9 @@ fn overview(layer: &LayerInfo) -> Option<String> {
     layer.file_for_zoom(0.0).map(|f| f.path.clone())
 }
 
+/// Longest label or unit from a manifest shown in the legend and the table.
+const MAX_LABEL_CHARS: usize = 80;
+
 impl Plan {
     /// The plan for layer `layer` (default: the first choropleth layer) and
     /// field `field` (default: the layer's default style).
@@ -188,28 +191,22 @@ impl Plan {
             .field(field)
             .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de champ « {field} »", l.id)))?;
         let name_of = |i: usize| l.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
-        let unit = def
-            .unit
-            .as_ref()
-            .map(|u| {
-                if lang == Lang::En {
-                    u.en.clone()
-                } else {
-                    u.fr.clone()
-                }
-            })
-            .unwrap_or_default();
+        // Manifest texts go into the legend and the table: one line,
+        // without reordering controls, and of a sensible length.
+        let text = |l: &crate::manifest::Label| {
+            cut(
+                if lang == Lang::En { &l.en } else { &l.fr },
+                MAX_LABEL_CHARS,
+            )
+        };
+        let unit = def.unit.as_ref().map(text).unwrap_or_default();
         Ok(Plan {
             layer_path: overview(l)
                 .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de fichier", l.id)))?,
             code_field: name_of(0),
             name_field: name_of(1),
             field: field.to_owned(),
-            label: if lang == Lang::En {
-                def.label.en.clone()
-            } else {
-                def.label.fr.clone()
-            },
+            label: text(&def.label),
             unit,
             method: Method::from_name(&style.method).unwrap_or(Method::Quantiles),
             classes: usize::from(style.classes),
@@ -220,16 +217,7 @@ impl Plan {
                 .fields
                 .iter()
                 .filter(|f| f.choropleth)
-                .map(|f| {
-                    (
-                        f.name.clone(),
-                        if lang == Lang::En {
-                            f.label.en.clone()
-                        } else {
-                            f.label.fr.clone()
-                        },
-                    )
-                })
+                .map(|f| (f.name.clone(), text(&f.label)))
                 .collect(),
             view: None,
             basemap: None,

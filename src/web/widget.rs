@@ -163,6 +163,7 @@ impl Widget {
             status: parts.status,
             retry: parts.retry,
             stream_error: RefCell::new(None),
+            restarted: Cell::new(false),
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
@@ -254,6 +255,13 @@ impl Widget {
             Inner::load(&self.inner);
         }
     }
+
+    /// Called by `maillage.js` on a widget that replaces one lost with a
+    /// panicked module instance: its status line says the map restarted.
+    #[wasm_bindgen(js_name = noteRestart)]
+    pub fn note_restart(&self) {
+        self.inner.restarted.set(true);
+    }
 }
 
 impl Drop for Widget {
@@ -285,6 +293,8 @@ struct Inner {
     /// Why the current view load lost a detailed file (after its retries):
     /// the status line says it once the load is over.
     stream_error: RefCell<Option<String>>,
+    /// Started again after a panic (see `Widget::note_restart`).
+    restarted: Cell<bool>,
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
@@ -803,7 +813,10 @@ impl Inner {
         });
         match outcome {
             Ok((summary, features)) => {
-                let text = format!("{} · {features} territoires", layer_count(summary.layers));
+                let mut text = format!("{} · {features} territoires", layer_count(summary.layers));
+                if self.restarted.get() {
+                    text.push_str(" · carte redémarrée après une erreur interne");
+                }
                 self.set_status("ready", &text);
                 *self.ready_text.borrow_mut() = text;
                 // Laid out now: fit the territory beside the legend and the

@@ -3,7 +3,7 @@
 // Run: scripts/test (builds everything first), or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { colourAt, manifest, nthEvent, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { colourAt, manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -197,7 +197,7 @@ describe('maillage-map', () => {
     await page.close();
   });
 
-  test('a Rust panic becomes a maillage:error event and a visible message', async () => {
+  test('a Rust panic becomes a maillage:error event, a visible message, and a restart on a fresh module', async () => {
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
     const thrown = await page.evaluate(async () => {
@@ -211,6 +211,17 @@ describe('maillage-map', () => {
     assert.match(event.detail.message, /panique demandée par les tests/);
     assert.match(await page.locator('maillage-map .status').textContent(), /erreur interne/);
     assert.ok(consoleErrors.some((m) => m.includes('panique demandée')), 'panic logged to the console');
+
+    // maillage.js imports the module again and the map starts on it.
+    const restarted = await nthEvent(page, 3);
+    assert.equal(restarted.type, 'maillage:ready');
+    assert.match(await page.locator('maillage-map .status').textContent(), /carte redémarrée après une erreur interne$/);
+    const renders = await page.evaluate(() => window.__maillageRenders.length);
+    await page.evaluate(() => document.querySelector('maillage-map').setView(2.78, 50.29, 8));
+    const r = await nthRender(page, renders + 1, 20_000);
+    assert.deepEqual([r.level, r.failed], ['medium', false]);
+    assert.equal(consoleErrors.filter((m) => !m.includes('panique demandée') && !/unreachable/.test(m)).length, 0, consoleErrors.join('\n'));
+    await screenshot(page, 'carte-redemarree');
     await page.close();
   });
 });

@@ -664,3 +664,93 @@ fn shared_rings() -> Vec<u8> {
     let index = index(&[[2.4, 50.3, 2.6, 50.5]], &[0], 16);
     file(&h, &index, &[fb.finish()])
 }
+
+/// Names a partner's file could hold, for the browser's hostile-content
+/// test (tests/browser/hostile.test.mjs): markup that would run if it went
+/// in as HTML, a bidirectional override, a spreadsheet formula, and (cell
+/// 5) a name of 100,000 characters. Synthetic, as the rest of the layer.
+pub const HOSTILE_NAMES: [&str; 5] = [
+    "<img src=x onerror=\"document.title='pwned'\">Cellule 0",
+    "<script>document.title='pwned'</script>Cellule 1",
+    "\u{202E}exe.cod\u{202C} Cellule 2",
+    "=cmd|' /C calc'!A0",
+    "\"><svg onload=\"document.title='pwned'\">",
+];
+
+/// The layers of tests/hostile-layers/, which `scripts/test` serves as
+/// www/hostile/: the synthetic cells with [`HOSTILE_NAMES`] as a
+/// choropleth overview, a detailed level that is `cut-in-index.fgb` of the
+/// corpus (the map must say it is unreadable and keep the overview), and a
+/// manifest whose titles, labels and units are hostile too.
+pub fn hostile_layers() -> Vec<(&'static str, Vec<u8>)> {
+    let features: Vec<Vec<u8>> = (0..CELLS)
+        .map(|i| {
+            let code = if i == 0 {
+                "c0\"><b>x</b>".to_owned()
+            } else {
+                format!("c{i}")
+            };
+            let name = match (HOSTILE_NAMES.get(i), i) {
+                (Some(n), _) => (*n).to_owned(),
+                (None, 5) => "A".repeat(100_000),
+                _ => format!("Cellule {i}"),
+            };
+            let props = properties(&[
+                Prop::Text(&code),
+                Prop::Text(&name),
+                Prop::Number(i as f64 * 2.5),
+            ]);
+            feature(&cell(i), &props)
+        })
+        .collect();
+    let overview = Layer {
+        header: header_with(|_| {}),
+        features,
+    }
+    .bytes();
+    let detail = corpus()
+        .into_iter()
+        .find(|(name, _)| *name == "cut-in-index.fgb")
+        .map(|(_, bytes)| bytes)
+        .expect("cut-in-index.fgb is in the corpus");
+    let script = "<script>document.title='pwned'</script>";
+    let manifest = serde_json::json!({
+        "format": 1,
+        "build_date": "2026-12-06",
+        "generator": "tests/fgb_corpus/make.rs: synthetic hostile fixture, not real data",
+        "layers": [{
+            "id": "cellules",
+            "kind": "rates",
+            "title": {"fr": format!("<b>Cellules</b>{script}"), "en": format!("<b>Cells</b>{script}")},
+            "geometry": "Polygon",
+            "feature_count": CELLS,
+            "bbox": ENVELOPE,
+            "files": [
+                {"path": "hostile-overview.fgb", "min_zoom": 0.0, "max_zoom": 11.0, "tolerance_m": 0.0,
+                 "bytes": overview.len(), "sha256": "", "indexed": true,
+                 "fields": ["code", "name", "rate"], "gzip_bytes": null},
+                {"path": "hostile-detail.fgb", "min_zoom": 11.0, "max_zoom": 24.0, "tolerance_m": 0.0,
+                 "bytes": detail.len(), "sha256": "", "indexed": true,
+                 "fields": ["code", "name", "rate"], "gzip_bytes": null}
+            ],
+            "fields": [
+                {"name": "code", "kind": "text", "label": {"fr": "Code", "en": "Code"}},
+                {"name": "name", "kind": "text", "label": {"fr": "Nom", "en": "Name"}},
+                {"name": "rate", "kind": "real", "choropleth": true, "range": [0.0, 47.5],
+                 "label": {"fr": "Taux <img src=x onerror=\"document.title='pwned'\">",
+                           "en": "Rate <img src=x onerror=\"document.title='pwned'\">"},
+                 "unit": {"fr": "% <i>\u{202E}u</i>", "en": "% <i>\u{202E}u</i>"}}
+            ],
+            "default_style": {"field": "rate", "method": "quantiles", "classes": 5, "palette": "viridis"},
+            "sources": []
+        }],
+        "sources": []
+    });
+    let mut manifest = serde_json::to_vec_pretty(&manifest).expect("JSON");
+    manifest.push(b'\n');
+    vec![
+        ("hostile-overview.fgb", overview),
+        ("hostile-detail.fgb", detail),
+        ("manifest.json", manifest),
+    ]
+}
