@@ -96,6 +96,32 @@ impl Report {
         });
     }
 
+    /// Records the repairs of one kept row, `(reason, detail)` each: one
+    /// entry per repair, but the row counts once in the summary's
+    /// `repaired`.
+    pub fn repaired_row<'a>(
+        &mut self,
+        source: &str,
+        file: &str,
+        line: u64,
+        repairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let before = self.entries.len();
+        for (reason, detail) in repairs {
+            self.entries.push(Entry {
+                source: source.to_owned(),
+                file: file.to_owned(),
+                line,
+                action: Action::Repaired,
+                reason: reason.to_owned(),
+                detail: detail.to_owned(),
+            });
+        }
+        if self.entries.len() > before {
+            self.summary.entry(source.to_owned()).or_default().repaired += 1;
+        }
+    }
+
     /// Moves a row that was counted as kept to merged (used by de-duplication,
     /// which runs after the rows were read).
     pub fn kept_to_merged(
@@ -160,9 +186,19 @@ mod tests {
             "latitude 'abc'",
         );
         r.kept_to_merged("fs", "fs.csv", 3, "same as fs.csv:2");
+        r.repaired_row(
+            "fs",
+            "fs.csv",
+            2,
+            [("encoding", "nom"), ("code-padded", "cp")],
+        );
+        r.repaired_row("fs", "fs.csv", 2, []);
         let s = &r.summary["fs"];
-        assert_eq!((s.read, s.kept, s.merged, s.rejected), (3, 1, 1, 1));
-        assert_eq!(r.entries_for("fs").count(), 2);
+        assert_eq!(
+            (s.read, s.kept, s.merged, s.rejected, s.repaired),
+            (3, 1, 1, 1, 1)
+        );
+        assert_eq!(r.entries_for("fs").count(), 4);
         assert!(r.table().contains("fs"));
     }
 }

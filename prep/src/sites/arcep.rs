@@ -318,21 +318,12 @@ pub fn read_arcep(path: &Path, report: &mut Report) -> Result<Vec<ArcepSite>, Si
         seen.insert(key, row.line);
         let mut notes = row.notes.clone();
         notes.extend(f.notes);
-        for n in &notes {
-            report.note(
-                ARCEP_SOURCE,
-                &file,
-                row.line,
-                n.action,
-                n.reason,
-                n.detail.clone(),
-            );
-        }
-        if notes.len() > 1 {
-            if let Some(s) = report.summary.get_mut(ARCEP_SOURCE) {
-                s.repaired = s.repaired.saturating_sub(notes.len() as u64 - 1);
-            }
-        }
+        report.repaired_row(
+            ARCEP_SOURCE,
+            &file,
+            row.line,
+            notes.iter().map(|n| (n.reason, n.detail.as_str())),
+        );
         report.kept(ARCEP_SOURCE);
         out.push(site);
     }

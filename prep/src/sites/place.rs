@@ -510,19 +510,6 @@ fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v
 }
 
-/// Records a kept row's repairs. The summary's `repaired` counts rows, so a
-/// row with several repairs counts once.
-fn note_repairs(report: &mut Report, source: &str, file: &str, line: u64, notes: &[Note]) {
-    for n in notes {
-        report.note(source, file, line, n.action, n.reason, n.detail.clone());
-    }
-    if notes.len() > 1 {
-        if let Some(s) = report.summary.get_mut(source) {
-            s.repaired = s.repaired.saturating_sub(notes.len() as u64 - 1);
-        }
-    }
-}
-
 /// Validates mapped rows against the territory and builds the sites of one
 /// source: every row is read, then either kept, merged (repeated id of a
 /// [`Repeats::Merge`] source) or rejected, with a report entry for every
@@ -599,7 +586,12 @@ pub(crate) fn finish(
                 continue;
             }
         };
-        note_repairs(report, spec.id, file, line, &notes);
+        report.repaired_row(
+            spec.id,
+            file,
+            line,
+            notes.iter().map(|n| (n.reason, n.detail.as_str())),
+        );
         report.kept(spec.id);
         if let Some(e) = seen.get_mut(&d.id) {
             e.1 = Some(out.len());
