@@ -336,25 +336,31 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Parses a source file into rows (no territory): the read count is the
-/// number of rows.
+/// number of rows. A file without a column of `src.required` is an error
+/// naming the file and the columns: for a CSV file its header says, for
+/// JSON the first readable record.
 fn parse_source(src: &Source, path: &Path) -> Result<Vec<Row>, SiteError> {
     let bytes = read_file(path)?;
     let fmt_err = |message: String| SiteError::Format {
         file: path.display().to_string(),
         message,
     };
-    let rows = match src.format {
-        Format::Csv => csv_rows(&bytes, sniff_delimiter(&bytes)),
-        Format::Json => json_rows(&bytes),
-        Format::GeoJson => geojson_rows(&bytes),
+    let (header, rows) = match src.format {
+        Format::Csv => csv_rows(&bytes, sniff_delimiter(&bytes)).map(|c| (Some(c.header), c.rows)),
+        Format::Json => json_rows(&bytes).map(|r| (None, r)),
+        Format::GeoJson => geojson_rows(&bytes).map(|r| (None, r)),
     }
     .map_err(fmt_err)?;
-    if let Some(first) = rows.iter().find(|r| r.bad.is_none()) {
+    let columns = match &header {
+        Some(h) => Some(&h[..]),
+        None => rows.iter().find(|r| r.bad.is_none()).map(Row::columns),
+    };
+    if let Some(columns) = columns {
         let missing: Vec<&str> = src
             .required
             .iter()
             .copied()
-            .filter(|c| !first.has(c))
+            .filter(|c| !columns.iter().any(|x| x == c))
             .collect();
         if !missing.is_empty() {
             return Err(fmt_err(format!("missing columns: {}", missing.join(", "))));
