@@ -19,7 +19,7 @@
 
 mod arcep;
 mod hours;
-mod input;
+pub(crate) mod input;
 mod merge;
 mod output;
 mod place;
