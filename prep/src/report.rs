@@ -16,6 +16,10 @@ pub enum Action {
     /// The row describes a place already known from another row or source; its
     /// provenance was added to that place.
     Merged,
+    /// Not a row: something about the whole file that affects every row, such
+    /// as a column the reader uses that the header lacks (line 1). Counted in
+    /// no column of the summary.
+    Warning,
 }
 
 /// One reported row.
@@ -55,7 +59,7 @@ pub struct Summary {
 pub struct Report {
     /// Counts per source id.
     pub summary: BTreeMap<String, Summary>,
-    /// Every rejected, repaired or merged row.
+    /// Every rejected, repaired or merged row, and warnings about whole files.
     pub entries: Vec<Entry>,
 }
 
@@ -85,6 +89,7 @@ impl Report {
             Action::Rejected => s.rejected += 1,
             Action::Repaired => s.repaired += 1,
             Action::Merged => s.merged += 1,
+            Action::Warning => {}
         }
         self.entries.push(Entry {
             source: source.to_owned(),

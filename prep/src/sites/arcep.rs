@@ -163,7 +163,7 @@ fn parse_row(
     f: &mut Fields,
     cols: &HashMap<&'static str, &'static str>,
 ) -> Result<ArcepSite, Note> {
-    let mut get = |k: &str| cols.get(k).map(|c| f.text(c)).unwrap_or_default();
+    let mut get = |k: &str| cols.get(k).map(|&c| f.text(c)).unwrap_or_default();
     let site_id = get("site");
     let (lat, lon, x, y) = (get("lat"), get("lon"), get("x"), get("y"));
     let (op_code, op_name, anfr, insee, commune) = (

@@ -75,10 +75,19 @@ impl Row {
     }
 }
 
-/// Reads a row's values for a mapping, collecting the repairs it makes.
+/// The columns [`geojson_rows`] adds to each row from a Point geometry:
+/// readers may ask for them, no CSV header has them.
+pub(crate) const GEOMETRY_LON: &str = "geometry_lon";
+/// See [`GEOMETRY_LON`].
+pub(crate) const GEOMETRY_LAT: &str = "geometry_lat";
+
+/// Reads a row's values for a mapping, collecting the repairs it makes and
+/// the columns it asks for.
 pub(crate) struct Fields<'a> {
     row: &'a Row,
     pub notes: Vec<Note>,
+    /// Every column asked for, in order, repeats included.
+    pub asked: Vec<&'static str>,
 }
 
 impl<'a> Fields<'a> {
@@ -86,11 +95,13 @@ impl<'a> Fields<'a> {
         Self {
             row,
             notes: Vec::new(),
+            asked: Vec::new(),
         }
     }
 
     /// A cleaned value, cut to [`MAX_FIELD_CHARS`] (reported).
-    pub fn text(&mut self, col: &str) -> String {
+    pub fn text(&mut self, col: &'static str) -> String {
+        self.asked.push(col);
         let mut s = clean(self.row.raw(col));
         if let Some(n) = cap(&mut s, MAX_FIELD_CHARS) {
             self.notes.push(Note::repaired(
@@ -326,7 +337,7 @@ pub(crate) fn geojson_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
                 .map(value_text)
                 .unwrap_or_default()
         };
-        let extra = [("geometry_lon", coord(0)), ("geometry_lat", coord(1))];
+        let extra = [(GEOMETRY_LON, coord(0)), (GEOMETRY_LAT, coord(1))];
         let row = match f.get("properties") {
             Some(p) if p.is_object() => object_row(line, p, &extra),
             _ => object_row(line, &serde_json::Value::Null, &[]),

@@ -39,6 +39,7 @@ use input::{csv_rows, geojson_rows, json_rows, read_file, sniff_delimiter, Row};
 use place::{Cx, Loaded, MapFn, Repeats, Spec};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// How precise a site's position is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -335,11 +336,18 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// A source file's rows, and its header when it is a CSV file.
+#[derive(Debug)]
+struct Parsed {
+    header: Option<Rc<[String]>>,
+    rows: Vec<Row>,
+}
+
 /// Parses a source file into rows (no territory): the read count is the
 /// number of rows. A file without a column of `src.required` is an error
 /// naming the file and the columns: for a CSV file its header says, for
 /// JSON the first readable record.
-fn parse_source(src: &Source, path: &Path) -> Result<Vec<Row>, SiteError> {
+fn parse_source(src: &Source, path: &Path) -> Result<Parsed, SiteError> {
     let bytes = read_file(path)?;
     let fmt_err = |message: String| SiteError::Format {
         file: path.display().to_string(),
@@ -366,7 +374,7 @@ fn parse_source(src: &Source, path: &Path) -> Result<Vec<Row>, SiteError> {
             return Err(fmt_err(format!("missing columns: {}", missing.join(", "))));
         }
     }
-    Ok(rows)
+    Ok(Parsed { header, rows })
 }
 
 fn load_source(
@@ -375,11 +383,12 @@ fn load_source(
     cx: &Cx,
     report: &mut Report,
 ) -> Result<Vec<Loaded>, SiteError> {
-    let rows = parse_source(src, path)?;
+    let Parsed { header, rows } = parse_source(src, path)?;
     Ok(place::finish(
         &src.spec,
         &file_name(path),
         &rows,
+        header.as_deref(),
         src.map,
         cx,
         report,
@@ -464,6 +473,7 @@ fn load_files(
             &MAIRIES,
             MAIRIES.file,
             &rows,
+            None,
             readers::mairie,
             &cx,
             report,

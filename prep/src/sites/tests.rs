@@ -156,8 +156,11 @@ fn counts(r: &Report, source: &str) -> (u64, u64, u64, u64, u64) {
 
 /// Parses a fixture without any territory: (line, draft or rejection reason).
 fn parsed(src: &Source, name: &str) -> Vec<(u64, Result<Draft, &'static str>)> {
-    let rows = parse_source(src, &fixture(name)).expect("fixture parses");
+    let rows = parse_source(src, &fixture(name))
+        .expect("fixture parses")
+        .rows;
     map_rows(&rows, src.map)
+        .rows
         .into_iter()
         .map(|(line, d, _)| (line, d.map_err(|n| n.reason)))
         .collect()
@@ -565,13 +568,14 @@ fn merges_only_the_same_place() {
                 .expect("csv")
                 .rows;
         loaded.extend(place::finish(
-            &src.spec, "mem.csv", &rows, src.map, &cx, &mut r,
+            &src.spec, "mem.csv", &rows, None, src.map, &cx, &mut r,
         ));
     }
     loaded.extend(place::finish(
         &MAIRIES,
         "communes",
         &mairie_rows(&t),
+        None,
         readers::mairie,
         &cx,
         &mut r,
@@ -642,6 +646,7 @@ fn hostile_values_do_not_crash() {
         &FRANCE_SERVICES.spec,
         "hostile.csv",
         &rows,
+        None,
         FRANCE_SERVICES.map,
         &cx,
         &mut r,
@@ -752,7 +757,7 @@ fn required_columns_are_checked_on_the_header() {
         "synthetic-cased.csv",
         "\u{feff} ID ;Nom;CODE_POSTAL;Latitude;LONGITUDE\n1;A;62000;50.29;2.78\n",
     );
-    let rows = parse_source(&LIEUX_V1, &cased).expect("cased header");
+    let rows = parse_source(&LIEUX_V1, &cased).expect("cased header").rows;
     assert_eq!(rows[0].raw("latitude"), "50.29");
     let arcep = write(
         "synthetic-arcep-header-only.csv",
@@ -783,9 +788,11 @@ fn staged_files_parse_to_documented_counts() {
         (&CNFS_STRUCTURES, 2889, 0),
     ];
     for (src, rows_expected, rejected_expected) in expected {
-        let rows = parse_source(src, &data.join("lieux").join(src.spec.file)).expect("parses");
+        let rows = parse_source(src, &data.join("lieux").join(src.spec.file))
+            .expect("parses")
+            .rows;
         assert_eq!(rows.len(), rows_expected, "{}", src.spec.id);
-        let mapped = map_rows(&rows, src.map);
+        let mapped = map_rows(&rows, src.map).rows;
         let rejected: Vec<&'static str> = mapped
             .iter()
             .filter_map(|(_, d, _)| d.as_ref().err().map(|n| n.reason))
