@@ -154,6 +154,24 @@ impl Report {
         self.entries.iter().filter(move |e| e.source == source)
     }
 
+    /// How many rows of a source were read and rejected, and why: "3 rows
+    /// read, 2 rejected: bad-record 1, unknown-commune 1".
+    pub fn rejections(&self, source: &str) -> String {
+        let s = self.summary.get(source).cloned().unwrap_or_default();
+        let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+        for e in self.entries_for(source) {
+            if e.action == Action::Rejected {
+                *reasons.entry(e.reason.as_str()).or_default() += 1;
+            }
+        }
+        let mut out = format!("{} rows read, {} rejected", s.read, s.rejected);
+        if !reasons.is_empty() {
+            let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            out.push_str(&format!(": {}", list.join(", ")));
+        }
+        out
+    }
+
     /// The summary as a table, one line per source, for the terminal.
     pub fn table(&self) -> String {
         let mut out = format!(
@@ -204,6 +222,11 @@ mod tests {
             (3, 1, 1, 1, 1)
         );
         assert_eq!(r.entries_for("fs").count(), 4);
+        assert_eq!(
+            r.rejections("fs"),
+            "3 rows read, 1 rejected: bad-coordinates 1"
+        );
+        assert_eq!(r.rejections("none"), "0 rows read, 0 rejected");
         assert!(r.table().contains("fs"));
     }
 }
