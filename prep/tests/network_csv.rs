@@ -151,7 +151,7 @@ fn network(s: &Scratch, csv: &Path) -> Output {
         )
         .as_bytes(),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_maillage-prep"))
+    Command::new(env!("CARGO_BIN_EXE_maillage-prep"))
         .arg("network")
         .arg("--lieux-v1")
         .arg(csv)
@@ -167,8 +167,7 @@ fn network(s: &Scratch, csv: &Path) -> Output {
         .arg(s.out())
         .env("SOURCE_DATE_EPOCH", "1795305600")
         .output()
-        .expect("runs maillage-prep");
-    out
+        .expect("runs maillage-prep")
 }
 
 /// One CSV record: the values of `pairs` under their columns of `header`
@@ -265,7 +264,7 @@ fn table_line(source: &str, c: [u64; 5]) -> String {
     )
 }
 
-/// The written places: (name, address), in the layer's order, sorted.
+/// The written places of sites.fgb: (name, address), sorted.
 fn places(s: &Scratch) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> =
         common::read_all(&s.out().join("sites.fgb"), &["name", "address"])

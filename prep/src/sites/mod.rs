@@ -15,7 +15,9 @@
 //! `outside-contour`, `bad-coordinates` / `missing-coordinates` (placed at
 //! the commune), `unparsed-hours`, `bad-date`. Merged: `duplicate-id` (same
 //! structure listed twice in one source), `duplicate-place` (across sources).
-//! ARCEP adds `unsupported-projection` and `bad-flag`.
+//! ARCEP adds `unsupported-projection` and `bad-flag`. Warning (the file, at
+//! line 1): `absent-column`, a column the mapping reads that the CSV header
+//! lacks.
 
 mod arcep;
 mod hours;
