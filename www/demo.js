@@ -21,7 +21,7 @@
     boolean: 'booléen',
     json: 'JSON',
   };
-  const ACTIONS = { rejected: 'rejetée', repaired: 'réparée', merged: 'fusionnée' };
+  const ACTIONS = { rejected: 'rejetée', repaired: 'réparée', merged: 'fusionnée', warning: 'avertissement' };
 
   // ---- small safe helpers -------------------------------------------------
 

@@ -5,6 +5,7 @@
 
 use crate::model::{normalise_insee, normalise_siren, Territory};
 use crate::report::{Action, Report};
+use crate::sites::input::{csv_rows, json_rows, sniff_delimiter, Csv, Row};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -64,103 +65,161 @@ pub fn parse_french_number(s: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Reads INSEE's illectronism JSON (`[{"Code EPCI", "Libellé EPCI", "Taux (en %)", "Nombre"}]`).
+/// The rows of one indicator file and where their outcomes go: every row
+/// is counted as read, then kept (with its repairs, such as an `encoding`
+/// fallback) or rejected with its line and reason.
+struct Rows<'a> {
+    source: &'a str,
+    file: String,
+    report: &'a mut Report,
+}
+
+impl Rows<'_> {
+    fn reject(&mut self, row: &Row, reason: &str, detail: String) {
+        self.report.note(
+            self.source,
+            &self.file,
+            row.line,
+            Action::Rejected,
+            reason,
+            detail,
+        );
+    }
+
+    fn keep(&mut self, row: &Row) {
+        self.report.repaired_row(
+            self.source,
+            &self.file,
+            row.line,
+            row.notes.iter().map(|n| (n.reason, n.detail.as_str())),
+        );
+        self.report.kept(self.source);
+    }
+
+    /// Counts the row as read; false (and reported) when it cannot be read.
+    fn readable(&mut self, row: &Row) -> bool {
+        self.report.read(self.source);
+        if let Some(bad) = &row.bad {
+            self.reject(row, bad.reason, bad.detail.clone());
+            return false;
+        }
+        true
+    }
+
+    /// Stores a row's value under its code, unless an earlier row has that
+    /// code: the first row wins and the second is reported "duplicate".
+    fn insert<T>(&mut self, out: &mut BTreeMap<String, (u64, T)>, row: &Row, code: String, v: T) {
+        match out.entry(code) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let detail = format!("second row for {}, first at line {}", e.key(), e.get().0);
+                self.reject(row, "duplicate", detail);
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert((row.line, v));
+                self.keep(row);
+            }
+        }
+    }
+}
+
+/// The values of [`Rows::insert`] without their lines.
+fn values<T>(out: BTreeMap<String, (u64, T)>) -> BTreeMap<String, T> {
+    out.into_iter().map(|(k, (_, v))| (k, v)).collect()
+}
+
+/// An error naming the file.
+fn file_error(path: &Path, message: impl std::fmt::Display) -> IndicatorError {
+    IndicatorError(format!("{}: {message}", path.display()))
+}
+
+/// Columns (or JSON keys) of `need` that `have` lacks, as an error.
+fn check_columns(path: &Path, have: &[String], need: &[&str]) -> Result<(), IndicatorError> {
+    let missing: Vec<&str> = need
+        .iter()
+        .copied()
+        .filter(|n| !have.iter().any(|h| h == n))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(file_error(
+        path,
+        format!(
+            "missing columns: {} (the file has: {})",
+            missing.join(", "),
+            have.join(", ")
+        ),
+    ))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, IndicatorError> {
+    std::fs::read(path).map_err(|e| IndicatorError(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads INSEE's illectronism JSON (`[{"Code EPCI", "Libellé EPCI", "Taux (en %)", "Nombre"}]`),
+/// UTF-8 or Windows-1252, with or without a byte order mark. A file whose
+/// first record lacks a needed key is an error naming the file and the key.
 pub fn read_insee_illectronism(
     path: &Path,
     source: &str,
     territory: &Territory,
     report: &mut Report,
 ) -> Result<BTreeMap<String, Illectronism>, IndicatorError> {
-    let file = file_name(path);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| IndicatorError(format!("cannot read {}: {e}", path.display())))?;
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
-        IndicatorError(format!(
-            "{}: not a JSON array of records: {e}",
-            path.display()
-        ))
-    })?;
+    let rows = json_rows(&read(path)?)
+        .map_err(|e| file_error(path, format!("not a JSON array of records: {e}")))?;
+    if let Some(first) = rows.iter().find(|r| r.bad.is_none()) {
+        check_columns(
+            path,
+            first.columns(),
+            &["Code EPCI", "Taux (en %)", "Nombre"],
+        )?;
+    }
+    let mut r = Rows {
+        source,
+        file: file_name(path),
+        report,
+    };
     let mut out = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line = i as u64 + 1;
-        report.read(source);
-        let text_of = |k: &str| match row.get(k) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        };
-        let raw_code = text_of("Code EPCI");
-        let Some(siren) = normalise_siren(&raw_code) else {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                "bad-code",
-                format!("EPCI code {raw_code:?}"),
-            );
+    for row in &rows {
+        if !r.readable(row) {
+            continue;
+        }
+        let raw_code = row.raw("Code EPCI");
+        let Some(siren) = normalise_siren(raw_code) else {
+            r.reject(row, "bad-code", format!("EPCI code {raw_code:?}"));
             continue;
         };
-        let (rate, people) = (text_of("Taux (en %)"), text_of("Nombre"));
+        let (rate, people) = (row.raw("Taux (en %)"), row.raw("Nombre"));
         let (Some(rate_pct), Some(people)) =
-            (parse_french_number(&rate), parse_french_number(&people))
+            (parse_french_number(rate), parse_french_number(people))
         else {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
+            r.reject(
+                row,
                 "bad-value",
                 format!("rate {rate:?}, people {people:?}"),
             );
             continue;
         };
         if territory.epci(&siren).is_none() {
-            let name = text_of("Libellé EPCI");
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
+            let name = row.raw("Libellé EPCI");
+            r.reject(
+                row,
                 "unknown-epci",
                 format!("EPCI {siren} ({name}) is not in the current EPCI map (merged or dissolved since)"),
             );
             continue;
         }
         if !(0.0..=100.0).contains(&rate_pct) {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                "out-of-range",
-                format!("rate {rate_pct} %"),
-            );
+            r.reject(row, "out-of-range", format!("rate {rate_pct} %"));
             continue;
         }
-        if out
-            .insert(
-                siren.clone(),
-                Illectronism {
-                    rate_pct,
-                    people: people as u64,
-                },
-            )
-            .is_some()
-        {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                "duplicate",
-                format!("second row for EPCI {siren}"),
-            );
-            continue;
-        }
-        report.kept(source);
+        let value = Illectronism {
+            rate_pct,
+            people: people as u64,
+        };
+        r.insert(&mut out, row, siren, value);
     }
-    Ok(out)
+    Ok(values(out))
 }
 
 /// Which territory an IFN file describes.
@@ -172,8 +231,22 @@ pub enum IfnLevel {
     Commune,
 }
 
+/// Score columns of an IFN file, in the order of [`Ifn`]'s fields.
+const IFN_SCORES: [&str; 6] = [
+    "total",
+    "no_thd_coverage_rate",
+    "no_4g_coverage_rate",
+    "poverty_rate",
+    "older_65_rate",
+    "nscol15p_rate",
+];
+
 /// Reads an IFN CSV (`name, division, code, no_thd_coverage_rate,
-/// no_4g_coverage_rate, poverty_rate, older_65_rate, nscol15p_rate, total`).
+/// no_4g_coverage_rate, poverty_rate, older_65_rate, nscol15p_rate, total`):
+/// "," or ";" separated, UTF-8 or Windows-1252, with or without a byte order
+/// mark. A file without one of these columns is an error naming the file
+/// and the column; a row with another number of fields than the header is
+/// rejected ("bad-record").
 pub fn read_ifn(
     path: &Path,
     source: &str,
@@ -181,86 +254,41 @@ pub fn read_ifn(
     territory: &Territory,
     report: &mut Report,
 ) -> Result<BTreeMap<String, Ifn>, IndicatorError> {
-    let file = file_name(path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| IndicatorError(format!("cannot read {}: {e}", path.display())))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let header = rdr
-        .headers()
-        .map_err(|e| IndicatorError(format!("{}: {e}", path.display())))?
-        .clone();
-    let idx = |n: &str| {
-        header.iter().position(|h| h.trim() == n).ok_or_else(|| {
-            IndicatorError(format!(
-                "{}: no column '{n}' (columns: {})",
-                path.display(),
-                header.iter().collect::<Vec<_>>().join(", ")
-            ))
-        })
+    let bytes = read(path)?;
+    let Csv { header, rows } =
+        csv_rows(&bytes, sniff_delimiter(&bytes)).map_err(|e| file_error(path, e))?;
+    let mut need = vec!["code", "name"];
+    need.extend(IFN_SCORES);
+    check_columns(path, &header, &need)?;
+    let mut r = Rows {
+        source,
+        file: file_name(path),
+        report,
     };
-    let cols = [
-        idx("total")?,
-        idx("no_thd_coverage_rate")?,
-        idx("no_4g_coverage_rate")?,
-        idx("poverty_rate")?,
-        idx("older_65_rate")?,
-        idx("nscol15p_rate")?,
-    ];
-    let (code_col, name_col) = (idx("code")?, idx("name")?);
     let mut out = BTreeMap::new();
-    for rec in rdr.records() {
-        report.read(source);
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                report.note(
-                    source,
-                    &file,
-                    line,
-                    Action::Rejected,
-                    "bad-csv",
-                    e.to_string(),
-                );
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, |p| p.line());
-        let raw = rec.get(code_col).unwrap_or("");
-        let name = rec.get(name_col).unwrap_or("");
+    for row in &rows {
+        if !r.readable(row) {
+            continue;
+        }
+        let raw = row.raw("code");
+        let name = row.raw("name");
         let code = match level {
             IfnLevel::Epci => normalise_siren(raw),
             IfnLevel::Commune => normalise_insee(raw),
         };
         let Some(code) = code else {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                "bad-code",
-                format!("code {raw:?} ({name})"),
-            );
+            r.reject(row, "bad-code", format!("code {raw:?} ({name})"));
             continue;
         };
-        let v: Vec<Option<f64>> = cols
+        let v: Vec<Option<f64>> = IFN_SCORES
             .iter()
-            .map(|&c| {
-                rec.get(c)
-                    .and_then(parse_french_number)
-                    .filter(|x| (0.0..=10.0).contains(x))
-            })
+            .map(|c| parse_french_number(row.raw(c)).filter(|x| (0.0..=10.0).contains(x)))
             .collect();
         let [Some(total), Some(no_thd), Some(no_4g), Some(poverty), Some(older_65), Some(no_diploma)] =
             v[..]
         else {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
+            r.reject(
+                row,
                 "missing-score",
                 format!("{code} ({name}): empty or out-of-range score"),
             );
@@ -282,14 +310,7 @@ pub fn read_ifn(
                     "is not in the current EPCI map (merged or dissolved since)",
                 ),
             };
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                reason,
-                format!("{code} ({name}) {why}"),
-            );
+            r.reject(row, reason, format!("{code} ({name}) {why}"));
             continue;
         }
         let ifn = Ifn {
@@ -300,20 +321,9 @@ pub fn read_ifn(
             older_65,
             no_diploma,
         };
-        if out.insert(code.clone(), ifn).is_some() {
-            report.note(
-                source,
-                &file,
-                line,
-                Action::Rejected,
-                "duplicate",
-                format!("second row for {code}"),
-            );
-            continue;
-        }
-        report.kept(source);
+        r.insert(&mut out, row, code, ifn);
     }
-    Ok(out)
+    Ok(values(out))
 }
 
 #[cfg(test)]
@@ -345,10 +355,18 @@ mod tests {
         )
     }
 
-    fn write(name: &str, text: &str) -> std::path::PathBuf {
+    fn write(name: &str, text: impl AsRef<[u8]>) -> std::path::PathBuf {
         let p = std::env::temp_dir().join(format!("maillage-ind-{}-{name}", std::process::id()));
         std::fs::write(&p, text).expect("write");
         p
+    }
+
+    /// (line, action, reason, detail) of every report entry.
+    fn entries(r: &Report) -> Vec<(u64, Action, &str, &str)> {
+        r.entries
+            .iter()
+            .map(|e| (e.line, e.action, e.reason.as_str(), e.detail.as_str()))
+            .collect()
     }
 
     #[test]
@@ -437,6 +455,89 @@ mod tests {
             err.0.contains("no_thd_coverage_rate") && err.0.contains("bad.csv"),
             "{}",
             err.0
+        );
+    }
+
+    /// Synthetic IFN file with a byte order mark, ";" separators, CRLF, a
+    /// Windows-1252 name, a row with a missing field and a repeated code.
+    #[test]
+    fn ifn_edge_cases_are_read_or_reported() {
+        let mut text = b"\xEF\xBB\xBFname;division;code;no_thd_coverage_rate;no_4g_coverage_rate;poverty_rate;older_65_rate;nscol15p_rate;total\r\n".to_vec();
+        text.extend_from_slice(b"Arras;city;62041;1,0;5,0;7,0;4,0;6,0;4,6\r\n");
+        text.extend_from_slice(b"Aisne (h\xE9t\xE9rog\xE8ne);city;02001;10;7;2;5;6;6\r\n");
+        text.extend_from_slice(b"Court;city;62041;1;1;1;1;1\r\n");
+        text.extend_from_slice(b"Arras bis;city;62041;9;9;9;9;9;9\r\n");
+        let p = write("synthetic-ifn-edges.csv", text);
+        let mut r = Report::default();
+        let m = read_ifn(&p, "ifn", IfnLevel::Commune, &territory(), &mut r).expect("read");
+        // The first row of a code wins; the repeat is reported, not used.
+        assert_eq!(m["62041"].total, 4.6);
+        assert_eq!(m["02001"].no_thd, 10.0);
+        assert_eq!(
+            entries(&r),
+            vec![
+                (
+                    3,
+                    Action::Repaired,
+                    "encoding",
+                    "name: not UTF-8, read as Windows-1252: 'Aisne (hétérogène)'"
+                ),
+                (4, Action::Rejected, "bad-record", "8 fields, header has 9"),
+                (
+                    5,
+                    Action::Rejected,
+                    "duplicate",
+                    "second row for 62041, first at line 2"
+                ),
+            ]
+        );
+        let s = &r.summary["ifn"];
+        assert_eq!((s.read, s.kept, s.rejected, s.repaired), (4, 2, 2, 1));
+    }
+
+    /// Synthetic INSEE file in Windows-1252 with a byte order mark, a repeated
+    /// EPCI and a record that is not an object; then a file whose records
+    /// lack a key (renamed).
+    #[test]
+    fn insee_edge_cases_are_read_or_reported() {
+        let text = b"\xEF\xBB\xBF[{\"Code EPCI\": \"200033579\", \"Libell\xE9 EPCI\": \"CU d'Arras\", \"Taux (en %)\": \"15,8\", \"Nombre\": \"13 846\"},\n {\"Code EPCI\": 200033579, \"Taux (en %)\": \"99\", \"Nombre\": \"1\"}, 7]";
+        let p = write("synthetic-insee-latin1.json", text);
+        let mut r = Report::default();
+        let m = read_insee_illectronism(&p, "insee", &territory(), &mut r).expect("read");
+        assert_eq!(m["200033579"].rate_pct, 15.8);
+        assert_eq!(
+            entries(&r),
+            vec![
+                (
+                    1,
+                    Action::Repaired,
+                    "encoding",
+                    "file is not UTF-8 (first bad byte at offset 38); read as Windows-1252"
+                ),
+                (
+                    2,
+                    Action::Rejected,
+                    "duplicate",
+                    "second row for 200033579, first at line 1"
+                ),
+                (3, Action::Rejected, "bad-record", "not an object: '7'"),
+            ]
+        );
+        let s = &r.summary["insee"];
+        assert_eq!((s.read, s.kept, s.rejected, s.repaired), (3, 1, 2, 1));
+
+        let p = write(
+            "synthetic-insee-renamed.json",
+            r#"[{"Code_EPCI": "200033579", "Taux (en %)": "15,8", "Nombre": "1"}]"#,
+        );
+        let err = read_insee_illectronism(&p, "insee", &territory(), &mut Report::default())
+            .expect_err("renamed key");
+        assert_eq!(
+            err.0,
+            format!(
+                "{}: missing columns: Code EPCI (the file has: Code_EPCI, Nombre, Taux (en %))",
+                p.display()
+            )
         );
     }
 }

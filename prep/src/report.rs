@@ -16,6 +16,10 @@ pub enum Action {
     /// The row describes a place already known from another row or source; its
     /// provenance was added to that place.
     Merged,
+    /// Not a row: something about the whole file that affects every row, such
+    /// as a column the reader uses that the header lacks (line 1). Counted in
+    /// no column of the summary.
+    Warning,
 }
 
 /// One reported row.
@@ -55,7 +59,7 @@ pub struct Summary {
 pub struct Report {
     /// Counts per source id.
     pub summary: BTreeMap<String, Summary>,
-    /// Every rejected, repaired or merged row.
+    /// Every rejected, repaired or merged row, and warnings about whole files.
     pub entries: Vec<Entry>,
 }
 
@@ -85,6 +89,7 @@ impl Report {
             Action::Rejected => s.rejected += 1,
             Action::Repaired => s.repaired += 1,
             Action::Merged => s.merged += 1,
+            Action::Warning => {}
         }
         self.entries.push(Entry {
             source: source.to_owned(),
@@ -94,6 +99,32 @@ impl Report {
             reason: reason.to_owned(),
             detail: detail.into(),
         });
+    }
+
+    /// Records the repairs of one kept row, `(reason, detail)` each: one
+    /// entry per repair, but the row counts once in the summary's
+    /// `repaired`.
+    pub fn repaired_row<'a>(
+        &mut self,
+        source: &str,
+        file: &str,
+        line: u64,
+        repairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let before = self.entries.len();
+        for (reason, detail) in repairs {
+            self.entries.push(Entry {
+                source: source.to_owned(),
+                file: file.to_owned(),
+                line,
+                action: Action::Repaired,
+                reason: reason.to_owned(),
+                detail: detail.to_owned(),
+            });
+        }
+        if self.entries.len() > before {
+            self.summary.entry(source.to_owned()).or_default().repaired += 1;
+        }
     }
 
     /// Moves a row that was counted as kept to merged (used by de-duplication,
@@ -121,6 +152,24 @@ impl Report {
     /// Entries for one source, for tests and the printed summary.
     pub fn entries_for<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
         self.entries.iter().filter(move |e| e.source == source)
+    }
+
+    /// How many rows of a source were read and rejected, and why: "3 rows
+    /// read, 2 rejected: bad-record 1, unknown-commune 1".
+    pub fn rejections(&self, source: &str) -> String {
+        let s = self.summary.get(source).cloned().unwrap_or_default();
+        let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+        for e in self.entries_for(source) {
+            if e.action == Action::Rejected {
+                *reasons.entry(e.reason.as_str()).or_default() += 1;
+            }
+        }
+        let mut out = format!("{} rows read, {} rejected", s.read, s.rejected);
+        if !reasons.is_empty() {
+            let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            out.push_str(&format!(": {}", list.join(", ")));
+        }
+        out
     }
 
     /// The summary as a table, one line per source, for the terminal.
@@ -160,9 +209,24 @@ mod tests {
             "latitude 'abc'",
         );
         r.kept_to_merged("fs", "fs.csv", 3, "same as fs.csv:2");
+        r.repaired_row(
+            "fs",
+            "fs.csv",
+            2,
+            [("encoding", "nom"), ("code-padded", "cp")],
+        );
+        r.repaired_row("fs", "fs.csv", 2, []);
         let s = &r.summary["fs"];
-        assert_eq!((s.read, s.kept, s.merged, s.rejected), (3, 1, 1, 1));
-        assert_eq!(r.entries_for("fs").count(), 2);
+        assert_eq!(
+            (s.read, s.kept, s.merged, s.rejected, s.repaired),
+            (3, 1, 1, 1, 1)
+        );
+        assert_eq!(r.entries_for("fs").count(), 4);
+        assert_eq!(
+            r.rejections("fs"),
+            "3 rows read, 1 rejected: bad-coordinates 1"
+        );
+        assert_eq!(r.rejections("none"), "0 rows read, 0 rejected");
         assert!(r.table().contains("fs"));
     }
 }

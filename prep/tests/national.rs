@@ -3,14 +3,15 @@
 //! Run in release mode (`cargo test --release`): the build takes a few tens
 //! of seconds.
 
-use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
 use geo_types::{Geometry, MultiPolygon};
-use geozero::ToGeo;
 use maillage::manifest::Manifest;
 use maillage_prep::pipeline::{build, BuildOutput, Options};
 use maillage_prep::topo::{area_m2, Topology};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+mod common;
+use common::read_all;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -53,23 +54,6 @@ fn built() -> &'static Built {
             dir: o.out_dir,
         }
     })
-}
-
-/// Every feature of a file: geometry and the named properties as text.
-fn read_all(path: &Path, props: &[&str]) -> Vec<(Geometry<f64>, Vec<Option<String>>)> {
-    let mut f = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
-    let r = FgbReader::open(&mut f).expect("fgb header");
-    let mut it = r.select_all().expect("select");
-    let mut out = Vec::new();
-    while let Some(feat) = it.next().expect("feature") {
-        let g = feat.to_geo().expect("geometry");
-        let v = props
-            .iter()
-            .map(|p| feat.property::<String>(p).ok())
-            .collect();
-        out.push((g, v));
-    }
-    out
 }
 
 fn multipolygon(g: &Geometry<f64>) -> MultiPolygon<f64> {

@@ -6,7 +6,7 @@
 //! are converted. Overseas files' x/y are in local UTM zones, not handled:
 //! such rows without lat/lon are rejected ("unsupported-projection").
 
-use super::input::{csv_rows, read_file, sniff_delimiter, Fields, Note, Row};
+use super::input::{csv_rows, read_file, sniff_delimiter, Csv, Fields, Note};
 use super::place::number;
 use super::text::preview;
 use super::SiteError;
@@ -147,11 +147,11 @@ fn flag(raw: &str, name: &str, notes: &mut Vec<Note>) -> Option<bool> {
     }
 }
 
-/// Column name actually present for a logical column.
-fn resolve_cols(row: &Row) -> HashMap<&'static str, &'static str> {
+/// Column name actually present in the header for a logical column.
+fn resolve_cols(header: &[String]) -> HashMap<&'static str, &'static str> {
     let mut out = HashMap::new();
     for (key, names) in COLS {
-        if let Some(n) = names.iter().find(|n| row.has(n)) {
+        if let Some(n) = names.iter().find(|n| header.iter().any(|h| h == *n)) {
             out.insert(*key, *n);
         }
     }
@@ -163,7 +163,7 @@ fn parse_row(
     f: &mut Fields,
     cols: &HashMap<&'static str, &'static str>,
 ) -> Result<ArcepSite, Note> {
-    let mut get = |k: &str| cols.get(k).map(|c| f.text(c)).unwrap_or_default();
+    let mut get = |k: &str| cols.get(k).map(|&c| f.text(c)).unwrap_or_default();
     let site_id = get("site");
     let (lat, lon, x, y) = (get("lat"), get("lon"), get("x"), get("y"));
     let (op_code, op_name, anfr, insee, commune) = (
@@ -260,14 +260,12 @@ pub fn read_arcep(path: &Path, report: &mut Report) -> Result<Vec<ArcepSite>, Si
         |n| n.to_string_lossy().into_owned(),
     );
     let bytes = read_file(path)?;
-    let rows = csv_rows(&bytes, sniff_delimiter(&bytes)).map_err(|message| SiteError::Format {
-        file: file.clone(),
-        message,
-    })?;
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let cols = resolve_cols(first);
+    let Csv { header, rows } =
+        csv_rows(&bytes, sniff_delimiter(&bytes)).map_err(|message| SiteError::Format {
+            file: file.clone(),
+            message,
+        })?;
+    let cols = resolve_cols(&header);
     let has_coords = (cols.contains_key("lat") && cols.contains_key("lon"))
         || (cols.contains_key("x") && cols.contains_key("y"));
     if !cols.contains_key("site") || !has_coords {
@@ -318,21 +316,12 @@ pub fn read_arcep(path: &Path, report: &mut Report) -> Result<Vec<ArcepSite>, Si
         seen.insert(key, row.line);
         let mut notes = row.notes.clone();
         notes.extend(f.notes);
-        for n in &notes {
-            report.note(
-                ARCEP_SOURCE,
-                &file,
-                row.line,
-                n.action,
-                n.reason,
-                n.detail.clone(),
-            );
-        }
-        if notes.len() > 1 {
-            if let Some(s) = report.summary.get_mut(ARCEP_SOURCE) {
-                s.repaired = s.repaired.saturating_sub(notes.len() as u64 - 1);
-            }
-        }
+        report.repaired_row(
+            ARCEP_SOURCE,
+            &file,
+            row.line,
+            notes.iter().map(|n| (n.reason, n.detail.as_str())),
+        );
         report.kept(ARCEP_SOURCE);
         out.push(site);
     }

@@ -60,9 +60,9 @@ impl Row {
         }
     }
 
-    /// Whether the row has a column.
-    pub fn has(&self, col: &str) -> bool {
-        self.cols.iter().any(|c| c == col)
+    /// The row's column names.
+    pub fn columns(&self) -> &[String] {
+        &self.cols
     }
 
     /// The raw value of a column, "" when absent.
@@ -75,10 +75,19 @@ impl Row {
     }
 }
 
-/// Reads a row's values for a mapping, collecting the repairs it makes.
+/// The columns [`geojson_rows`] adds to each row from a Point geometry:
+/// readers may ask for them, no CSV header has them.
+pub(crate) const GEOMETRY_LON: &str = "geometry_lon";
+/// See [`GEOMETRY_LON`].
+pub(crate) const GEOMETRY_LAT: &str = "geometry_lat";
+
+/// Reads a row's values for a mapping, collecting the repairs it makes and
+/// the columns it asks for.
 pub(crate) struct Fields<'a> {
     row: &'a Row,
     pub notes: Vec<Note>,
+    /// Every column asked for, in order, repeats included.
+    pub asked: Vec<&'static str>,
 }
 
 impl<'a> Fields<'a> {
@@ -86,11 +95,13 @@ impl<'a> Fields<'a> {
         Self {
             row,
             notes: Vec::new(),
+            asked: Vec::new(),
         }
     }
 
     /// A cleaned value, cut to [`MAX_FIELD_CHARS`] (reported).
-    pub fn text(&mut self, col: &str) -> String {
+    pub fn text(&mut self, col: &'static str) -> String {
+        self.asked.push(col);
         let mut s = clean(self.row.raw(col));
         if let Some(n) = cap(&mut s, MAX_FIELD_CHARS) {
             self.notes.push(Note::repaired(
@@ -141,9 +152,31 @@ fn decode_field(bytes: &[u8], col: &str, notes: &mut Vec<Note>) -> String {
     text.into_owned()
 }
 
-/// Parses CSV bytes. Rows whose field count differs from the header's are
-/// marked bad rather than guessed at.
-pub(crate) fn csv_rows(bytes: &[u8], delimiter: u8) -> Result<Vec<Row>, String> {
+/// A parsed CSV file.
+pub(crate) struct Csv {
+    /// Column names as the rows know them (cleaned, lower-cased).
+    pub header: Rc<[String]>,
+    /// The records, in file order.
+    pub rows: Vec<Row>,
+}
+
+/// The "bad-record" note of a record with `fields` fields where the header
+/// has `expected`. A record over several physical lines is most often a
+/// quote left open, which joins the lines after it into one value: the
+/// detail names them, so those rows are not lost unnoticed.
+fn bad_record(fields: usize, expected: usize, line: u64, last: u64) -> Note {
+    let mut detail = format!("{fields} fields, header has {expected}");
+    if last > line {
+        detail.push_str(&format!(
+            "; the record runs over lines {line}-{last} (a quote left open joins the lines after it)"
+        ));
+    }
+    Note::rejected("bad-record", detail)
+}
+
+/// Parses CSV bytes (a UTF-8 byte order mark is skipped). Rows whose field
+/// count differs from the header's are marked bad rather than guessed at.
+pub(crate) fn csv_rows(bytes: &[u8], delimiter: u8) -> Result<Csv, String> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -192,10 +225,11 @@ pub(crate) fn csv_rows(bytes: &[u8], delimiter: u8) -> Result<Vec<Row>, String> 
             .map(|(i, v)| decode_field(v, cols.get(i).map_or("?", String::as_str), &mut notes))
             .collect();
         let bad = (vals.len() != cols.len()).then(|| {
-            Note::rejected(
-                "bad-record",
-                format!("{} fields, header has {}", vals.len(), cols.len()),
-            )
+            // The reader stands at the next record: this one ends before it.
+            let end = (rdr.position().byte() as usize).clamp(start, body.len());
+            let text = body[start..end].trim_ascii_end();
+            let spanned = text.iter().filter(|&&b| b == b'\n').count() as u64;
+            bad_record(vals.len(), cols.len(), line, line + spanned)
         });
         rows.push(Row {
             line,
@@ -205,7 +239,7 @@ pub(crate) fn csv_rows(bytes: &[u8], delimiter: u8) -> Result<Vec<Row>, String> 
             bad,
         });
     }
-    Ok(rows)
+    Ok(Csv { header: cols, rows })
 }
 
 fn json_text(bytes: &[u8]) -> (String, Option<Note>) {
@@ -303,7 +337,7 @@ pub(crate) fn geojson_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
                 .map(value_text)
                 .unwrap_or_default()
         };
-        let extra = [("geometry_lon", coord(0)), ("geometry_lat", coord(1))];
+        let extra = [(GEOMETRY_LON, coord(0)), (GEOMETRY_LAT, coord(1))];
         let row = match f.get("properties") {
             Some(p) if p.is_object() => object_row(line, p, &extra),
             _ => object_row(line, &serde_json::Value::Null, &[]),
@@ -324,7 +358,8 @@ mod tests {
     fn csv_lines_encoding_and_bad_records() {
         let data = b"\xEF\xBB\xBFNom;Ville\r\nA;\"multi\nline\"\r\nBiblioth\xe8que;X\r\nshort\r\n";
         assert_eq!(sniff_delimiter(data), b';');
-        let rows = csv_rows(data, b';').expect("csv");
+        let Csv { header, rows } = csv_rows(data, b';').expect("csv");
+        assert_eq!(&header[..], ["nom", "ville"]);
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].line, rows[0].raw("ville")), (2, "multi\nline"));
         assert_eq!((rows[1].line, rows[1].raw("nom")), (4, "Bibliothèque"));
@@ -332,6 +367,29 @@ mod tests {
         assert_eq!(rows[2].line, 5);
         assert_eq!(rows[2].bad.as_ref().map(|n| n.reason), Some("bad-record"));
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n"), b',');
+    }
+
+    #[test]
+    fn an_open_quote_names_the_lines_it_joins() {
+        let data = b"id,nom,ville\r\n1,\"Ouvert,Arras\r\n2,B,Lens\r\n3,C,Lille\r\n";
+        let rows = csv_rows(data, b',').expect("csv").rows;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 2);
+        let bad = rows[0].bad.as_ref().expect("bad");
+        assert_eq!(
+            bad.detail,
+            "2 fields, header has 3; the record runs over lines 2-4 (a quote left open joins the lines after it)"
+        );
+        // A well-formed record over two lines is one row, at its first line.
+        let rows = csv_rows(b"id,nom\n1,\"a\nb\"\n2,c,x\n", b',')
+            .expect("csv")
+            .rows;
+        assert_eq!(rows[0].raw("nom"), "a\nb");
+        let bad = rows[1].bad.as_ref().expect("bad");
+        assert_eq!(
+            (rows[1].line, bad.detail.as_str()),
+            (4, "3 fields, header has 2")
+        );
     }
 
     #[test]

@@ -15,11 +15,13 @@
 //! `outside-contour`, `bad-coordinates` / `missing-coordinates` (placed at
 //! the commune), `unparsed-hours`, `bad-date`. Merged: `duplicate-id` (same
 //! structure listed twice in one source), `duplicate-place` (across sources).
-//! ARCEP adds `unsupported-projection` and `bad-flag`.
+//! ARCEP adds `unsupported-projection` and `bad-flag`. Warning (the file, at
+//! line 1): `absent-column`, a column the mapping reads that the CSV header
+//! lacks.
 
 mod arcep;
 mod hours;
-mod input;
+pub(crate) mod input;
 mod merge;
 mod output;
 mod place;
@@ -39,6 +41,7 @@ use input::{csv_rows, geojson_rows, json_rows, read_file, sniff_delimiter, Row};
 use place::{Cx, Loaded, MapFn, Repeats, Spec};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// How precise a site's position is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -335,32 +338,45 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// A source file's rows, and its header when it is a CSV file.
+#[derive(Debug)]
+struct Parsed {
+    header: Option<Rc<[String]>>,
+    rows: Vec<Row>,
+}
+
 /// Parses a source file into rows (no territory): the read count is the
-/// number of rows.
-fn parse_source(src: &Source, path: &Path) -> Result<Vec<Row>, SiteError> {
+/// number of rows. A file without a column of `src.required` is an error
+/// naming the file and the columns: for a CSV file its header says, for
+/// JSON the first readable record.
+fn parse_source(src: &Source, path: &Path) -> Result<Parsed, SiteError> {
     let bytes = read_file(path)?;
     let fmt_err = |message: String| SiteError::Format {
         file: path.display().to_string(),
         message,
     };
-    let rows = match src.format {
-        Format::Csv => csv_rows(&bytes, sniff_delimiter(&bytes)),
-        Format::Json => json_rows(&bytes),
-        Format::GeoJson => geojson_rows(&bytes),
+    let (header, rows) = match src.format {
+        Format::Csv => csv_rows(&bytes, sniff_delimiter(&bytes)).map(|c| (Some(c.header), c.rows)),
+        Format::Json => json_rows(&bytes).map(|r| (None, r)),
+        Format::GeoJson => geojson_rows(&bytes).map(|r| (None, r)),
     }
     .map_err(fmt_err)?;
-    if let Some(first) = rows.iter().find(|r| r.bad.is_none()) {
+    let columns = match &header {
+        Some(h) => Some(&h[..]),
+        None => rows.iter().find(|r| r.bad.is_none()).map(Row::columns),
+    };
+    if let Some(columns) = columns {
         let missing: Vec<&str> = src
             .required
             .iter()
             .copied()
-            .filter(|c| !first.has(c))
+            .filter(|c| !columns.iter().any(|x| x == c))
             .collect();
         if !missing.is_empty() {
             return Err(fmt_err(format!("missing columns: {}", missing.join(", "))));
         }
     }
-    Ok(rows)
+    Ok(Parsed { header, rows })
 }
 
 fn load_source(
@@ -369,11 +385,12 @@ fn load_source(
     cx: &Cx,
     report: &mut Report,
 ) -> Result<Vec<Loaded>, SiteError> {
-    let rows = parse_source(src, path)?;
+    let Parsed { header, rows } = parse_source(src, path)?;
     Ok(place::finish(
         &src.spec,
         &file_name(path),
         &rows,
+        header.as_deref(),
         src.map,
         cx,
         report,
@@ -458,6 +475,7 @@ fn load_files(
             &MAIRIES,
             MAIRIES.file,
             &rows,
+            None,
             readers::mairie,
             &cx,
             report,

@@ -5,14 +5,14 @@
 //! so parsers can be tested and counted without a territory.
 
 use super::hours::Hours;
-use super::input::{Fields, Note, Row};
+use super::input::{Fields, Note, Row, GEOMETRY_LAT, GEOMETRY_LON};
 use super::text::{fold, iso_date, preview};
 use super::vocab::Kind;
 use super::{Precision, Provenance, Site};
 use crate::model::{normalise_insee, Commune, Territory};
 use crate::report::{Action, Report};
 use geo_types::Point;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Beyond this distance (km) between a position and the commune its row
 /// names, the position is taken to be wrong (see [`place`]).
@@ -488,20 +488,66 @@ impl<'t> Cx<'t> {
 /// A row mapping: parsing only, no territory.
 pub(crate) type MapFn = fn(&mut Fields) -> Result<Draft, Note>;
 
+/// Rows mapped by a source's mapping.
+pub(crate) struct Mapped {
+    /// Per row: its line, its draft or why it was rejected, its repairs.
+    pub rows: Vec<(u64, Result<Draft, Note>, Vec<Note>)>,
+    /// Every column the mapping asked for, on any row.
+    pub asked: BTreeSet<&'static str>,
+}
+
 /// Maps every row; the outcome per row (for parser tests and counts).
-pub(crate) fn map_rows(rows: &[Row], map: MapFn) -> Vec<(u64, Result<Draft, Note>, Vec<Note>)> {
-    rows.iter()
+pub(crate) fn map_rows(rows: &[Row], map: MapFn) -> Mapped {
+    let mut asked = BTreeSet::new();
+    let rows = rows
+        .iter()
         .map(|row| {
             if let Some(bad) = &row.bad {
                 return (row.line, Err(bad.clone()), Vec::new());
             }
             let mut f = Fields::new(row);
             let d = map(&mut f);
+            asked.extend(f.asked.drain(..));
             let mut notes = row.notes.clone();
             notes.append(&mut f.notes);
             (row.line, d, notes)
         })
-        .collect()
+        .collect();
+    Mapped { rows, asked }
+}
+
+/// Warns, at the header line, of each column the mapping asked for that
+/// the CSV header lacks: its values are empty on every row, which a
+/// renamed column would otherwise make go unnoticed. The detail lists the
+/// header's columns that nothing reads, the new name among them.
+fn report_absent_columns(
+    spec: &Spec,
+    file: &str,
+    header: &[String],
+    asked: &BTreeSet<&'static str>,
+    report: &mut Report,
+) {
+    let unread: Vec<&str> = header
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !asked.contains(h))
+        .collect();
+    let absent = asked
+        .iter()
+        .filter(|c| ![GEOMETRY_LON, GEOMETRY_LAT].contains(c) && !header.iter().any(|h| h == *c));
+    for col in absent {
+        report.note(
+            spec.id,
+            file,
+            1,
+            Action::Warning,
+            "absent-column",
+            format!(
+                "no column {col}: its value is empty on every row (columns not read: {})",
+                preview(&unread.join(", "))
+            ),
+        );
+    }
 }
 
 fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
@@ -510,34 +556,27 @@ fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v
 }
 
-/// Records a kept row's repairs. The summary's `repaired` counts rows, so a
-/// row with several repairs counts once.
-fn note_repairs(report: &mut Report, source: &str, file: &str, line: u64, notes: &[Note]) {
-    for n in notes {
-        report.note(source, file, line, n.action, n.reason, n.detail.clone());
-    }
-    if notes.len() > 1 {
-        if let Some(s) = report.summary.get_mut(source) {
-            s.repaired = s.repaired.saturating_sub(notes.len() as u64 - 1);
-        }
-    }
-}
-
 /// Validates mapped rows against the territory and builds the sites of one
 /// source: every row is read, then either kept, merged (repeated id of a
 /// [`Repeats::Merge`] source) or rejected, with a report entry for every
-/// rejection and repair.
+/// rejection and repair. With a CSV `header`, columns the mapping reads
+/// that the file lacks are reported first (see [`report_absent_columns`]).
 pub(crate) fn finish(
     spec: &Spec,
     file: &str,
     rows: &[Row],
+    header: Option<&[String]>,
     map: MapFn,
     cx: &Cx,
     report: &mut Report,
 ) -> Vec<Loaded> {
+    let mapped = map_rows(rows, map);
+    if let Some(header) = header {
+        report_absent_columns(spec, file, header, &mapped.asked, report);
+    }
     let mut out: Vec<Loaded> = Vec::new();
     let mut seen: HashMap<String, (u64, Option<usize>)> = HashMap::new();
-    for (line, mapped, mut notes) in map_rows(rows, map) {
+    for (line, mapped, mut notes) in mapped.rows {
         report.read(spec.id);
         let reject = |report: &mut Report, n: Note| {
             report.note(spec.id, file, line, Action::Rejected, n.reason, n.detail);
@@ -599,7 +638,12 @@ pub(crate) fn finish(
                 continue;
             }
         };
-        note_repairs(report, spec.id, file, line, &notes);
+        report.repaired_row(
+            spec.id,
+            file,
+            line,
+            notes.iter().map(|n| (n.reason, n.detail.as_str())),
+        );
         report.kept(spec.id);
         if let Some(e) = seen.get_mut(&d.id) {
             e.1 = Some(out.len());

@@ -4,7 +4,7 @@
 //! mapping driven by their column names and list separators.
 
 use super::hours::{parse_datafrance, parse_osm, parse_per_day};
-use super::input::{Fields, Note};
+use super::input::{Fields, Note, GEOMETRY_LAT, GEOMETRY_LON};
 use super::place::{Coords, Draft};
 use super::text::{postcode, preview, siret, split_list};
 use super::vocab::{label_kind, name_kinds, normalise_label, typology_kind, Kind};
@@ -34,7 +34,7 @@ fn street_address(f: &mut Fields) -> String {
         .join(", ")
 }
 
-fn read_postcode(f: &mut Fields, col: &str) -> String {
+fn read_postcode(f: &mut Fields, col: &'static str) -> String {
     let raw = f.text(col);
     let (pc, padded) = postcode(&raw);
     if padded {
@@ -105,12 +105,12 @@ fn schema_draft(f: &mut Fields, s: &Schema) -> Draft {
     d.coords = Coords::from_pair(&f.text("latitude"), &f.text("longitude"));
     if d.coords == Coords::Missing {
         // GeoJSON exports may carry the position only in the geometry.
-        let geo = Coords::from_pair(&f.text("geometry_lat"), &f.text("geometry_lon"));
+        let geo = Coords::from_pair(&f.text(GEOMETRY_LAT), &f.text(GEOMETRY_LON));
         if geo != Coords::Missing {
             d.coords = geo;
         }
     }
-    for col in s.publics {
+    for &col in s.publics {
         let items = split_list(&f.text(col), s.sep);
         d.publics.extend(
             items
@@ -119,7 +119,7 @@ fn schema_draft(f: &mut Fields, s: &Schema) -> Draft {
                 .collect::<Vec<_>>(),
         );
     }
-    for col in s.labels {
+    for &col in s.labels {
         let v = f.text(col);
         add_labels(&mut d, v.split(s.sep));
     }
@@ -182,7 +182,7 @@ pub(crate) fn france_services(f: &mut Fields) -> Result<Draft, Note> {
         f.text("format_fs").as_str(),
         "Itinérante" | "Bus_équivalent"
     );
-    let days: Vec<String> = FS_DAYS.iter().map(|c| f.text(c)).collect();
+    let days: Vec<String> = FS_DAYS.iter().map(|&c| f.text(c)).collect();
     let refs: Vec<&str> = days.iter().map(String::as_str).collect();
     let raw = FS_DAYS
         .iter()

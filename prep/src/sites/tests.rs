@@ -156,8 +156,11 @@ fn counts(r: &Report, source: &str) -> (u64, u64, u64, u64, u64) {
 
 /// Parses a fixture without any territory: (line, draft or rejection reason).
 fn parsed(src: &Source, name: &str) -> Vec<(u64, Result<Draft, &'static str>)> {
-    let rows = parse_source(src, &fixture(name)).expect("fixture parses");
+    let rows = parse_source(src, &fixture(name))
+        .expect("fixture parses")
+        .rows;
     map_rows(&rows, src.map)
+        .rows
         .into_iter()
         .map(|(line, d, _)| (line, d.map_err(|n| n.reason)))
         .collect()
@@ -561,15 +564,18 @@ fn merges_only_the_same_place() {
         (&CNFS_STRUCTURES, cnfs),
     ] {
         let rows: Vec<Row> =
-            input::csv_rows(text.as_bytes(), input::sniff_delimiter(text.as_bytes())).expect("csv");
+            input::csv_rows(text.as_bytes(), input::sniff_delimiter(text.as_bytes()))
+                .expect("csv")
+                .rows;
         loaded.extend(place::finish(
-            &src.spec, "mem.csv", &rows, src.map, &cx, &mut r,
+            &src.spec, "mem.csv", &rows, None, src.map, &cx, &mut r,
         ));
     }
     loaded.extend(place::finish(
         &MAIRIES,
         "communes",
         &mairie_rows(&t),
+        None,
         readers::mairie,
         &cx,
         &mut r,
@@ -635,11 +641,12 @@ fn hostile_values_do_not_crash() {
          3,ok,\"{long}\",62000,inf,-inf,\n\
          4,ok,62041,62000,50.29,2.78,\"09:00 - 12:00 / {long}\"\n"
     );
-    let rows = input::csv_rows(text.as_bytes(), b',').expect("csv");
+    let rows = input::csv_rows(text.as_bytes(), b',').expect("csv").rows;
     let out = place::finish(
         &FRANCE_SERVICES.spec,
         "hostile.csv",
         &rows,
+        None,
         FRANCE_SERVICES.map,
         &cx,
         &mut r,
@@ -719,6 +726,52 @@ fn missing_file_is_an_error_naming_it() {
     );
 }
 
+/// A file whose header lacks a required column is an error naming the file
+/// and the column, even when no row could tell (header only, every row
+/// bad); header names are compared trimmed and lower-cased.
+#[test]
+fn required_columns_are_checked_on_the_header() {
+    let dir = std::env::temp_dir().join(format!("maillage-sites-cols-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    };
+    let header_only = write(
+        "synthetic-header-only.csv",
+        "id;nom;code_postal;lat;longitude\r\n",
+    );
+    let all_bad = write(
+        "synthetic-all-bad.csv",
+        "id,nom,code_postal,longitude\n1,A\n2,B\n",
+    );
+    for (p, column) in [(&header_only, "latitude"), (&all_bad, "latitude")] {
+        let err = parse_source(&LIEUX_V1, p).expect_err("missing column");
+        assert_eq!(
+            err.to_string(),
+            format!("{}: missing columns: {column}", p.display())
+        );
+    }
+    let cased = write(
+        "synthetic-cased.csv",
+        "\u{feff} ID ;Nom;CODE_POSTAL;Latitude;LONGITUDE\n1;A;62000;50.29;2.78\n",
+    );
+    let rows = parse_source(&LIEUX_V1, &cased).expect("cased header").rows;
+    assert_eq!(rows[0].raw("latitude"), "50.29");
+    let arcep = write(
+        "synthetic-arcep-header-only.csv",
+        "code_op;nom_op;num_site\n",
+    );
+    let err = read_arcep(&arcep, &mut Report::default()).expect_err("no coordinates");
+    assert!(
+        err.to_string()
+            .starts_with("synthetic-arcep-header-only.csv: needs a site number column"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ---------------------------------------------------------------- real data
 
 /// The staged files parse to the row counts of SOURCES.md, without any
@@ -735,9 +788,11 @@ fn staged_files_parse_to_documented_counts() {
         (&CNFS_STRUCTURES, 2889, 0),
     ];
     for (src, rows_expected, rejected_expected) in expected {
-        let rows = parse_source(src, &data.join("lieux").join(src.spec.file)).expect("parses");
+        let rows = parse_source(src, &data.join("lieux").join(src.spec.file))
+            .expect("parses")
+            .rows;
         assert_eq!(rows.len(), rows_expected, "{}", src.spec.id);
-        let mapped = map_rows(&rows, src.map);
+        let mapped = map_rows(&rows, src.map).rows;
         let rejected: Vec<&'static str> = mapped
             .iter()
             .filter_map(|(_, d, _)| d.as_ref().err().map(|n| n.reason))
