@@ -12,6 +12,7 @@ pub mod json;
 pub mod manifest;
 pub mod map;
 pub mod net;
+pub mod num;
 pub mod scene;
 pub mod search;
 pub mod share;

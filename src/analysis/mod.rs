@@ -54,6 +54,7 @@ pub use coverage::{coverage, CommunePoint, Coverage, ReachIndex};
 pub use travel::{Mode, Travel};
 
 use crate::geom::project::EARTH_RADIUS_M;
+use crate::num::ClampTo;
 
 /// Great-circle distance in metres between two lon/lat points in degrees, on
 /// a sphere of the mean Earth radius: the one distance every analysis here
@@ -102,7 +103,7 @@ impl Geo {
     fn hav(&self, other: &Geo) -> f64 {
         let s_lat = ((other.lat - self.lat) * 0.5).sin();
         let s_lon = ((other.lon - self.lon) * 0.5).sin();
-        (s_lat * s_lat + self.cos_lat * other.cos_lat * s_lon * s_lon).clamp(0.0, 1.0)
+        (s_lat * s_lat + self.cos_lat * other.cos_lat * s_lon * s_lon).clamp_to(0.0, 1.0)
     }
 
     /// Haversine distance, metres.

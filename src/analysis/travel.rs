@@ -1,6 +1,8 @@
 //! Travel-time estimate: straight-line distance × detour factor ÷ average
 //! speed. It is an estimate, not a routing: see the module doc of `analysis`.
 
+use crate::num::ClampTo;
+
 /// How people get to a help place; selects the average speed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -77,7 +79,7 @@ fn sane(x: f64, range: (f64, f64), default: f64) -> f64 {
     if x.is_nan() {
         default
     } else {
-        x.clamp(range.0, range.1)
+        x.clamp_to(range.0, range.1)
     }
 }
 

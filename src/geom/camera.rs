@@ -29,6 +29,7 @@ use super::mercator::{
     clamp_latitude, lat_to_y, lon_lat_to_world, lon_to_x, world_to_lon_lat, wrap_longitude, Zoom,
     TILE_SIZE,
 };
+use crate::num::ClampTo;
 
 /// What the map shows: centre, zoom and the element's size.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -226,9 +227,9 @@ impl Camera {
         let [west, north] = self.unproject(0.0, 0.0);
         let [east, south] = self.unproject(self.width, self.height);
         [
-            west.clamp(-180.0, 180.0),
+            west.clamp_to(-180.0, 180.0),
             clamp_latitude(south),
-            east.clamp(-180.0, 180.0),
+            east.clamp_to(-180.0, 180.0),
             clamp_latitude(north),
         ]
     }
@@ -401,7 +402,7 @@ impl Camera {
             if half >= 0.5 {
                 0.5
             } else {
-                c.clamp(half, 1.0 - half)
+                c.clamp_to(half, 1.0 - half)
             }
         };
         Camera {

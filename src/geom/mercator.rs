@@ -15,6 +15,7 @@
 //! assert!((back[0] - 2.3522).abs() < 1e-12 && (back[1] - 48.8566).abs() < 1e-12);
 //! ```
 
+use crate::num::ClampTo;
 use std::f64::consts::PI;
 use std::fmt;
 
@@ -93,7 +94,7 @@ impl Zoom {
         if z.is_nan() {
             Self::MIN
         } else {
-            Zoom(z.clamp(Self::MIN.0, Self::MAX.0))
+            Zoom(z.clamp_to(Self::MIN.0, Self::MAX.0))
         }
     }
 
@@ -117,7 +118,7 @@ impl TryFrom<f64> for Zoom {
 
 /// Latitude limited to `±MAX_LATITUDE` (NaN stays NaN).
 pub fn clamp_latitude(lat: f64) -> f64 {
-    lat.clamp(-MAX_LATITUDE, MAX_LATITUDE)
+    lat.clamp_to(-MAX_LATITUDE, MAX_LATITUDE)
 }
 
 /// Longitude brought into `[-180, 180]` by whole turns (values already in

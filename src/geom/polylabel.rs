@@ -12,6 +12,8 @@
 //! assert!((d - (2.0 - 2f64.sqrt())).abs() < 0.01 && p[0] < 1.0 && p[1] < 1.0, "{p:?} {d}");
 //! ```
 
+use crate::num::ClampTo;
+
 /// A square cell: centre, half side, signed distance of the centre to the
 /// polygon (positive inside) and the best distance any point of it may have.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +167,7 @@ fn segment_distance_sq(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len = dx * dx + dy * dy;
     let t = if len > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len).clamp(0.0, 1.0)
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len).clamp_to(0.0, 1.0)
     } else {
         0.0
     };

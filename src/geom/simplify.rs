@@ -10,6 +10,8 @@
 //! Coordinates must be in a locally metric space (see
 //! [`super::project::local_metres`]) for the tolerance to mean a distance.
 
+use crate::num::ClampTo;
+
 /// Douglas–Peucker weights: `weights[i]` is the largest tolerance at which
 /// vertex `i` is still kept. Both endpoints get `f64::INFINITY`.
 ///
@@ -68,7 +70,7 @@ pub fn segment_distance2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (px, py) = (p[0] - a[0], p[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
-        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+        ((px * dx + py * dy) / len2).clamp_to(0.0, 1.0)
     } else {
         0.0
     };

@@ -25,6 +25,7 @@
 
 use super::camera::Camera;
 use super::mercator::Zoom;
+use crate::num::ClampTo;
 
 /// One tile: zoom, column, row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,8 +93,8 @@ pub fn cover(camera: &Camera, z: u8) -> Vec<Placed> {
     let [x1, y1] = camera.unproject_world([w, h]);
     // First and last tile index touched along an axis, inside the world.
     let span = |a: f64, b: f64| {
-        let first = (a * n).floor().clamp(0.0, n - 1.0) as u32;
-        let last = ((b * n).ceil() - 1.0).clamp(0.0, n - 1.0) as u32;
+        let first = (a * n).floor().clamp_to(0.0, n - 1.0) as u32;
+        let last = ((b * n).ceil() - 1.0).clamp_to(0.0, n - 1.0) as u32;
         first..=last
     };
     let dpr = camera.device_pixel_ratio();

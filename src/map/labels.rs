@@ -24,6 +24,7 @@ use super::Shape;
 use crate::geom::camera::Camera;
 use crate::geom::mercator::lon_lat_to_world;
 use crate::geom::polylabel::{polylabel, ring_area};
+use crate::num::ClampTo;
 use crate::scene::{Item, Rgba};
 
 /// Longest label in characters; longer names are cut with "…".
@@ -103,7 +104,7 @@ pub fn text_em(text: &str) -> f64 {
 pub fn text_scale(measured_px: f64) -> f64 {
     let k = measured_px / (text_em(REFERENCE) * LABEL_SIZE);
     if k.is_finite() && k > 0.0 {
-        k.clamp(0.5, 2.0)
+        k.clamp_to(0.5, 2.0)
     } else {
         1.0
     }
@@ -265,7 +266,7 @@ impl Anchor {
             at,
             reach: reach(&rings, at),
             // A world unit² is about 1.6e9 km² at the equator; a rank only orders.
-            rank: shape.population.unwrap_or(area * 1.6e9).clamp(0.0, 4e9) as u32,
+            rank: shape.population.unwrap_or(area * 1.6e9).clamp_to(0.0, 4e9) as u32,
             layouts,
         })
     }

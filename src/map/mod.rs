@@ -20,6 +20,7 @@ use std::cell::OnceCell;
 use self::labels::Anchor;
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
+use crate::num::ClampTo;
 use crate::scene::{DisplayList, PolygonStyle, Rgba};
 use crate::style::classify::{classify, Classification, ClassifyError, Method};
 use crate::style::legend::{Lang, Legend};
@@ -216,7 +217,7 @@ pub struct Choropleth {
 /// Half the side (CSS px) of a point's square marker: 1.5 px at national
 /// zooms, where the communes' dots nearly tile the map, up to 4 px.
 pub fn marker_half_size(zoom: f64) -> f64 {
-    (1.5 * (zoom - 5.5).exp2()).clamp(1.5, 4.0)
+    (1.5 * (zoom - 5.5).exp2()).clamp_to(1.5, 4.0)
 }
 
 /// Outline of class polygons, thin enough to keep small EPCIs readable.

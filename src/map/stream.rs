@@ -43,6 +43,7 @@ use crate::fgb::{
 use crate::geom::camera::Camera;
 use crate::manifest::{LayerFile, LayerInfo, Manifest};
 use crate::net::ByteRange;
+use crate::num::ClampTo;
 use crate::style::legend::Lang;
 
 /// Estimated bytes of decoded shapes kept across views (32 MiB): the whole
@@ -76,7 +77,7 @@ pub const PROGRESS_REDRAW_MS: f64 = 100.0;
 /// last drawing being `since_last_draw` ms old: 0 to draw at the next frame.
 pub fn progress_redraw_delay(since_last_draw: f64) -> f64 {
     if since_last_draw.is_finite() {
-        (PROGRESS_REDRAW_MS - since_last_draw).clamp(0.0, PROGRESS_REDRAW_MS)
+        (PROGRESS_REDRAW_MS - since_last_draw).clamp_to(0.0, PROGRESS_REDRAW_MS)
     } else {
         0.0
     }

@@ -4,6 +4,7 @@
 
 use super::describe::describe;
 use super::view::MapView;
+use crate::num::ClampTo;
 use crate::search::sort_key;
 use crate::style::legend::{format_number, with_unit, Lang};
 
@@ -80,7 +81,7 @@ impl MapView {
                     value: d.value,
                     class: d.class.unwrap_or_default(),
                     coverage: self.coverage_of(&s.code, lang).map(|(share, label)| {
-                        let pct = format_number((share * 100.0).clamp(0.0, 100.0), 0, lang);
+                        let pct = format_number((share * 100.0).clamp_to(0.0, 100.0), 0, lang);
                         (with_unit(&pct, "%", lang), label)
                     }),
                 }

@@ -694,7 +694,7 @@ impl MapView {
         } else {
             self.camera.with_center([b[0], b[1]])
         };
-        let zoom = fitted.zoom().get().clamp(z + 1.0, z + 2.0).min(19.0);
+        let zoom = crate::num::ClampTo::clamp_to(fitted.zoom().get(), z + 1.0, z + 2.0).min(19.0);
         self.camera = self
             .camera
             .with_center(fitted.center())

@@ -3,6 +3,8 @@
 //! browser only replays it on a canvas. Tests can snapshot it, and hit
 //! testing (hover, click) runs on it without a browser.
 
+use crate::num::ClampTo;
+
 /// An sRGB colour with alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgba(pub [u8; 4]);
@@ -28,7 +30,7 @@ impl Rgba {
     /// ```
     pub fn faded(self, opacity: f64) -> Rgba {
         let [r, g, b, a] = self.0;
-        let a = (f64::from(a) * opacity.clamp(0.0, 1.0)).round() as u8;
+        let a = (f64::from(a) * opacity.clamp_to(0.0, 1.0)).round() as u8;
         Rgba([r, g, b, a])
     }
 

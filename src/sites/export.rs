@@ -62,7 +62,7 @@ pub fn epci_csv(shapes: &[Shape], label: &str, places: Option<&Places>) -> Strin
     let coverage = places.map(|p| {
         format!(
             "habitants à moins de {} min {} d'un lieu affiché (%)",
-            p.minutes.round(),
+            crate::style::legend::plain_number(p.minutes.round()),
             match p.mode {
                 crate::analysis::Mode::Car => "en voiture",
                 crate::analysis::Mode::Walk => "à pied",

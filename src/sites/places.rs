@@ -12,6 +12,7 @@ use super::view::SitesView;
 use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel};
 use crate::manifest::{LayerKind, Manifest, TableFile};
 use crate::map::Shape;
+use crate::num::ClampTo;
 use crate::search::{Commune, CommuneIndex};
 use crate::share::fragment::State;
 use crate::sites::table::KINDS;
@@ -200,7 +201,7 @@ impl Places {
     /// Sets the coverage threshold and mode (minutes clamped to 1–120).
     pub fn set_reach(&mut self, minutes: f64, mode: Mode) {
         self.minutes = if minutes.is_finite() {
-            minutes.clamp(1.0, 120.0)
+            minutes.clamp_to(1.0, 120.0)
         } else {
             15.0
         };
@@ -550,9 +551,12 @@ impl PlacesPlan {
             Some(t) => crate::map::view::decimal(t)
                 .filter(|x| (lo..=hi).contains(x))
                 .ok_or_else(|| {
+                    use crate::style::legend::plain_number;
                     format!(
-                        "{name}=\"{}\" : un nombre de {lo} à {hi}",
-                        crate::map::describe::cut(t, 20)
+                        "{name}=\"{}\" : un nombre de {} à {}",
+                        crate::map::describe::cut(t, 20),
+                        plain_number(lo),
+                        plain_number(hi)
                     )
                 }),
         };

@@ -3,6 +3,7 @@
 //! writes text the core decided.
 
 use crate::analysis::Mode;
+use crate::num::ClampTo;
 use crate::style::legend::{format_number, Lang};
 
 /// "124 lieux correspondent", "1 lieu correspond", "Aucun lieu ne
@@ -79,7 +80,7 @@ pub fn travel_text(walk_min: f64, car_min: f64, lang: Lang) -> String {
 /// "93 % des habitants à moins de 15 min en voiture d'un lieu affiché
 /// (estimation)": an EPCI's coverage by the places passing the filters.
 pub fn coverage_text(share: f64, minutes: f64, mode: Mode, lang: Lang) -> String {
-    let pct = format_number((share * 100.0).clamp(0.0, 100.0), 0, lang);
+    let pct = format_number((share * 100.0).clamp_to(0.0, 100.0), 0, lang);
     let m = minutes.round() as u32;
     match (lang, mode) {
         (Lang::Fr, Mode::Car) => format!("{pct}\u{a0}% des habitants à moins de {m} min en voiture d'un lieu affiché (estimation)"),

@@ -662,8 +662,9 @@ pub fn tooltip(tip: &HtmlElement, d: Option<&Description>, x: f64, y: f64) {
         Some(d) => {
             tip.set_text_content(Some(&d.line()));
             let style = tip.style();
-            let _ = style.set_property("left", &format!("{}px", x + 12.0));
-            let _ = style.set_property("top", &format!("{}px", y + 12.0));
+            let px = |v: f64| format!("{}px", crate::style::legend::plain_number(v + 12.0));
+            let _ = style.set_property("left", &px(x));
+            let _ = style.set_property("top", &px(y));
             tip.set_hidden(false);
         }
         None => tip.set_hidden(true),

@@ -72,17 +72,18 @@ export async function startServer() {
 }
 
 /**
- * Launches headless Chromium with a fresh profile in a temporary folder.
+ * Launches headless Chromium with a fresh profile in a temporary folder,
+ * with extra command-line `args` if given.
  * Returns {context, close()}; close() also removes the profile.
  */
-export async function startBrowser({ deviceScaleFactor = 1 } = {}) {
+export async function startBrowser({ deviceScaleFactor = 1, args = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'maillage-chromium-'));
   const context = await within(30_000, 'Chromium launch', chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     // Without the background-networking flags Chromium floods the closed network.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
     viewport: { width: 900, height: 600 },
     deviceScaleFactor,
     timeout: 30_000,

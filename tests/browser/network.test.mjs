@@ -122,7 +122,7 @@ describe('bad networks and servers', () => {
 
       await env.server.fault('mode=none');
       await page.locator('maillage-map').locator('button.retry').click();
-      await page.waitForFunction(() => /correspond/.test(
+      await page.waitForFunction(() => /\d lieux?\b/.test(
         document.querySelector('maillage-map').shadowRoot.querySelector('.places .count').textContent), null, { timeout: 20_000 });
       assert.equal((await status(page)).retry, false);
       await page.close();

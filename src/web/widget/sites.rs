@@ -609,8 +609,10 @@ impl Inner {
             return;
         };
         let family = self.theme().1;
-        let font =
-            |size: f64, bold: bool| format!("{}{size}px {family}", if bold { "600 " } else { "" });
+        let font = |size: f64, bold: bool| {
+            let size = crate::style::legend::plain_number(size);
+            format!("{}{size}px {family}", if bold { "600 " } else { "" })
+        };
         let measure = |text: &str, size: f64, bold: bool| {
             ctx.set_font(&font(size, bold));
             ctx.measure_text(text)
