@@ -120,6 +120,28 @@ pub fn directions_url(from: [f64; 2], to: [f64; 2], car: bool) -> String {
     )
 }
 
+/// "de" before a place's name as French writes it: "d'Arras", "du
+/// Touquet-Paris-Plage" (Le Touquet), "des Mureaux" (Les Mureaux), "de
+/// La Bassée", "de votre position". An h is left alone (aspirated or not,
+/// only a dictionary knows).
+pub fn of_place(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("Le ") {
+        return format!("du {rest}");
+    }
+    if let Some(rest) = name.strip_prefix("Les ") {
+        return format!("des {rest}");
+    }
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ".contains(c));
+    if vowel {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 /// A coordinate with 5 decimals (about a metre), "0" when not finite.
 pub fn fixed5(x: f64) -> String {
     crate::share::fixed(x, 5, '.').unwrap_or_else(|| "0".into())
@@ -128,6 +150,19 @@ pub fn fixed5(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn de_before_place_names() {
+        assert_eq!(of_place("Arras"), "d'Arras");
+        assert_eq!(of_place("Étaples"), "d'Étaples");
+        assert_eq!(of_place("Le Touquet-Paris-Plage"), "du Touquet-Paris-Plage");
+        assert_eq!(of_place("Les Mureaux"), "des Mureaux");
+        assert_eq!(of_place("La Bassée"), "de La Bassée");
+        assert_eq!(of_place("Lens"), "de Lens");
+        assert_eq!(of_place("votre position"), "de votre position");
+        assert_eq!(of_place("ce point"), "de ce point");
+        assert_eq!(of_place(""), "de ");
+    }
 
     #[test]
     fn counts_read_as_sentences() {

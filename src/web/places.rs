@@ -430,7 +430,10 @@ pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue
     };
     let fr = lang == Lang::Fr;
     let title = if fr {
-        format!("Les lieux les plus proches de {}", origin.label)
+        format!(
+            "Les lieux les plus proches {}",
+            crate::sites::words::of_place(&origin.label)
+        )
     } else {
         format!("Nearest places to {}", origin.label)
     };

@@ -6,9 +6,10 @@
 // Run: scripts/test, or `node --test tests/browser/a11y.test.mjs`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { nthEvent, openPage, ROOT, useServerAndBrowser } from './harness.mjs';
+import { nthEvent, openPage, OUT, ROOT, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -120,6 +121,67 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   });
 
+  test('keyboard only: find the nearest place to a commune, then filter and read the count', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    await placesReady(page);
+    const inMap = (fn) => page.evaluate(`(${fn})(document.querySelector('maillage-map').shadowRoot)`);
+    const focused = () => inMap((r) => {
+      const a = r.activeElement;
+      return a ? { id: a.id, cls: a.className, tag: a.tagName, text: a.textContent.trim().slice(0, 80) } : null;
+    });
+    // Tab from the top of the page until `want` has the focus (at most 80 stops).
+    const tabTo = async (want, what) => {
+      for (let i = 0; i < 80; i += 1) {
+        const f = await focused();
+        if (f && want(f)) return f;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`${what} never reached with Tab`);
+    };
+    await page.locator('h1').click();
+    await tabTo((f) => f.id === 'q', 'the search box');
+    await page.keyboard.type('arras');
+    // Down arrow into the suggestions, Enter on the commune.
+    await page.keyboard.press('ArrowDown');
+    const suggestion = await focused();
+    assert.equal(suggestion.cls, 'result');
+    assert.match(suggestion.text, /^Arras\b/);
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focused()).cls, 'result', 'the second suggestion');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    assert.equal((await focused()).id, 'q', 'up from the first suggestion: back to the box');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot.querySelectorAll('.nearest button.place').length > 0);
+    assert.equal(await inMap((r) => r.querySelector('.near h3').textContent), "Les lieux les plus proches d'Arras");
+    // Tab to the nearest place, Enter: its card, with its distance first read.
+    const place = await tabTo((f) => f.cls === 'place', 'the nearest place');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /Source/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.equal(await inMap((r) => r.querySelector('.card h3').textContent), place.text);
+
+    // The filters: back to their summary, open them, tick France Services.
+    const before = await inMap((r) => r.querySelector('.places .count').textContent);
+    await page.keyboard.down('Shift');
+    for (let i = 0; i < 80 && (await focused())?.tag !== 'SUMMARY'; i += 1) await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    assert.equal((await focused()).text, 'Filtrer les lieux');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const box = await focused();
+    assert.equal(box.tag, 'INPUT');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((b) => document.querySelector('maillage-map').shadowRoot.querySelector('.places .count').textContent !== b, before);
+    const after = await inMap((r) => r.querySelector('.places .count').textContent);
+    assert.match(after, /^[\d\u202f]+ lieux? correspond(ent)? \(sur [\d\u202f]+\)$/);
+    // The count is a live region: a screen reader says it.
+    assert.equal(await inMap((r) => r.querySelector('.places .count').getAttribute('aria-live')), 'polite');
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('a 320 px wide phone: nothing scrolls sideways, still no violation', async () => {
     const page = await env.browser.context.newPage();
     await page.setViewportSize({ width: 320, height: 640 });
@@ -129,6 +191,44 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.locator('maillage-map').locator('.show-table').click();
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
     assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px window`);
+    assert.deepEqual(await violations(page), []);
+    await page.close();
+  });
+
+  test('200 % zoom (a 1280 × 800 screen): every control reachable, nothing cut or sideways', async () => {
+    const page = await env.browser.context.newPage();
+    // Zoom doubles the CSS pixel: 640 × 400 CSS pixels at a device pixel ratio of 2.
+    const cdp = await env.browser.context.newCDPSession(page);
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 640, height: 400, deviceScaleFactor: 2, mobile: false });
+    await page.goto(`${env.server.url}/lieux.html`);
+    await placesReady(page);
+    assert.deepEqual(await page.evaluate(() => [window.innerWidth, window.devicePixelRatio]), [640, 2]);
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    await page.locator('maillage-map').locator('.show-table').click();
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px window`);
+    // Every control has a size, lies within the window's width, and its
+    // text is not cut by its own box.
+    const controls = await page.evaluate(() => {
+      const root = document.querySelector('maillage-map').shadowRoot;
+      return [...root.querySelectorAll('button:not([hidden]), input, select, summary, a')]
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          return { what: `${e.tagName}.${e.className} ${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}`,
+            left: r.left, right: r.right, width: r.width, cut: e.scrollWidth > e.clientWidth + 1 && e.tagName === 'BUTTON' };
+        });
+    });
+    assert.ok(controls.length > 20, `${controls.length} controls`);
+    const bad = controls.filter((c) => c.width < 1 || c.left < 0 || c.right > 640.5 || c.cut);
+    assert.deepEqual(bad, []);
+    const canvas = await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.querySelector('canvas').getBoundingClientRect().height);
+    assert.ok(canvas >= 200, `map ${canvas} px high`);
+    // Captured through the same session (Playwright's own capture would
+    // apply its viewport again).
+    const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+    await mkdir(OUT, { recursive: true });
+    await writeFile(join(OUT, 'zoom-200.png'), Buffer.from(data, 'base64'));
     assert.deepEqual(await violations(page), []);
     await page.close();
   });

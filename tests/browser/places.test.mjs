@@ -60,7 +60,7 @@ describe('places', () => {
     const view = await page.evaluate(() => document.querySelector('maillage-map').getView());
     assert.ok(Math.abs(view.lon - 2.7775) < 0.01 && Math.abs(view.lat - 50.2915) < 0.01, JSON.stringify(view));
     assert.equal(view.zoom, 12);
-    assert.equal(await text(page, '.near h3'), 'Les lieux les plus proches de Arras');
+    assert.equal(await text(page, '.near h3'), "Les lieux les plus proches d'Arras");
     const d = await distances(page);
     assert.equal(d.length, 10);
     assert.deepEqual([...d].sort((a, b) => a - b), d, 'sorted by distance');

@@ -428,19 +428,32 @@ impl Inner {
         }
     }
 
-    /// Enter picks the first suggestion; Escape closes the list.
+    /// In the search box, Enter picks the first suggestion, the down arrow
+    /// goes into the list and Escape closes it; in the list, the arrows move
+    /// from one suggestion to the next (up from the first: back to the box)
+    /// and Escape closes it and goes back to the box.
     pub(super) fn places_key(&self, e: &web_sys::Event) {
         let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
             return;
         };
-        let in_query = e
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|t| t.id() == "q");
-        if !in_query {
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if target.class_name() == "result" {
+            return self.suggestion_key(k, &target);
+        }
+        if target.id() != "q" {
             return;
         }
         match k.key().as_str() {
+            "ArrowDown" => {
+                let first = self.places.panel.results.query_selector("button.result");
+                let first = first.ok().flatten();
+                if let Some(b) = first.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    e.prevent_default();
+                    let _ = b.focus();
+                }
+            }
             "Enter" => {
                 e.prevent_default();
                 let first = self
@@ -464,6 +477,30 @@ impl Inner {
             }
             _ => {}
         }
+    }
+
+    /// A key on a suggestion (see [`Inner::places_key`]).
+    fn suggestion_key(&self, k: &web_sys::KeyboardEvent, button: &Element) {
+        let item = button.parent_element();
+        let next = match k.key().as_str() {
+            "ArrowDown" => match item.and_then(|li| li.next_element_sibling()) {
+                // The last one stays.
+                None => return k.prevent_default(),
+                next => next,
+            },
+            "ArrowUp" => item.and_then(|li| li.previous_element_sibling()),
+            "Escape" => {
+                let _ = places::results(&self.places.panel, &[]);
+                None
+            }
+            _ => return,
+        };
+        k.prevent_default();
+        let target = next
+            .and_then(|li| li.first_element_child())
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+            .unwrap_or_else(|| self.places.panel.query.clone().into());
+        let _ = target.focus();
     }
 
     /// A filter box changed: new filter, count, nearest places, coverage.
