@@ -164,6 +164,7 @@ impl Widget {
             retry: parts.retry,
             stream_error: RefCell::new(None),
             restarted: Cell::new(false),
+            base_error: RefCell::new(None),
             legend: parts.legend,
             tip: parts.tip,
             detail: parts.detail,
@@ -295,6 +296,9 @@ struct Inner {
     stream_error: RefCell<Option<String>>,
     /// Started again after a panic (see `Widget::note_restart`).
     restarted: Cell<bool>,
+    /// Why a base layer of the loaded map is missing (the retry button
+    /// then loads the map again).
+    base_error: RefCell<Option<String>>,
     legend: HtmlElement,
     tip: HtmlElement,
     detail: HtmlElement,
@@ -702,6 +706,7 @@ impl Inner {
             c.abort();
         }
         this.early.borrow_mut().take();
+        this.base_error.borrow_mut().take();
         this.load_started.set(js_sys::Date::now());
         this.set_status("loading", "Chargement de la carte…");
         let manifest = this.host.get_attribute("manifest");
@@ -837,6 +842,12 @@ impl Inner {
                     ("field", JsValue::from_str(&summary.plan.field)),
                 ]);
                 events::dispatch(&self.host, events::READY, &detail);
+                if let Some(e) = &summary.outline_error {
+                    let message = format!("Contours indisponibles : {e}");
+                    self.set_status("error", &message);
+                    *self.base_error.borrow_mut() = Some(message);
+                    events::dispatch_error(&self.host, e.kind(), &e.to_string());
+                }
                 // The first view load (the overview: no request) reports at once.
                 self.view_changed();
                 // An early view load that completed before the map was built.
@@ -1178,6 +1189,10 @@ impl Inner {
                     &format!("Détail indisponible, la carte reste à ce niveau : {why}"),
                 );
             }
+            Some((None, _)) if self.base_error.borrow().is_some() => {
+                let why = self.base_error.borrow().clone().unwrap_or_default();
+                self.set_status("error", &why);
+            }
             Some((None, level)) => {
                 let mut text = self.ready_text.borrow().clone();
                 if level != "overview" {
@@ -1236,7 +1251,7 @@ impl Inner {
                 s.retry_failed();
             }
         });
-        if loaded.is_none() {
+        if loaded.is_none() || self.base_error.borrow().is_some() {
             return Inner::load(&this);
         }
         let text = self.ready_text.borrow().clone();
@@ -1372,6 +1387,8 @@ struct Summary {
     plan: Plan,
     shapes: Vec<Shape>,
     outlines: Vec<Shape>,
+    /// Why the outlines could not be read (the map is drawn without them).
+    outline_error: Option<LoadError>,
     /// Detailed levels, streamed by range as the view zooms in.
     loads: Option<Loads>,
     manifest_url: String,
@@ -1580,13 +1597,20 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         }
         _ => Default::default(),
     };
-    let outlines = match outline? {
-        Some((path, bytes)) => {
+    // The base outlines are a layer of their own: without them the map is
+    // drawn, and says what is missing.
+    let outlines = outline.and_then(|o| {
+        o.map(|(path, bytes)| {
             shapes_from_file(&bytes, "code", "name", "")
-                .map_err(|e| LoadError::BadLayer(path, e.to_string()))?
-                .1
-        }
-        None => Vec::new(),
+                .map(|(_, s)| s)
+                .map_err(|e| LoadError::BadLayer(path, e.to_string()))
+        })
+        .transpose()
+    });
+    let (outlines, outline_error) = match outlines {
+        Ok(s) => (s.unwrap_or_default(), None),
+        Err(e) if e.is_aborted() => return Err(e),
+        Err(e) => (Vec::new(), Some(e)),
     };
     let loads = Some(Loads::for_plan(&o.manifest, plan, shapes.len()));
     Ok(Summary {
@@ -1596,6 +1620,7 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
         plan: o.plan,
         shapes,
         outlines,
+        outline_error,
         loads,
         manifest_url: o.manifest_url,
         places: o.places,

@@ -104,6 +104,32 @@ describe('bad networks and servers', () => {
     }
   });
 
+  test('outlines that cannot be read leave the choropleth drawn, and come back on retry', async () => {
+    try {
+      await env.server.fault('mode=status&code=404&path=/layers/departements-overview.fgb');
+      const { page } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+      const error = await nthEvent(page, 2);
+      assert.deepEqual([error.type, error.detail.kind], ['maillage:error', 'http-status']);
+      const shown = await status(page);
+      assert.equal(shown.state, 'error');
+      assert.equal(shown.text, 'Contours indisponibles : lecture de la couche departements-overview.fgb impossible : le serveur a répondu 404');
+      assert.equal(shown.retry, true);
+      // The choropleth is there, and the message stays after a new view.
+      await page.evaluate(() => document.querySelector('maillage-map').setView(2.78, 50.29, 8));
+      assert.equal((await nthRender(page, 2, 20_000)).level, 'medium');
+      assert.equal((await status(page)).state, 'error');
+      await env.server.fault('mode=none');
+      await page.locator('maillage-map').locator('button.retry').click();
+      assert.equal((await nthEvent(page, 3)).type, 'maillage:ready');
+      const after = await status(page);
+      assert.deepEqual([after.state, after.retry], ['ready', false]);
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+
   test('places that cannot be read leave the map working, and come back on retry', async () => {
     try {
       await env.server.fault('mode=status&code=404&path=/layers/sites-table.bin');
