@@ -14,6 +14,7 @@ pub mod detail;
 pub mod export;
 pub mod filter;
 pub mod hours;
+pub mod list;
 pub mod places;
 pub mod table;
 pub mod view;

@@ -37,6 +37,10 @@ pub struct Panel {
     pub departements: HtmlElement,
     /// The nearest places.
     pub near: HtmlElement,
+    /// The list of the places on the map (the markers' text alternative).
+    pub list: HtmlElement,
+    /// Shows or hides it.
+    pub list_toggle: HtmlElement,
     /// A place's card.
     pub card: HtmlElement,
 }
@@ -59,6 +63,8 @@ impl Panel {
             departements: part(".places .departements")?,
             near: part(".places .near")?,
             card: part(".places .card")?,
+            list: part(".places .places-list")?,
+            list_toggle: part(".places .show-places")?,
         })
     }
 }
@@ -695,5 +701,79 @@ fn hours(
         dl.append_child(&el(doc, "dd", "", Some(&text))?.into())?;
     }
     c.append_child(&dl)?;
+    Ok(())
+}
+
+/// Fills the list of the places on the map: a table nearest first, each
+/// name a button that selects the place, the selected one marked
+/// `aria-current`.
+pub fn list(
+    panel: &Panel,
+    l: &crate::sites::list::PlaceList,
+    selected: Option<usize>,
+    origin: Option<&str>,
+    lang: Lang,
+) -> Result<(), JsValue> {
+    let doc = doc_of(&panel.list)?;
+    panel.list.set_text_content(None);
+    let fr = lang == Lang::Fr;
+    let n = format_number(l.total as f64, 0, lang);
+    let from = match (origin, fr) {
+        (Some(o), true) => crate::sites::words::of_place(o),
+        (Some(o), false) => format!("from {o}"),
+        (None, true) => "du centre de la carte".to_owned(),
+        (None, false) => "from the centre of the map".to_owned(),
+    };
+    let mut caption = if fr {
+        format!("Lieux sur la carte ({n}), du plus proche au plus loin {from}")
+    } else {
+        format!("Places on the map ({n}), nearest first {from}")
+    };
+    if l.rows.len() < l.total {
+        caption.push_str(&if fr {
+            format!(
+                " : les {} premiers. Zoomez pour voir les autres.",
+                l.rows.len()
+            )
+        } else {
+            format!(": the first {}. Zoom in to see the others.", l.rows.len())
+        });
+    }
+    let table = el(&doc, "table", "", None)?;
+    table.append_child(&el(&doc, "caption", "", Some(&caption))?.into())?;
+    let head = el(&doc, "tr", "", None)?;
+    let titles = if fr {
+        ["Nom", "Types", "Commune", "Distance"]
+    } else {
+        ["Name", "Kinds", "Commune", "Distance"]
+    };
+    for t in titles {
+        let th = el(&doc, "th", "", Some(t))?;
+        th.set_attribute("scope", "col")?;
+        head.append_child(&th)?;
+    }
+    let thead = el(&doc, "thead", "", None)?;
+    thead.append_child(&head)?;
+    table.append_child(&thead)?;
+    let body = el(&doc, "tbody", "", None)?;
+    for r in &l.rows {
+        let tr = el(&doc, "tr", "", None)?;
+        if selected == Some(r.index) {
+            tr.set_attribute("aria-current", "true")?;
+        }
+        let th = el(&doc, "th", "", None)?;
+        th.set_attribute("scope", "row")?;
+        let b = el(&doc, "button", "", Some(&r.name))?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-site", &r.index.to_string())?;
+        th.append_child(&b)?;
+        tr.append_child(&th)?;
+        for text in [&r.kinds, &r.commune, &r.distance] {
+            tr.append_child(&el(&doc, "td", "", Some(text))?.into())?;
+        }
+        body.append_child(&tr)?;
+    }
+    table.append_child(&body)?;
+    panel.list.append_child(&table)?;
     Ok(())
 }

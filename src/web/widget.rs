@@ -1039,6 +1039,8 @@ impl Inner {
                     .ok();
             }
         }
+        #[cfg(feature = "places")]
+        self.refresh_place_list();
     }
 
     /// Copies the canvas (the last full drawing) for a drag to move.

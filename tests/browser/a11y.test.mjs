@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { nthEvent, openPage, OUT, ROOT, useServerAndBrowser } from './harness.mjs';
+import { nthEvent, openPage, OUT, ROOT, screenshot, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -178,6 +178,44 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     // The count is a live region: a screen reader says it.
     assert.equal(await inMap((r) => r.querySelector('.places .count').getAttribute('aria-live')), 'polite');
     assert.deepEqual(await violations(page), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('the list of the places on the map follows the search, the view and the selection', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    await placesReady(page);
+    const map = page.locator('maillage-map');
+    const inMap = (fn) => page.evaluate(`(${fn})(document.querySelector('maillage-map').shadowRoot)`);
+    await map.locator('#q').fill('arras');
+    await map.locator('#q').press('Enter');
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot.querySelectorAll('.nearest button.place').length > 0);
+    const nearest = await map.locator('.nearest button.place').first().textContent();
+    await map.locator('button.show-places').press('Enter');
+    assert.equal(await map.locator('button.show-places').getAttribute('aria-expanded'), 'true');
+    const list = () => inMap((r) => ({
+      caption: r.querySelector('.places-list caption')?.textContent,
+      rows: [...r.querySelectorAll('.places-list tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
+      current: r.querySelector('.places-list tr[aria-current] th')?.textContent ?? null,
+    }));
+    const l = await list();
+    assert.match(l.caption, /^Lieux sur la carte \([\d\u202f]+\), du plus proche au plus loin d'Arras/);
+    assert.ok(l.rows.length > 0 && l.rows.length <= 50, `${l.rows.length} rows`);
+    // The nearest place of the list is the panel's nearest place.
+    assert.equal(l.rows[0][0], nearest);
+    assert.match(l.rows[0][3], /^\d+([,\u202f]\d+)? k?m$/);
+    assert.deepEqual(await violations(page), []);
+    // A row selects its place: card, map, and the row marked current.
+    const name = l.rows[1][0];
+    await map.locator('.places-list tbody button').nth(1).press('Enter');
+    await page.waitForFunction((n) => document.querySelector('maillage-map').shadowRoot.querySelector('.places .card h3')?.textContent === n, name, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot.querySelector('.places-list tr[aria-current]') !== null);
+    assert.equal((await list()).current, name);
+    await map.locator('.places-list').scrollIntoViewIfNeeded();
+    await screenshot(page, 'liste-des-lieux');
+    // Zoomed out over the country, the list says it shows the first 50.
+    await page.evaluate(() => document.querySelector('maillage-map').setView(2.5, 46.5, 5));
+    await page.waitForFunction(() => /les 50 premiers/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places-list caption')?.textContent ?? ''));
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

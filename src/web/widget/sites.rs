@@ -10,11 +10,13 @@ use web_sys::{AbortController, Element};
 
 use super::{resolve, Inner};
 use crate::fgb::{header_len, Header, PREFIX_LEN};
+use crate::geom::camera::Camera;
 use crate::map::shapes_from_file;
 use crate::map::zones::{Zones, ZonesPlan};
 use crate::net::ByteRange;
 use crate::share::fragment::State;
 use crate::sites::detail::SiteDetail;
+use crate::sites::filter::Filter;
 use crate::sites::places::{Origin, Places, PlacesPlan};
 use crate::sites::table::SiteTable;
 use crate::sites::view::SitesView;
@@ -46,7 +48,17 @@ pub(super) struct PlacesUi {
     geocoder: std::cell::RefCell<Option<String>>,
     /// Reads that failed, for the retry button.
     failed: std::cell::RefCell<(Option<ZonesPlan>, Option<PlacesPlan>)>,
+    /// What the list of places shows (camera, selected place, filters,
+    /// searched point): it is built again only when that changes.
+    list_camera: std::cell::RefCell<Option<ListKey>>,
 }
+
+/// See `PlacesUi::list_camera`.
+type ListKey = (Camera, Option<usize>, Filter, Option<[f64; 2]>);
+
+/// Rows of the list of places: enough to read a neighbourhood, few enough
+/// to build at every move of the map.
+const PLACE_ROWS: usize = 50;
 
 impl PlacesUi {
     /// Finds the panel and the brand header in the shadow root.
@@ -66,6 +78,7 @@ impl PlacesUi {
             detail: Default::default(),
             geocoder: Default::default(),
             failed: Default::default(),
+            list_camera: Default::default(),
         })
     }
 }
@@ -182,6 +195,51 @@ impl Inner {
                 }
             }
         });
+    }
+
+    /// Shows or hides the list of the places on the map.
+    fn toggle_place_list(&self) {
+        let panel = &self.places.panel;
+        let open = panel.list.hidden();
+        panel.list.set_hidden(!open);
+        let _ = panel
+            .list_toggle
+            .set_attribute("aria-expanded", if open { "true" } else { "false" });
+        let fr = self.lang.get() == Lang::Fr;
+        panel.list_toggle.set_text_content(Some(match (open, fr) {
+            (true, true) => "Masquer la liste des lieux de la carte",
+            (false, true) => "Afficher la liste des lieux de la carte",
+            (true, false) => "Hide the list of the places on the map",
+            (false, false) => "Show the list of the places on the map",
+        }));
+        self.places.list_camera.take();
+        self.refresh_place_list();
+    }
+
+    /// Follows the map in the list of its places, when it is open: the
+    /// view, the filters, the searched point and the selected place.
+    pub(super) fn refresh_place_list(&self) {
+        let panel = &self.places.panel;
+        if panel.list.hidden() {
+            return;
+        }
+        let view = self.view.borrow();
+        let Some(v) = view.as_ref() else { return };
+        let Some(p) = v.places.as_ref() else { return };
+        let key = (
+            v.camera,
+            p.sites.selected,
+            p.sites.filter.clone(),
+            p.origin.as_ref().map(|o| o.lon_lat),
+        );
+        if self.places.list_camera.borrow().as_ref() == Some(&key) {
+            return;
+        }
+        *self.places.list_camera.borrow_mut() = Some(key);
+        let lang = self.lang.get();
+        let list = p.list(v.camera.bounds(), v.camera.center(), PLACE_ROWS, lang);
+        let origin = p.origin.as_ref().map(|o| o.label.as_str());
+        let _ = places::list(panel, &list, p.sites.selected, origin, lang);
     }
 
     /// The retry button reads again the zones and places that failed.
@@ -569,6 +627,8 @@ impl Inner {
             self.focus_site(i);
         } else if b.class_name() == "locate" {
             self.locate();
+        } else if b.class_name() == "show-places" {
+            self.toggle_place_list();
         } else if b.class_name() == "csv-places" || b.class_name() == "csv-epci" {
             self.export_csv(b.class_name() == "csv-places");
         } else if b.class_name() == "png" {
