@@ -23,14 +23,16 @@ const TAG = 'maillage-map';
 // The manifests of the maps already in the page start loading now, while
 // the module downloads and compiles: each map needs its manifest first.
 // Maps take the text by absolute address (two maps of one manifest share
-// it); a failed early fetch gives null, and the map fetches again to say
-// what went wrong.
+// it); a failed early fetch (or one without an answer within 20 s, as the
+// map's own requests) gives null, and the map fetches again to say what
+// went wrong.
 const early = new Map();
 for (const el of document.querySelectorAll(`${TAG}[manifest]`)) {
   try {
     const url = new URL(el.getAttribute('manifest'), el.baseURI).href;
     if (!early.has(url)) {
-      early.set(url, fetch(url).then((r) => (r.ok ? r.text() : null), () => null));
+      const signal = AbortSignal.timeout?.(20_000);
+      early.set(url, fetch(url, { signal }).then((r) => (r.ok ? r.text() : null)).catch(() => null));
     }
   } catch {
     // Not an address: the map reports it.

@@ -11,6 +11,7 @@
 //! | `status`   | answer this status with a short text body                         | `code=` (default 500) |
 //! | `truncate` | announce the full `Content-Length`, send half the body, close     |                     |
 //! | `reset`    | close the connection without answering                            |                     |
+//! | `stall`    | answer nothing and keep the connection open (at most a minute)    |                     |
 //!
 //! `path=/prefix` limits the fault to paths starting with the prefix
 //! (e.g. `path=/layers/`); `times=N` to the next N requests it affects,
@@ -43,7 +44,13 @@ pub enum FaultMode {
     Truncate,
     /// Connection closed without any answer.
     Reset,
+    /// No answer; the connection stays open until the client gives up
+    /// (at most [`STALL_LIMIT`]).
+    Stall,
 }
+
+/// Longest a `stall` keeps a connection.
+pub const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A fault mode and the paths it applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,11 +122,10 @@ impl Fault {
             },
             "truncate" => FaultMode::Truncate,
             "reset" => FaultMode::Reset,
-            m => {
-                return Err(format!(
-                    "unknown fault mode {m:?} (none, no-range, slow, status, truncate, reset)"
-                ))
-            }
+            "stall" => FaultMode::Stall,
+            m => return Err(format!(
+                "unknown fault mode {m:?} (none, no-range, slow, status, truncate, reset, stall)"
+            )),
         };
         if let Some(p) = &path {
             if !p.starts_with('/') {
@@ -167,6 +173,7 @@ impl Fault {
             FaultMode::Status(c) => ("status", None, Some(c)),
             FaultMode::Truncate => ("truncate", None, None),
             FaultMode::Reset => ("reset", None, None),
+            FaultMode::Stall => ("stall", None, None),
         };
         let opt = |v: Option<u64>| v.map_or("null".to_owned(), |v| v.to_string());
         format!(
@@ -198,6 +205,7 @@ mod tests {
         assert_eq!(Fault::parse("").expect("valid"), Fault::default());
         assert!(!Fault::default().applies_to("/x"));
         assert!(Fault::parse("mode=slow&bps=0").is_err());
+        assert_eq!(Fault::parse("stall").expect("valid").mode, FaultMode::Stall);
         let mut twice = Fault::parse("mode=reset&times=2&path=/m").expect("valid");
         assert_eq!(twice.take("/x"), FaultMode::None);
         assert_eq!(twice.take("/m.json"), FaultMode::Reset);

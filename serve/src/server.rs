@@ -418,6 +418,12 @@ fn serve_file(
     let mode = lock(&state.fault).take(path);
     match mode {
         FaultMode::Reset => return Ok((0, 0, false)),
+        FaultMode::Stall => {
+            // Wait for the client to close (or the limit), then close too.
+            w.set_read_timeout(Some(crate::fault::STALL_LIMIT))?;
+            let _ = io::copy(w, &mut io::sink());
+            return Ok((0, 0, false));
+        }
         FaultMode::Status(code) => {
             let n = send_text(w, head, code, "fault injected by /__fault", &[], keep)?;
             return Ok((code, n, keep));

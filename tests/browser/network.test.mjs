@@ -61,6 +61,24 @@ describe('bad networks and servers', () => {
     }
   });
 
+  test('a server that does not answer is given up after 20 s and asked again', async () => {
+    try {
+      await env.server.fault('mode=stall&times=1&path=/layers/epci-overview.fgb');
+      const started = Date.now();
+      const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      const ready = await nthEvent(page, 1, 45_000);
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(ready.type, 'maillage:ready', JSON.stringify(ready));
+      assert.ok(seconds >= 19 && seconds < 40, `ready after ${seconds} s`);
+      const shown = await status(page);
+      assert.deepEqual([shown.state, shown.retry], ['ready', false]);
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+
   test('a detailed file that fails keeps the map at its level, says so, and is read again on retry', async () => {
     try {
       const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
