@@ -49,6 +49,8 @@ build_layers() {
   cargo run --release -p maillage-prep -- build --data ../shared/data --cache .cache --out www/layers
   cargo run --release -p maillage-prep -- network --lieux-v1 data/fixtures/sites/synthetic-reseau-hub.csv \
     --data ../shared/data --cache .cache --out www/reseau-exemple
-  # Synthetic hostile layers (tests/fgb_corpus/make.rs) for the browser tests.
+  # Synthetic hostile layers and the broken-file corpus (tests/fgb_corpus/make.rs)
+  # for the browser tests, the corpus beside a copy of the hostile overview.
   rm -rf www/hostile && cp -r tests/hostile-layers www/hostile
+  cp -r tests/fgb-corpus www/hostile/corpus && cp www/hostile/hostile-overview.fgb www/hostile/corpus/
 }

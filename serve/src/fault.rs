@@ -123,9 +123,11 @@ impl Fault {
             "truncate" => FaultMode::Truncate,
             "reset" => FaultMode::Reset,
             "stall" => FaultMode::Stall,
-            m => return Err(format!(
+            m => {
+                return Err(format!(
                 "unknown fault mode {m:?} (none, no-range, slow, status, truncate, reset, stall)"
-            )),
+            ))
+            }
         };
         if let Some(p) = &path {
             if !p.starts_with('/') {

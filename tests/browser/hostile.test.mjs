@@ -6,8 +6,10 @@
 // its own error while the map works on.
 // Run: scripts/test (builds everything first), or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { nthEvent, nthRender, openPage, screenshot, useServerAndBrowser } from './harness.mjs';
+import { nthEvent, nthRender, openPage, ROOT, screenshot, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -25,6 +27,14 @@ const at = (page, lon, lat) => page.evaluate(([lon, lat]) => {
 
 /** Text of a shadow-root element. */
 const text = (page, selector) => page.evaluate((s) => document.querySelector('maillage-map').shadowRoot.querySelector(s)?.textContent ?? null, selector);
+
+/**
+ * The corpus files a streamed read takes without error, as natively: the
+ * valid ones, a count of 0 ("unknown": no index, nothing to stream), and a
+ * leaf offset moved inside a feature (a merged range read splits by the
+ * features' own lengths, so the shift goes unseen).
+ */
+const STREAMS_WITHOUT_ERROR = ['count-zero-with-index.fgb', 'index-leaf-offset-inside-a-feature.fgb', 'valid-long-title.fgb', 'valid.fgb'];
 
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/;
 
@@ -94,6 +104,71 @@ describe('hostile content', () => {
       await page.close();
     } finally {
       await context.unroute('**/contenu-hostile.html');
+    }
+  });
+
+  test('every file of the broken-file corpus, as a detailed level, is its own error while the map works on', async () => {
+    const dir = join(ROOT, 'tests', 'fgb-corpus');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.fgb')).sort();
+    assert.equal(names.length, 43);
+    // One manifest per file: the hostile overview, and the file as the detailed level.
+    const base = JSON.parse(readFileSync(join(ROOT, 'tests', 'hostile-layers', 'manifest.json'), 'utf8'));
+    const context = env.browser.context;
+    await context.route('**/hostile/corpus/*.json', (route) => {
+      const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()).replace(/\.json$/, '.fgb');
+      const m = structuredClone(base);
+      // The detailed level from zoom 9, where the whole layer fits the map.
+      const [overview, detail] = m.layers[0].files;
+      overview.max_zoom = 9;
+      detail.min_zoom = 9;
+      detail.path = name;
+      detail.bytes = statSync(join(dir, name)).size;
+      return route.fulfill({ body: JSON.stringify(m), contentType: 'application/json' });
+    });
+    await context.route('**/corpus.html', (route) => route.fulfill({ body: PAGE.replace('hostile/manifest.json', `hostile/corpus/${names[0].replace('.fgb', '.json')}`), contentType: 'text/html; charset=utf-8' }));
+    try {
+      const { page, consoleErrors } = await openPage(context, `${env.server.url}/corpus.html`);
+      const outcomes = {};
+      for (const name of names) {
+        const before = await page.evaluate(() => [window.__maillageEvents.length, window.__maillageRenders.length]);
+        if (name !== names[0]) {
+          await page.evaluate((n) => document.querySelector('maillage-map').setAttribute('manifest', `hostile/corpus/${n}`), name.replace('.fgb', '.json'));
+        }
+        const ready = await nthEvent(page, before[0] + 1);
+        assert.equal(ready.type, 'maillage:ready', `${name}: ${JSON.stringify(ready.detail)}`);
+        // The whole layer in view, at the detailed level.
+        await page.evaluate(() => document.querySelector('maillage-map').setView(2.5, 50.4, 9));
+        await page.waitForFunction(([k, n]) => window.__maillageRenders.slice(k).some((r) => r.file === n || r.failed),
+          [before[1], name], { timeout: 20_000 });
+        const r = await page.evaluate(([k, n]) => window.__maillageRenders.slice(k).find((r) => r.file === n || r.failed),
+          [before[1], name]);
+        const errors = await page.evaluate((k) => window.__maillageEvents.slice(k).filter((e) => e.type === 'maillage:error').map((e) => e.detail.message), before[0] + 1);
+        // The overview is still there: the centre cell answers the pointer.
+        const described = await page.evaluate(() => {
+          const el = document.querySelector('maillage-map');
+          const [x, y] = el.project(2.5, 50.3);
+          const r = el.shadowRoot.querySelector('canvas').getBoundingClientRect();
+          el.shadowRoot.querySelector('canvas').dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + x, clientY: r.top + y, bubbles: true }));
+          return el.shadowRoot.querySelector('.tip').textContent;
+        });
+        assert.match(described, /^Cellule 7 : /, `${name}: the overview answers`);
+        outcomes[name] = { failed: r.failed, error: r.error ?? errors[0] ?? null };
+      }
+      for (const [name, o] of Object.entries(outcomes)) {
+        if (STREAMS_WITHOUT_ERROR.includes(name)) {
+          // As the native streamed reader (tests/fgb_corpus.rs, third column).
+          assert.deepEqual(o, { failed: false, error: null }, name);
+        } else {
+          assert.equal(o.failed, true, `${name}: ${JSON.stringify(o)}`);
+          assert.ok(o.error && o.error.includes(name), `${name}: the error names the file: ${o.error}`);
+        }
+      }
+      console.log(Object.entries(outcomes).map(([n, o]) => `${n}: ${o.error ?? 'ok'}`).join('\n'));
+      assert.deepEqual(consoleErrors.filter((m) => !/Failed to load resource/.test(m)), []);
+      await page.close();
+    } finally {
+      await context.unroute('**/hostile/corpus/*.json');
+      await context.unroute('**/corpus.html');
     }
   });
 });
