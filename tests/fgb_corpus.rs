@@ -282,36 +282,14 @@ fn outcomes(bytes: &[u8]) -> [Result<usize, String>; 3] {
     ]
 }
 
-#[test]
-fn the_corpus_is_what_the_generator_makes() {
-    let dir = corpus_dir();
+/// Checks the files of `dir` against what the generator makes, or writes
+/// them when `FGB_CORPUS_WRITE` is set.
+fn matches_generator(dir: &std::path::Path, files: Vec<(&'static str, Vec<u8>)>) {
     let write = std::env::var_os("FGB_CORPUS_WRITE").is_some();
     if write {
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(dir).unwrap();
     }
-    for (name, bytes) in make::corpus() {
-        let path = dir.join(name);
-        if write {
-            std::fs::write(&path, &bytes).unwrap();
-        }
-        let on_disk = std::fs::read(&path).unwrap_or_default();
-        assert!(
-            on_disk == bytes,
-            "{name} differs from what make.rs generates"
-        );
-    }
-}
-
-/// The hostile layers the browser tests serve (see `make::hostile_layers`);
-/// `FGB_CORPUS_WRITE=1` writes them again.
-#[test]
-fn the_hostile_layers_are_what_the_generator_makes() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/hostile-layers");
-    let write = std::env::var_os("FGB_CORPUS_WRITE").is_some();
-    if write {
-        std::fs::create_dir_all(&dir).unwrap();
-    }
-    for (name, bytes) in make::hostile_layers() {
+    for (name, bytes) in files {
         let path = dir.join(name);
         if write {
             std::fs::write(&path, &bytes).unwrap();
@@ -321,6 +299,19 @@ fn the_hostile_layers_are_what_the_generator_makes() {
             "{name} differs from what make.rs generates"
         );
     }
+}
+
+#[test]
+fn the_corpus_is_what_the_generator_makes() {
+    matches_generator(&corpus_dir(), make::corpus());
+}
+
+/// The hostile layers the browser tests serve (see `make::hostile_layers`);
+/// `FGB_CORPUS_WRITE=1` writes them again.
+#[test]
+fn the_hostile_layers_are_what_the_generator_makes() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/hostile-layers");
+    matches_generator(&dir, make::hostile_layers());
     // The overview reads whole, hostile names and all.
     let overview = std::fs::read(dir.join("hostile-overview.fgb")).unwrap();
     let (_, shapes) =

@@ -4,7 +4,7 @@
 //! semicolons, decimal commas, formulas neutralised).
 
 use super::places::Places;
-use super::table::{APPROXIMATE, KINDS};
+use super::table::APPROXIMATE;
 use crate::map::Shape;
 use crate::share::csv::{Cell, Csv};
 
@@ -26,12 +26,7 @@ pub fn places_csv(p: &Places) -> String {
         let Some(s) = p.sites.table.sites.get(i) else {
             continue;
         };
-        let kinds: Vec<&str> = KINDS
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| s.packed.kinds & (1 << k) != 0)
-            .map(|(_, k)| k.fr)
-            .collect();
+        let kinds = super::table::kind_labels(s.packed.kinds, crate::style::legend::Lang::Fr);
         let real = |value: f64, decimals: u8| Cell::Real { value, decimals };
         csv.row(vec![
             Cell::Text(s.id.clone()),

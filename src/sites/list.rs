@@ -4,7 +4,7 @@
 //! to the centre of the map), with their kinds, commune and distance.
 
 use super::places::Places;
-use super::table::KINDS;
+use super::table::kind_labels;
 use super::words::distance_text;
 use crate::analysis::haversine_m;
 use crate::map::describe::{cut, MAX_NAME_CHARS};
@@ -67,12 +67,7 @@ impl Places {
             .into_iter()
             .filter_map(|(metres, index)| {
                 let s = sites.get(index)?;
-                let kinds: Vec<&str> = KINDS
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| s.packed.kinds & (1 << k) != 0)
-                    .map(|(_, k)| k.label(lang))
-                    .collect();
+                let kinds = kind_labels(s.packed.kinds, lang);
                 let commune = self
                     .communes
                     .get(&s.commune)

@@ -42,6 +42,16 @@ impl KindInfo {
     }
 }
 
+/// The names of the kinds set in a `kinds` mask, in the table's order.
+pub fn kind_labels(kinds: u16, lang: Lang) -> Vec<&'static str> {
+    KINDS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| kinds & (1 << k) != 0)
+        .map(|(_, k)| k.label(lang))
+        .collect()
+}
+
 const fn kind(id: &'static str, fr: &'static str, en: &'static str, rgb: u32) -> KindInfo {
     KindInfo {
         id,

@@ -531,12 +531,7 @@ pub fn card(
     let fr = lang == Lang::Fr;
     let c = &panel.card;
     c.append_child(&el(&doc, "h3", "", Some(&s.name))?.into())?;
-    let kinds: Vec<&str> = KINDS
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| s.packed.kinds & (1 << k) != 0)
-        .map(|(_, k)| k.label(lang))
-        .collect();
+    let kinds = crate::sites::table::kind_labels(s.packed.kinds, lang);
     c.append_child(&el(&doc, "p", "kinds", Some(&kinds.join(" · ")))?.into())?;
     if let Some(d) = detail {
         let address = [

@@ -309,10 +309,15 @@ pub struct Layer {
 impl Layer {
     /// The valid synthetic layer: twenty cells, indexed with node size 16.
     pub fn synthetic() -> Layer {
+        Layer::cells(|i| (format!("c{i}"), format!("Cellule {i}")))
+    }
+
+    /// The twenty cells with the code and name `names` gives each, rates
+    /// 0, 2.5, 5…
+    pub fn cells(names: impl Fn(usize) -> (String, String)) -> Layer {
         let features = (0..CELLS)
             .map(|i| {
-                let code = format!("c{i}");
-                let name = format!("Cellule {i}");
+                let (code, name) = names(i);
                 let props = properties(&[
                     Prop::Text(&code),
                     Prop::Text(&name),
@@ -683,30 +688,19 @@ pub const HOSTILE_NAMES: [&str; 5] = [
 /// corpus (the map must say it is unreadable and keep the overview), and a
 /// manifest whose titles, labels and units are hostile too.
 pub fn hostile_layers() -> Vec<(&'static str, Vec<u8>)> {
-    let features: Vec<Vec<u8>> = (0..CELLS)
-        .map(|i| {
-            let code = if i == 0 {
-                "c0\"><b>x</b>".to_owned()
-            } else {
-                format!("c{i}")
-            };
-            let name = match (HOSTILE_NAMES.get(i), i) {
-                (Some(n), _) => (*n).to_owned(),
-                (None, 5) => "A".repeat(100_000),
-                _ => format!("Cellule {i}"),
-            };
-            let props = properties(&[
-                Prop::Text(&code),
-                Prop::Text(&name),
-                Prop::Number(i as f64 * 2.5),
-            ]);
-            feature(&cell(i), &props)
-        })
-        .collect();
-    let overview = Layer {
-        header: header_with(|_| {}),
-        features,
-    }
+    let overview = Layer::cells(|i| {
+        let code = if i == 0 {
+            "c0\"><b>x</b>".to_owned()
+        } else {
+            format!("c{i}")
+        };
+        let name = match (HOSTILE_NAMES.get(i), i) {
+            (Some(n), _) => (*n).to_owned(),
+            (None, 5) => "A".repeat(100_000),
+            _ => format!("Cellule {i}"),
+        };
+        (code, name)
+    })
     .bytes();
     let detail = corpus()
         .into_iter()
