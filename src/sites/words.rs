@@ -122,8 +122,9 @@ pub fn directions_url(from: [f64; 2], to: [f64; 2], car: bool) -> String {
 
 /// "de" before a place's name as French writes it: "d'Arras", "du
 /// Touquet-Paris-Plage" (Le Touquet), "des Mureaux" (Les Mureaux), "de
-/// La Bassée", "de votre position". An h is left alone (aspirated or not,
-/// only a dictionary knows).
+/// La Bassée", "de votre position". Elided before an h too: most
+/// communes' h is mute ("d'Hazebrouck", "d'Hénin-Beaumont"); the few
+/// aspirated ones only a dictionary knows.
 pub fn of_place(name: &str) -> String {
     if let Some(rest) = name.strip_prefix("Le ") {
         return format!("du {rest}");
@@ -134,7 +135,7 @@ pub fn of_place(name: &str) -> String {
     let vowel = name
         .chars()
         .next()
-        .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ".contains(c));
+        .is_some_and(|c| "aeiouyhàâäéèêëîïôöùûüœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ".contains(c));
     if vowel {
         format!("d'{name}")
     } else {
@@ -159,6 +160,7 @@ mod tests {
         assert_eq!(of_place("Les Mureaux"), "des Mureaux");
         assert_eq!(of_place("La Bassée"), "de La Bassée");
         assert_eq!(of_place("Lens"), "de Lens");
+        assert_eq!(of_place("Hénin-Beaumont"), "d'Hénin-Beaumont");
         assert_eq!(of_place("votre position"), "de votre position");
         assert_eq!(of_place("ce point"), "de ce point");
         assert_eq!(of_place(""), "de ");

@@ -305,23 +305,10 @@ fn mairie_access(code: &str, details: &str) -> String {
     }
 }
 
-/// "Mairie de Lens", "Mairie d'Arras", "Mairie du Touquet", "Mairie des Attaques".
+/// "Mairie de Lens", "Mairie d'Arras", "Mairie du Touquet", "Mairie des
+/// Attaques": the widget's elision rule (`maillage::sites::words::of_place`).
 fn mairie_name(commune: &str) -> String {
-    if let Some(rest) = commune.strip_prefix("Le ") {
-        return format!("Mairie du {rest}");
-    }
-    if let Some(rest) = commune.strip_prefix("Les ") {
-        return format!("Mairie des {rest}");
-    }
-    let elide = commune
-        .chars()
-        .next()
-        .is_some_and(|c| "AEIOUYÉÈÊÎÔÂH".contains(c.to_uppercase().next().unwrap_or(c)));
-    if elide {
-        format!("Mairie d'{commune}")
-    } else {
-        format!("Mairie de {commune}")
-    }
+    format!("Mairie {}", maillage::sites::words::of_place(commune))
 }
 
 /// Town halls, from rows built from the territory's communes (columns:
