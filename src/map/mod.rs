@@ -21,7 +21,7 @@ use self::labels::Anchor;
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
 use crate::num::ClampTo;
-use crate::scene::{DisplayList, PolygonStyle, Rgba};
+use crate::scene::{DisplayList, Hatch, Pattern, PolygonStyle, Rgba};
 use crate::style::classify::{classify, Classification, ClassifyError, Method};
 use crate::style::legend::{Lang, Legend};
 use crate::style::palette::{Palette, Rgb, NO_DATA};
@@ -212,6 +212,9 @@ pub struct Choropleth {
     pub colors: Vec<Rgb>,
     /// Legend entries with ranges, counts and labels.
     pub legend: Legend,
+    /// Each class drawn with its own pattern too (the `patterns`
+    /// attribute, or the legend's checkbox).
+    pub patterns: bool,
 }
 
 /// Half the side (CSS px) of a point's square marker: 1.5 px at national
@@ -248,6 +251,7 @@ impl Choropleth {
             classification,
             colors,
             legend,
+            patterns: false,
         })
     }
 
@@ -256,19 +260,31 @@ impl Choropleth {
         let stroke = Some((BORDER, 0.5));
         match value
             .and_then(|v| self.classification.class_of(v))
-            .and_then(|k| self.colors.get(k))
+            .and_then(|k| Some((k, self.colors.get(k)?)))
         {
-            Some(c) => PolygonStyle {
+            Some((k, c)) => PolygonStyle {
                 fill: Some(rgba(*c)),
                 stroke,
-                hatch: None,
+                hatch: self.class_hatch(k),
             },
             None => PolygonStyle {
                 fill: Some(rgba(NO_DATA.fill)),
                 stroke,
-                hatch: Some(rgba(NO_DATA.hatch)),
+                hatch: Some(Hatch::diagonal(rgba(NO_DATA.hatch))),
             },
         }
+    }
+
+    /// The pattern over class `k` when patterns are on: the class's own,
+    /// in black or white, whichever reads best on its colour.
+    pub fn class_hatch(&self, k: usize) -> Option<Hatch> {
+        let fill = self.colors.get(k).filter(|_| self.patterns)?;
+        let ink = crate::style::palette::text_color_on(*fill);
+        let alpha = if ink == Rgb::BLACK { 150 } else { 200 };
+        Some(Hatch {
+            ink: Rgba([ink.r, ink.g, ink.b, alpha]),
+            pattern: Pattern::for_class(k)?,
+        })
     }
 
     /// Whether a value's class is shown by the legend filter `visible`
@@ -375,6 +391,60 @@ mod tests {
             ]]],
             ..Shape::default()
         }
+    }
+
+    #[test]
+    fn patterns_tell_the_classes_apart_when_asked() {
+        use crate::scene::Pattern;
+        // One pattern per class after the first, all different, none the
+        // no-data diagonal.
+        let patterns: Vec<Option<Pattern>> = (0..9).map(Pattern::for_class).collect();
+        assert_eq!(patterns[0], None);
+        let some: Vec<Pattern> = patterns.iter().flatten().copied().collect();
+        assert_eq!(some.len(), 8);
+        for (i, p) in some.iter().enumerate() {
+            assert!(
+                *p != Pattern::Diagonal && !some[i + 1..].contains(p),
+                "{}",
+                p.name()
+            );
+        }
+        assert_eq!(Pattern::for_class(9), None);
+        let shapes: Vec<Shape> = (0..10)
+            .map(|i| Shape {
+                value: Some(f64::from(i)),
+                ..Shape::default()
+            })
+            .collect();
+        let mut c = Choropleth::new(
+            &shapes,
+            &Method::Quantiles,
+            5,
+            Palette::Viridis,
+            "%",
+            Lang::Fr,
+        )
+        .expect("classes");
+        assert_eq!(c.style_of(Some(9.0)).hatch, None, "off by default");
+        c.patterns = true;
+        assert_eq!(
+            c.style_of(Some(0.0)).hatch,
+            None,
+            "the first class is plain"
+        );
+        let top = c.style_of(Some(9.0)).hatch.expect("a pattern");
+        assert_eq!(top.pattern, Pattern::Vertical);
+        // Viridis ends in yellow: black ink; it starts in dark purple: white.
+        assert_eq!(top.ink, Rgba([0, 0, 0, 150]));
+        assert_eq!(
+            c.class_hatch(1).map(|h| h.ink),
+            Some(Rgba([255, 255, 255, 200]))
+        );
+        // No data keeps its own diagonal.
+        assert_eq!(
+            c.style_of(None).hatch.map(|h| h.pattern),
+            Some(Pattern::Diagonal)
+        );
     }
 
     #[test]

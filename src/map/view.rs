@@ -837,7 +837,9 @@ impl MapView {
             for item in &mut d.items {
                 if let Item::Polygon { style, .. } = item {
                     style.fill = style.fill.map(|c| c.faded(opacity));
-                    style.hatch = style.hatch.map(|c| c.faded(opacity));
+                    if let Some(h) = style.hatch.as_mut() {
+                        h.ink = h.ink.faded(opacity);
+                    }
                 }
             }
         }
@@ -971,8 +973,10 @@ impl MapView {
                     s.value = v;
                 }
                 self.visible = vec![true; saved.choropleth.classification.classes()];
+                let patterns = self.choropleth.patterns;
                 (self.field, self.title, self.short_unit, self.choropleth) =
                     (saved.field, saved.title, saved.short_unit, saved.choropleth);
+                self.choropleth.patterns = patterns;
                 true
             }
             other => {
@@ -1001,7 +1005,11 @@ impl MapView {
         match Choropleth::new(&self.shapes, &method, classes, Palette::YlGnBu, "%", lang) {
             Ok(c) => {
                 self.visible = vec![true; c.classification.classes()];
-                self.choropleth = c;
+                // The reader's choice of patterns stays.
+                self.choropleth = Choropleth {
+                    patterns: self.choropleth.patterns,
+                    ..c
+                };
                 self.field = COVERAGE_FIELD.to_owned();
                 self.title = title;
                 self.short_unit = "%".to_owned();
@@ -1021,22 +1029,29 @@ impl MapView {
         let rgba = |c: crate::style::palette::Rgb| Rgba([c.r, c.g, c.b, 255]);
         let counted =
             |label: &str, n: usize| format!("{label} ({})", format_number(n as f64, 0, lang));
-        let legend = &self.choropleth.legend;
-        let mut keys: Vec<Key> = legend
-            .classes
-            .iter()
-            .chain(std::iter::once(&legend.no_data).filter(|e| e.count > 0))
+        let c = &self.choropleth;
+        let legend = &c.legend;
+        let classes = legend.classes.iter().enumerate().map(|(k, e)| Key {
+            fill: rgba(e.color),
+            hatch: c.class_hatch(k),
+            round: false,
+            label: counted(&e.label, e.count),
+        });
+        let no_data = std::iter::once(&legend.no_data)
+            .filter(|e| e.count > 0)
             .map(|e| Key {
                 fill: rgba(e.color),
-                hatch: e.hatched.then_some(Rgba([255, 255, 255, 255])),
+                hatch: Some(crate::scene::Hatch::diagonal(rgba(
+                    crate::style::palette::NO_DATA.hatch,
+                ))),
                 round: false,
                 label: counted(&e.label, e.count),
-            })
-            .collect();
+            });
+        let mut keys: Vec<Key> = classes.chain(no_data).collect();
         if let Some(z) = self.zones.as_ref().filter(|z| z.shown) {
             keys.push(Key {
                 fill: Rgba([255, 255, 255, 255]),
-                hatch: Some(super::zones::ZONE_INK),
+                hatch: Some(crate::scene::Hatch::diagonal(super::zones::ZONE_INK)),
                 round: false,
                 label: z.title.clone(),
             });

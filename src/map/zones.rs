@@ -11,7 +11,7 @@ use super::stream::StreamLayer;
 use super::Shape;
 use crate::geom::camera::Camera;
 use crate::manifest::{LayerKind, Manifest};
-use crate::scene::{DisplayList, PolygonStyle, Rgba};
+use crate::scene::{DisplayList, Hatch, PolygonStyle, Rgba};
 use crate::style::legend::Lang;
 
 /// Ink of the zones' outline and hatching.
@@ -22,7 +22,7 @@ pub const ZONE_INK: Rgba = Rgba([29, 36, 51, 255]);
 pub const ZONE_STYLE: PolygonStyle = PolygonStyle {
     fill: None,
     stroke: Some((ZONE_INK, 1.5)),
-    hatch: Some(ZONE_INK),
+    hatch: Some(Hatch::diagonal(ZONE_INK)),
 };
 
 /// What to read for the zones, decided from the manifest.

@@ -68,6 +68,84 @@ impl Rgba {
     }
 }
 
+/// A pattern drawn over a fill, so that colour is never the only carrier
+/// of meaning: the no-data style and the weak-coverage zones are hatched,
+/// and with the `patterns` option each class has its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// Lines rising to the right (no data, zones).
+    Diagonal,
+    /// Lines falling to the right.
+    AntiDiagonal,
+    /// Sparse dots.
+    Dots,
+    /// Dense dots.
+    DenseDots,
+    /// Horizontal lines.
+    Horizontal,
+    /// Horizontal lines, closer.
+    DenseHorizontal,
+    /// Vertical lines.
+    Vertical,
+    /// Horizontal and vertical lines.
+    Cross,
+    /// Both diagonals.
+    DiagonalCross,
+}
+
+impl Pattern {
+    /// The pattern of class `k` (lightest first): none for the first, then
+    /// one each, told apart at a glance and in black and white.
+    pub fn for_class(k: usize) -> Option<Pattern> {
+        use Pattern::*;
+        const ORDER: [Pattern; 8] = [
+            Dots,
+            Horizontal,
+            AntiDiagonal,
+            Vertical,
+            Cross,
+            DiagonalCross,
+            DenseDots,
+            DenseHorizontal,
+        ];
+        k.checked_sub(1).and_then(|i| ORDER.get(i).copied())
+    }
+
+    /// Its name, for the legend's swatches (`data-pattern`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pattern::Diagonal => "diagonal",
+            Pattern::AntiDiagonal => "anti-diagonal",
+            Pattern::Dots => "dots",
+            Pattern::DenseDots => "dense-dots",
+            Pattern::Horizontal => "horizontal",
+            Pattern::DenseHorizontal => "dense-horizontal",
+            Pattern::Vertical => "vertical",
+            Pattern::Cross => "cross",
+            Pattern::DiagonalCross => "diagonal-cross",
+        }
+    }
+}
+
+/// A pattern in an ink colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hatch {
+    /// Colour of the pattern's lines or dots.
+    pub ink: Rgba,
+    /// Which pattern.
+    pub pattern: Pattern,
+}
+
+impl Hatch {
+    /// Diagonal lines in `ink` (no data, zones).
+    pub const fn diagonal(ink: Rgba) -> Hatch {
+        Hatch {
+            ink,
+            pattern: Pattern::Diagonal,
+        }
+    }
+}
+
 /// How a polygon is painted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PolygonStyle {
@@ -75,9 +153,9 @@ pub struct PolygonStyle {
     pub fill: Option<Rgba>,
     /// Outline colour and width in CSS pixels.
     pub stroke: Option<(Rgba, f32)>,
-    /// Diagonal hatching over the fill (no-data, grey zones): colour is
-    /// never the only carrier of meaning.
-    pub hatch: Option<Rgba>,
+    /// A pattern over the fill (no data, grey zones, classes with the
+    /// `patterns` option): colour is never the only carrier of meaning.
+    pub hatch: Option<Hatch>,
 }
 
 /// One thing to draw.

@@ -8,7 +8,7 @@
 //! text with the canvas through the `width` closure (tests pass an
 //! estimate).
 
-use crate::scene::Rgba;
+use crate::scene::{Hatch, Rgba};
 
 /// Space around and between the blocks, CSS pixels.
 const MARGIN: f64 = 16.0;
@@ -45,8 +45,8 @@ pub enum Ink {
         size: f64,
         /// Fill.
         fill: Rgba,
-        /// Diagonal hatching over the fill.
-        hatch: Option<Rgba>,
+        /// A pattern over the fill.
+        hatch: Option<Hatch>,
         /// A disc (places' kinds) rather than a square.
         round: bool,
     },
@@ -70,8 +70,8 @@ pub enum Ink {
 pub struct Key {
     /// Swatch colour.
     pub fill: Rgba,
-    /// Hatching over it (no data, zones).
-    pub hatch: Option<Rgba>,
+    /// A pattern over it (no data, zones, classes with patterns).
+    pub hatch: Option<Hatch>,
     /// A disc (places' kinds).
     pub round: bool,
     /// Text, with its count when it has one.

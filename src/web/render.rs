@@ -15,7 +15,7 @@ use crate::map::labels;
 use crate::map::view::MapView;
 #[cfg(feature = "places")]
 use crate::scene::MARKER_RING;
-use crate::scene::{label_font, DisplayList, Item, Rgba};
+use crate::scene::{label_font, DisplayList, Hatch, Item, Rgba};
 use crate::style::legend::LegendEntry;
 
 /// Draws `list` at device pixel ratio `dpr` (the list is in CSS pixels);
@@ -39,7 +39,7 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
         })
     };
     let mut fills: Vec<(Rgba, bool)> = Vec::new();
-    let mut hatches: Vec<Rgba> = Vec::new();
+    let mut hatches: Vec<Hatch> = Vec::new();
     let mut strokes: Vec<(Rgba, f32)> = Vec::new();
     for (rings, style) in polygons() {
         let key = |c: Rgba| (c, rings.len() == 1);
@@ -68,12 +68,12 @@ pub fn replay(ctx: &CanvasRenderingContext2d, list: &DisplayList, dpr: f64, fami
         };
         ctx.fill_with_canvas_winding_rule(rule);
     }
-    for colour in hatches {
+    for hatch in hatches {
         ctx.begin_path();
-        for (rings, _) in polygons().filter(|(_, s)| s.hatch == Some(colour)) {
+        for (rings, _) in polygons().filter(|(_, s)| s.hatch == Some(hatch)) {
             trace(ctx, rings);
         }
-        if let Some(pattern) = hatch_pattern(ctx, colour) {
+        if let Some(pattern) = hatch_pattern(ctx, hatch) {
             ctx.set_fill_style_canvas_pattern(&pattern);
             ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
         }
@@ -286,38 +286,62 @@ pub fn sheet(
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
 }
 
-/// A repeating 6 px tile of diagonal lines in `colour` (CSS pixels: the
+/// A repeating 6 px tile of `hatch`'s pattern in its ink (CSS pixels: the
 /// context's device-pixel-ratio transform scales it like everything else).
-/// Dark lines (the zones') get a light halo, so that they read over the
-/// darkest classes too.
-fn hatch_pattern(ctx: &CanvasRenderingContext2d, colour: Rgba) -> Option<CanvasPattern> {
-    const SIZE: f64 = 6.0;
+/// Dark diagonal lines (the zones') get a light halo, so that they read
+/// over the darkest classes too.
+fn hatch_pattern(ctx: &CanvasRenderingContext2d, hatch: Hatch) -> Option<CanvasPattern> {
+    use crate::scene::Pattern::*;
+    const S: f64 = 6.0;
     let doc = web_sys::window()?.document()?;
     let tile: HtmlCanvasElement =
         wasm_bindgen::JsCast::dyn_into(doc.create_element("canvas").ok()?).ok()?;
-    tile.set_width(SIZE as u32);
-    tile.set_height(SIZE as u32);
+    tile.set_width(S as u32);
+    tile.set_height(S as u32);
     let t: CanvasRenderingContext2d =
         wasm_bindgen::JsCast::dyn_into(tile.get_context("2d").ok()??).ok()?;
+    let lines = |segments: &[(f64, f64, f64, f64)]| {
+        for &(x0, y0, x1, y1) in segments {
+            t.move_to(x0, y0);
+            t.line_to(x1, y1);
+        }
+    };
+    // Each diagonal with its two wrapped halves, so tiles join seamlessly.
+    let rising = [(0.0, S, S, 0.0), (-S, S, 0.0, 0.0), (S, S, 2.0 * S, 0.0)];
+    let falling = [(0.0, 0.0, S, S), (-S, 0.0, 0.0, S), (S, 0.0, 2.0 * S, S)];
+    let mut dots: &[(f64, f64)] = &[];
     t.begin_path();
-    // The diagonal and its two wrapped halves, so tiles join seamlessly.
-    for (x0, y0, x1, y1) in [
-        (0.0, SIZE, SIZE, 0.0),
-        (-SIZE, SIZE, 0.0, 0.0),
-        (SIZE, SIZE, 2.0 * SIZE, 0.0),
-    ] {
-        t.move_to(x0, y0);
-        t.line_to(x1, y1);
+    match hatch.pattern {
+        Diagonal => lines(&rising),
+        AntiDiagonal => lines(&falling),
+        DiagonalCross => {
+            lines(&rising);
+            lines(&falling);
+        }
+        Horizontal => lines(&[(0.0, 3.0, S, 3.0)]),
+        DenseHorizontal => lines(&[(0.0, 1.5, S, 1.5), (0.0, 4.5, S, 4.5)]),
+        Vertical => lines(&[(3.0, 0.0, 3.0, S)]),
+        Cross => lines(&[(0.0, 3.0, S, 3.0), (3.0, 0.0, 3.0, S)]),
+        Dots => dots = &[(3.0, 3.0)],
+        DenseDots => dots = &[(1.5, 1.5), (4.5, 4.5)],
     }
-    let [r, g, b, _] = colour.0;
-    if u16::from(r) + u16::from(g) + u16::from(b) < 300 {
+    let [r, g, b, _] = hatch.ink.0;
+    if hatch.pattern == Diagonal && u16::from(r) + u16::from(g) + u16::from(b) < 300 {
         t.set_stroke_style_str("rgba(255,255,255,0.7)");
         t.set_line_width(3.0);
         t.stroke();
         t.set_line_width(1.25);
     }
-    t.set_stroke_style_str(&colour.css());
+    let ink = hatch.ink.css();
+    t.set_stroke_style_str(&ink);
     t.stroke();
+    t.begin_path();
+    for &(x, y) in dots {
+        t.move_to(x + 1.1, y);
+        let _ = t.arc(x, y, 1.1, 0.0, std::f64::consts::TAU);
+    }
+    t.set_fill_style_str(&ink);
+    t.fill();
     ctx.create_pattern_with_html_canvas_element(&tile, "repeat")
         .ok()?
 }
@@ -439,12 +463,30 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {
         let pressed = view.visible.get(k).copied().unwrap_or(true);
         let line = entry(&doc, e, Some(k), pressed)?;
+        if let Some(h) = view.choropleth.class_hatch(k) {
+            pattern_swatch(&line, h)?;
+        }
         classes.append_child(&line)?;
     }
     if view.choropleth.legend.no_data.count > 0 {
         let line = entry(&doc, &view.choropleth.legend.no_data, None, true)?;
         classes.append_child(&line)?;
     }
+    // Patterns on the classes, for readers who do not tell the colours apart.
+    let label = element(&doc, "label", "patterns", None)?;
+    let input = element(&doc, "input", "", None)?;
+    input.set_attribute("type", "checkbox")?;
+    input.set_attribute("data-patterns", "")?;
+    if view.choropleth.patterns {
+        input.set_attribute("checked", "")?;
+    }
+    label.append_child(&input)?;
+    let words = match view.lang {
+        crate::style::legend::Lang::Fr => "Motifs sur les classes",
+        crate::style::legend::Lang::En => "Patterns on the classes",
+    };
+    label.append_child(&element(&doc, "span", "", Some(words))?.into())?;
+    classes.append_child(&label)?;
     container.append_child(&classes)?;
     #[cfg(feature = "places")]
     if let Some(z) = &view.zones {
@@ -452,6 +494,19 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     }
     #[cfg(feature = "places")]
     places_entries(&doc, container, view)?;
+    Ok(())
+}
+
+/// Draws a class's pattern on its legend swatch (CSS, see the shadow
+/// root's `[data-pattern]` rules), in the ink the map uses.
+fn pattern_swatch(line: &HtmlElement, h: Hatch) -> Result<(), JsValue> {
+    let Some(swatch) = line.query_selector(".swatch")? else {
+        return Ok(());
+    };
+    swatch.set_attribute("data-pattern", h.pattern.name())?;
+    if let Some(s) = wasm_bindgen::JsCast::dyn_ref::<HtmlElement>(&swatch) {
+        s.style().set_property("--ink", &h.ink.css())?;
+    }
     Ok(())
 }
 

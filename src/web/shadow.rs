@@ -37,6 +37,16 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .legend button[aria-pressed="false"] { opacity: .45; text-decoration: line-through; }
 .legend button:focus-visible, canvas:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: -3px; }
 .legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); opacity: var(--fill, 1); }
+.legend label.patterns { display: flex; align-items: center; gap: 6px; min-height: 32px; margin-top: 4px; cursor: pointer; }
+.legend label.patterns input { width: 18px; height: 18px; margin: 0; }
+.legend .swatch[data-pattern="dots"] { background-image: radial-gradient(var(--ink) 1.2px, transparent 1.5px); background-size: 6px 6px; }
+.legend .swatch[data-pattern="dense-dots"] { background-image: radial-gradient(var(--ink) 1.1px, transparent 1.4px); background-size: 3px 3px; }
+.legend .swatch[data-pattern="horizontal"] { background-image: repeating-linear-gradient(0deg, transparent 0 2.5px, var(--ink) 2.5px 3.5px, transparent 3.5px 6px); }
+.legend .swatch[data-pattern="dense-horizontal"] { background-image: repeating-linear-gradient(0deg, transparent 0 1px, var(--ink) 1px 2px, transparent 2px 3px); }
+.legend .swatch[data-pattern="vertical"] { background-image: repeating-linear-gradient(90deg, transparent 0 2.5px, var(--ink) 2.5px 3.5px, transparent 3.5px 6px); }
+.legend .swatch[data-pattern="anti-diagonal"] { background-image: repeating-linear-gradient(-45deg, transparent 0 3px, var(--ink) 3px 4px); }
+.legend .swatch[data-pattern="cross"] { background-image: repeating-linear-gradient(0deg, transparent 0 2.5px, var(--ink) 2.5px 3.5px, transparent 3.5px 6px), repeating-linear-gradient(90deg, transparent 0 2.5px, var(--ink) 2.5px 3.5px, transparent 3.5px 6px); }
+.legend .swatch[data-pattern="diagonal-cross"] { background-image: repeating-linear-gradient(45deg, transparent 0 3px, var(--ink) 3px 4px), repeating-linear-gradient(-45deg, transparent 0 3px, var(--ink) 3px 4px); }
 .legend .swatch.hatched { background-image: repeating-linear-gradient(45deg, transparent 0 3px, #fff 3px 4px); }
 .legend .count { margin-left: auto; opacity: .8; }
 .tip { position: absolute; pointer-events: none; margin: 0; padding: 4px 8px; max-width: 260px; background: var(--maillage-text, #1d2433);

@@ -62,6 +62,8 @@ use crate::style::legend::Lang;
 /// Attributes the element reacts to (`observedAttributes`); the places' ones
 /// only in the module with places.
 const ATTRIBUTES: &[&str] = &[
+    // Followed without a reload (see `Widget::attribute_changed`).
+    "patterns",
     "manifest",
     "layer",
     "field",
@@ -164,6 +166,7 @@ impl Widget {
             retry: parts.retry,
             stream_error: RefCell::new(None),
             restarted: Cell::new(false),
+            patterns: Cell::new(false),
             base_error: RefCell::new(None),
             legend: parts.legend,
             tip: parts.tip,
@@ -201,6 +204,7 @@ impl Widget {
             #[cfg(feature = "places")]
             places: places_ui,
         });
+        inner.patterns.set(inner.host.has_attribute("patterns"));
         Inner::install(&inner)?;
         Inner::load(&inner);
         Ok(Widget { inner })
@@ -252,6 +256,14 @@ impl Widget {
     /// cancels the current load and starts another.
     #[wasm_bindgen(js_name = attributeChanged)]
     pub fn attribute_changed(&self, name: &str, old: Option<String>, new: Option<String>) {
+        if name == "patterns" {
+            self.inner.patterns.set(new.is_some());
+            if let Some(v) = self.inner.view.borrow_mut().as_mut() {
+                v.choropleth.patterns = new.is_some();
+                let _ = render::legend(&self.inner.legend, v, &v.title);
+            }
+            return self.inner.request_redraw();
+        }
         if ATTRIBUTES.contains(&name) && old != new {
             Inner::load(&self.inner);
         }
@@ -296,6 +308,9 @@ struct Inner {
     stream_error: RefCell<Option<String>>,
     /// Started again after a panic (see `Widget::note_restart`).
     restarted: Cell<bool>,
+    /// Patterns on the classes: the `patterns` attribute, then the
+    /// reader's choice in the legend.
+    patterns: Cell<bool>,
     /// Why a base layer of the loaded map is missing (the retry button
     /// then loads the map again).
     base_error: RefCell<Option<String>>,
@@ -583,6 +598,9 @@ impl Inner {
         if self.zones_change(e) {
             return;
         }
+        if self.patterns_change(e) {
+            return;
+        }
         let value = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
@@ -594,6 +612,31 @@ impl Inner {
             }
             let _ = self.host.set_attribute("field", &v);
         }
+    }
+
+    /// The legend's « Motifs » checkbox: patterns on the classes or not,
+    /// kept for the next maps of this element; `false` for any other change.
+    fn patterns_change(&self, e: &web_sys::Event) -> bool {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.has_attribute("data-patterns"))
+        else {
+            return false;
+        };
+        self.patterns.set(input.checked());
+        if let Some(v) = self.view.borrow_mut().as_mut() {
+            v.choropleth.patterns = input.checked();
+            let _ = render::legend(&self.legend, v, &v.title);
+        }
+        // The new legend has a new checkbox: the focus goes back to it.
+        if let Ok(Some(b)) = self.legend.query_selector("input[data-patterns]") {
+            if let Some(b) = b.dyn_ref::<HtmlElement>() {
+                let _ = b.focus();
+            }
+        }
+        self.request_redraw();
+        true
     }
 
     /// Shows or hides the territories' table (« Afficher le tableau »).
@@ -794,6 +837,7 @@ impl Inner {
             );
             let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
                 .map_err(|e| LoadError::BadManifest(format!("classes : {e}")))?;
+            view.choropleth.patterns = self.patterns.get();
             view.resize(size[0], size[1], self.pixel_ratio());
             #[cfg(feature = "places")]
             {

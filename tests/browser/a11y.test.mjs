@@ -220,6 +220,43 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   });
 
+  test('patterns: a legend checkbox puts a pattern on each class, map and swatches alike', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/portail-pas-de-calais.html`);
+    await nthEvent(page, 1);
+    // Share of the canvas painted exactly in the colours of classes 2 to 5
+    // (flat fills; a pattern breaks them up).
+    const flat = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+      const root = document.querySelector('maillage-map').shadowRoot;
+      const colours = [...root.querySelectorAll('.legend button[data-class] .swatch')].slice(1)
+        .map((s) => getComputedStyle(s).backgroundColor.match(/\d+/g).slice(0, 3).join(','));
+      const canvas = root.querySelector('canvas');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (colours.includes(`${data[i]},${data[i + 1]},${data[i + 2]}`)) n += 1;
+      resolve(n / (data.length / 4));
+    }))));
+    const before = await flat();
+    const box = page.locator('maillage-map').first().locator('input[data-patterns]');
+    assert.equal(await box.isChecked(), false);
+    await box.check();
+    const after = await flat();
+    assert.ok(before > 0.15 && after < before * 0.75, `flat class colours: ${before.toFixed(3)} of the canvas, ${after.toFixed(3)} with patterns`);
+    const swatches = await page.evaluate(() => [...document.querySelector('maillage-map').shadowRoot
+      .querySelectorAll('.legend button[data-class] .swatch')].map((s) => s.dataset.pattern ?? null));
+    assert.deepEqual(swatches, [null, 'dots', 'horizontal', 'anti-diagonal', 'vertical']);
+    assert.equal(await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.activeElement?.dataset.patterns), '', 'the focus stays on the checkbox');
+    await screenshot(page, 'motifs');
+    assert.deepEqual(await violations(page), []);
+    // The attribute gives the same, and its removal takes them off.
+    await page.evaluate(() => document.querySelector('maillage-map').removeAttribute('patterns'));
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('patterns', ''));
+    assert.equal(await box.isChecked(), true);
+    await page.evaluate(() => document.querySelector('maillage-map').removeAttribute('patterns'));
+    assert.equal(await box.isChecked(), false);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('a 320 px wide phone: nothing scrolls sideways, still no violation', async () => {
     const page = await env.browser.context.newPage();
     await page.setViewportSize({ width: 320, height: 640 });
