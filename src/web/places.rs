@@ -37,6 +37,10 @@ pub struct Panel {
     pub departements: HtmlElement,
     /// The nearest places.
     pub near: HtmlElement,
+    /// The search: the commune box, « Autour de moi », the suggestions.
+    pub find: HtmlElement,
+    /// Plain-language mode: back from the answer to the question.
+    pub again: HtmlElement,
     /// The list of the places on the map (the markers' text alternative).
     pub list: HtmlElement,
     /// Shows or hides it.
@@ -64,6 +68,8 @@ impl Panel {
             near: part(".places .near")?,
             card: part(".places .card")?,
             list: part(".places .places-list")?,
+            find: part(".places .find")?,
+            again: part(".places .again")?,
             list_toggle: part(".places .show-places")?,
         })
     }
@@ -443,9 +449,10 @@ pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue
     } else {
         format!("Nearest places to {}", origin.label)
     };
-    panel
-        .near
-        .append_child(&el(&doc, "h3", "", Some(&title))?.into())?;
+    let heading = el(&doc, "h3", "", Some(&title))?;
+    // Focusable, so that the plain-language mode can bring the reader here.
+    heading.set_attribute("tabindex", "-1")?;
+    panel.near.append_child(&heading)?;
     if places.nearest.is_empty() {
         let none = if fr {
             "Aucun lieu ne correspond aux filtres."

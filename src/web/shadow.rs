@@ -143,6 +143,14 @@ const PLACES: (&str, &str, &str) = (
 .places .territory > summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; font-weight: 600; }
 .places .territory p { margin: 2px 0; }
 @media (pointer: coarse) { .places label.check, .places .nearest button.place { min-height: 44px; } }
+:host([simple]) .places { font-size: 18px; }
+:host([simple]) .places .filters, :host([simple]) .places .count, :host([simple]) .places .departements,
+:host([simple]) .places .export, :host([simple]) .tools,
+:host([simple]) .places .nearest li:nth-child(n+4) { display: none; }
+:host([simple]) .places label.q { font-size: 22px; font-weight: 700; }
+:host([simple]) .places button, :host([simple]) .places input[type=search], :host([simple]) .places a.route { min-height: 56px; font-size: 18px; }
+:host([simple]) .places .again { display: block; width: 100%; margin: 8px 0; }
+:host([simple]) .places .again[hidden] { display: none; }
 .detail table.kinds, .places table.kinds { border-collapse: collapse; margin-top: 4px; font-size: 13px; }
 .detail table.kinds caption, .places table.kinds caption { text-align: left; font-weight: 600; }
 .detail table.kinds th, .places table.kinds th { text-align: left; font-weight: normal; padding-right: 8px; }
@@ -151,7 +159,7 @@ const PLACES: (&str, &str, &str) = (
 .detail table.kinds td.meter span, .places table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 "#,
-    r#"<section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div><div class="tools"><button type="button" class="show-places" aria-expanded="false" aria-controls="lieux-carte">Afficher la liste des lieux de la carte</button></div><div id="lieux-carte" class="table-view places-list" part="places-list" hidden></div></section>"#,
+    r#"<section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><button type="button" class="again" hidden>Chercher un autre endroit</button><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div><div class="tools"><button type="button" class="show-places" aria-expanded="false" aria-controls="lieux-carte">Afficher la liste des lieux de la carte</button></div><div id="lieux-carte" class="table-view places-list" part="places-list" hidden></div></section>"#,
 );
 
 /// The parts of the shadow root the widget drives.

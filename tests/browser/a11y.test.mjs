@@ -33,7 +33,7 @@ async function placesReady(page) {
 }
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
-  for (const name of ['index.html', 'carte.html', 'portail-pas-de-calais.html', 'deux-cartes.html', 'couches.html']) {
+  for (const name of ['index.html', 'carte.html', 'portail-pas-de-calais.html', 'deux-cartes.html', 'couches.html', 'aide.html']) {
     test(`${name}, map drawn`, async () => {
       const { page } = await openPage(env.browser.context, `${env.server.url}/${name}`);
       if (name !== 'index.html' && name !== 'couches.html') await nthEvent(page, 1);
@@ -253,6 +253,38 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     assert.equal(await box.isChecked(), true);
     await page.evaluate(() => document.querySelector('maillage-map').removeAttribute('patterns'));
     assert.equal(await box.isChecked(), false);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('plain-language mode: one question, large buttons, the three nearest places, back to the question', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/aide.html`);
+    await placesReady(page);
+    const map = page.locator('maillage-map');
+    const inMap = (fn) => page.evaluate(`(${fn})(document.querySelector('maillage-map').shadowRoot)`);
+    const shown = (selector) => inMap(`(r) => { const e = r.querySelector(${JSON.stringify(selector)}); return !!e && e.offsetParent !== null; }`);
+    // The question, and nothing else to decide.
+    assert.equal(await map.locator('label.q').textContent(), 'Où êtes-vous ?');
+    for (const s of ['details.filters', '.places .export', '.show-table']) assert.equal(await shown(s), false, s);
+    const heights = await inMap((r) => ['#q', 'button.locate'].map((s) => r.querySelector(s).getBoundingClientRect().height));
+    assert.ok(heights.every((h) => h >= 56), heights.join(' '));
+    assert.deepEqual(await violations(page), []);
+    // The answer: three places, the reader brought to them; the question goes.
+    await map.locator('#q').fill('arras');
+    await map.locator('#q').press('Enter');
+    await page.waitForFunction(() => document.querySelector('maillage-map').shadowRoot.querySelectorAll('.nearest button.place').length > 0);
+    const visible = await inMap((r) => [...r.querySelectorAll('.nearest > li')].filter((li) => li.offsetParent !== null).length);
+    assert.equal(visible, 3);
+    assert.equal(await shown('.find'), false);
+    assert.equal(await inMap((r) => r.activeElement?.textContent), "Les lieux les plus proches d'Arras");
+    await screenshot(page, 'langage-simple');
+    assert.deepEqual(await violations(page), []);
+    // Back to the question, the box empty and focused.
+    await map.locator('button.again').click();
+    assert.equal(await shown('.find'), true);
+    assert.equal(await shown('.near'), false);
+    assert.equal(await inMap((r) => r.activeElement?.id), 'q');
+    assert.equal(await map.locator('#q').inputValue(), '');
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

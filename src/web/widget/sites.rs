@@ -319,6 +319,7 @@ impl Inner {
                 "Loading places…"
             }));
         self.places.panel.root.set_hidden(false);
+        self.ask_where();
         let weak = self.me.clone();
         spawn_local(async move {
             let read = |path: String| {
@@ -629,6 +630,14 @@ impl Inner {
             self.locate();
         } else if b.class_name() == "show-places" {
             self.toggle_place_list();
+        } else if b.class_name() == "again" {
+            // Back to the question, the box emptied.
+            let panel = &self.places.panel;
+            panel.card.set_hidden(true);
+            panel.near.set_hidden(true);
+            panel.query.set_value("");
+            self.ask_where();
+            let _ = panel.query.focus();
         } else if b.class_name() == "csv-places" || b.class_name() == "csv-epci" {
             self.export_csv(b.class_name() == "csv-places");
         } else if b.class_name() == "png" {
@@ -758,6 +767,47 @@ impl Inner {
         self.request_redraw();
         self.view_changed();
         self.write_fragment();
+        self.answer_where();
+    }
+
+    /// Plain-language mode (attribute `simple`): one question, "Où
+    /// êtes-vous ?", with the search box and « Autour de moi » only.
+    fn ask_where(&self) {
+        if !self.host.has_attribute("simple") {
+            return;
+        }
+        let panel = &self.places.panel;
+        let fr = self.lang.get() == Lang::Fr;
+        if let Ok(Some(label)) = panel.root.query_selector("label.q") {
+            label.set_text_content(Some(if fr {
+                "Où êtes-vous ?"
+            } else {
+                "Where are you?"
+            }));
+        }
+        panel.query.set_placeholder(if fr {
+            "Votre commune, par exemple Arras"
+        } else {
+            "Your commune, for example Arras"
+        });
+        panel.find.set_hidden(false);
+        panel.again.set_hidden(true);
+    }
+
+    /// Plain-language mode: the answer (the nearest places) replaces the
+    /// question, and the reader is brought to it.
+    fn answer_where(&self) {
+        if !self.host.has_attribute("simple") {
+            return;
+        }
+        let panel = &self.places.panel;
+        panel.find.set_hidden(true);
+        panel.again.set_hidden(false);
+        if let Ok(Some(h)) = panel.near.query_selector("h3") {
+            if let Some(h) = h.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        }
     }
 
     /// Selects a place from the list and centres it.
@@ -938,6 +988,7 @@ impl Inner {
         self.request_redraw();
         self.view_changed();
         self.write_fragment();
+        self.answer_where();
     }
 
     /// Writes the selected place's card, then reads its full record (one
