@@ -19,7 +19,19 @@ impl Mode {
     /// "walk", "foot" → [`Mode::Walk`]. Anything else is `None`, so the caller
     /// can keep its default instead of guessing.
     pub fn parse(text: &str) -> Option<Mode> {
-        let lower = text.trim().to_lowercase();
+        // ASCII and À are all the case these words need (no Unicode case
+        // tables in the browser module).
+        let lower: String = text
+            .trim()
+            .chars()
+            .map(|c| {
+                if c == 'À' {
+                    'à'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect();
         let word = lower
             .strip_prefix("en ")
             .or_else(|| lower.strip_prefix("à "))

@@ -44,14 +44,7 @@ impl Rgba {
     /// assert!(!Rgba([240, 228, 66, 255]).is_dark());
     /// ```
     pub fn is_dark(self) -> bool {
-        let lin = |c: u8| {
-            let c = f64::from(c) / 255.0;
-            if c <= 0.040_45 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
+        let lin = |c: u8| crate::style::palette::srgb_to_linear(c, 0.040_45);
         let [r, g, b, _] = self.0;
         0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) < 0.18
     }

@@ -72,14 +72,7 @@ impl Rgb {
     /// WCAG 2.1 relative luminance (0 for black, 1 for white), with the
     /// 0.03928 threshold written in WCAG 2.1.
     pub fn relative_luminance(self) -> f64 {
-        let ch = |v: u8| {
-            let c = f64::from(v) / 255.0;
-            if c <= 0.039_28 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
+        let ch = |v: u8| srgb_to_linear(v, 0.039_28);
         0.2126 * ch(self.r) + 0.7152 * ch(self.g) + 0.0722 * ch(self.b)
     }
 
@@ -91,15 +84,21 @@ impl Rgb {
 
     /// Linear-light RGB in `[0, 1]` (IEC 61966-2-1 transfer function).
     pub fn linear(self) -> [f64; 3] {
-        let ch = |v: u8| {
-            let c = f64::from(v) / 255.0;
-            if c <= 0.040_45 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
+        let ch = |v: u8| srgb_to_linear(v, 0.040_45);
         [ch(self.r), ch(self.g), ch(self.b)]
+    }
+}
+
+/// The sRGB transfer function: a channel (0–255) in linear light, with the
+/// knee at `knee` (IEC 61966-2-1 writes 0.04045, WCAG 2.1 0.03928). The
+/// power 2.4 is taken as `exp(2.4 ln x)`: `powf` would link a libm
+/// function of its own (2 KB of wasm) for this one use.
+pub fn srgb_to_linear(v: u8, knee: f64) -> f64 {
+    let c = f64::from(v) / 255.0;
+    if c <= knee {
+        c / 12.92
+    } else {
+        (2.4 * ((c + 0.055) / 1.055).ln()).exp()
     }
 }
 
