@@ -393,7 +393,10 @@ impl SiteTable {
             s.id = r.text("id")?;
         }
         for s in &mut sites {
-            s.name = r.text("name")?;
+            // A partner's table may hold anything: one line, no
+            // reordering controls, 120 characters at most, as territories.
+            s.name =
+                crate::map::describe::cut(&r.text("name")?, crate::map::describe::MAX_NAME_CHARS);
         }
         Ok(SiteTable { sites, rejected })
     }
@@ -457,6 +460,16 @@ mod tests {
             SiteTable::decode(&SiteTable::default().encode()),
             Ok(SiteTable::default())
         );
+    }
+
+    #[test]
+    fn hostile_names_are_cut_on_one_line() {
+        let mut t = sample();
+        t.sites[0].name = format!("\u{202e}<b>{}\n", "x".repeat(10_000));
+        let back = SiteTable::decode(&t.encode()).expect("decodes");
+        let name = &back.sites[0].name;
+        assert_eq!(name.chars().count(), crate::map::describe::MAX_NAME_CHARS);
+        assert!(name.starts_with("<b>xxx") && name.ends_with('…'), "{name}");
     }
 
     #[test]
