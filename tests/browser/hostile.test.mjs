@@ -164,9 +164,24 @@ describe('hostile content', () => {
         }
       }
       console.log(Object.entries(outcomes).map(([n, o]) => `${n}: ${o.error ?? 'ok'}`).join('\n'));
+
+      // A server that ignores Range, on a small file: it is read whole once
+      // and sliced, and the map draws its detail without an error.
+      await env.server.fault('mode=no-range&path=/hostile/corpus/valid.fgb');
+      const before = await page.evaluate(() => [window.__maillageEvents.length, window.__maillageRenders.length]);
+      await page.evaluate(() => document.querySelector('maillage-map').setAttribute('manifest', './hostile/corpus/valid.json'));
+      assert.equal((await nthEvent(page, before[0] + 1)).type, 'maillage:ready');
+      await page.evaluate(() => document.querySelector('maillage-map').setView(2.5, 50.4, 9));
+      await page.waitForFunction((k) => window.__maillageRenders.slice(k).some((r) => r.file === 'valid.fgb' || r.failed), before[1], { timeout: 20_000 });
+      const whole = await page.evaluate((k) => window.__maillageRenders.slice(k).find((r) => r.file === 'valid.fgb' || r.failed), before[1]);
+      assert.deepEqual([whole.failed, whole.error, whole.features], [false, null, 20]);
+      const served = (await env.server.stats()).paths['/hostile/corpus/valid.fgb'].status;
+      assert.ok(served['200'] >= 1, `answered whole: ${JSON.stringify(served)}`);
+      assert.equal(await page.evaluate((k) => window.__maillageEvents.slice(k).filter((e) => e.type === 'maillage:error').length, before[0]), 0);
       assert.deepEqual(consoleErrors.filter((m) => !/Failed to load resource/.test(m)), []);
       await page.close();
     } finally {
+      await env.server.fault('mode=none');
       await context.unroute('**/hostile/corpus/*.json');
       await context.unroute('**/corpus.html');
     }
