@@ -855,6 +855,12 @@ impl Inner {
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
             self.lang.set(s.lang);
             let _ = render::legend(&self.legend, &view, &view.title);
+            // Plain-language mode: the classes start folded, the places first.
+            if self.host.has_attribute("simple") {
+                if let Ok(Some(d)) = self.legend.query_selector("details.classes") {
+                    let _ = d.remove_attribute("open");
+                }
+            }
             let features = view.shapes.len();
             *self.view.borrow_mut() = Some(view);
             self.refresh_table();
