@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod fgb;
 pub mod geocode;
 pub mod geom;
+pub mod i18n;
 pub mod json;
 pub mod manifest;
 pub mod map;

@@ -9,6 +9,7 @@
 //! `--maillage-height` (420px), `--maillage-radius` (4px),
 //! `--maillage-fill-opacity` (read by the core: 0.75 over a basemap, else 1).
 
+use crate::style::legend::Lang;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
@@ -82,7 +83,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 
 /// Markup of the shadow root: a constant written here, never built from input
 /// (text from the network goes in with `set_text_content`).
-const TEMPLATE: &str = r#"<button type="button" class="skip">Passer la carte</button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0" aria-label="Carte de l'inclusion numérique : flèches pour déplacer, + et − pour zoomer, N et P pour passer d'un territoire à l'autre"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading">Chargement de la carte…</p><button type="button" class="retry" part="retry" hidden>Réessayer</button><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires">Afficher le tableau des territoires</button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
+const TEMPLATE: &str = r#"<button type="button" class="skip"></button><div class="frame" part="frame"><canvas part="canvas" role="img" tabindex="0"></canvas><div class="legend" part="legend"></div><p class="tip" part="tooltip" hidden></p><div class="detail" part="detail" aria-live="polite" hidden></div><div class="bar"><p class="status" part="status" role="status" aria-live="polite" data-state="loading"></p><button type="button" class="retry" part="retry" hidden></button><p class="attribution" part="attribution" hidden></p></div></div><div class="tools"><button type="button" class="show-table" aria-expanded="false" aria-controls="territoires"></button></div><div id="territoires" class="table-view" part="table" hidden></div><span class="end" tabindex="-1"></span>"#;
 
 /// The hub's brand over the map, the places' style and their panel under
 /// the map: only in the module with places (text from the network goes in
@@ -159,7 +160,7 @@ const PLACES: (&str, &str, &str) = (
 .detail table.kinds td.meter span, .places table.kinds td.meter span { display: inline-block; height: 10px; vertical-align: middle; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 "#,
-    r#"<section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q">Votre commune</label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false" placeholder="Ex. : Arras, Saint-Omer"><button type="button" class="locate">Autour de moi</button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><button type="button" class="again" hidden>Chercher un autre endroit</button><details class="filters"><summary>Filtrer les lieux</summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places">Télécharger les lieux affichés (CSV)</button><button type="button" class="csv-epci">Télécharger le tableau des intercommunalités (CSV)</button><button type="button" class="png">Télécharger l'image de la carte (PNG)</button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div><div class="tools"><button type="button" class="show-places" aria-expanded="false" aria-controls="lieux-carte">Afficher la liste des lieux de la carte</button></div><div id="lieux-carte" class="table-view places-list" part="places-list" hidden></div></section>"#,
+    r#"<section class="places" part="places" hidden><div class="find" role="search"><label class="q" for="q"></label><div class="row"><input id="q" type="search" role="combobox" aria-autocomplete="list" autocomplete="off" enterkeyhint="search" aria-controls="results" aria-expanded="false"><button type="button" class="locate"></button></div><ul id="results" class="results" hidden></ul><p class="message" role="status" aria-live="polite" hidden></p></div><button type="button" class="again" hidden></button><details class="filters"><summary></summary><div class="facets"></div></details><p class="count" role="status" aria-live="polite"></p><div class="departements" hidden></div><div class="row export"><button type="button" class="csv-places"></button><button type="button" class="csv-epci"></button><button type="button" class="png"></button></div><article class="card" part="card" tabindex="-1" hidden></article><div class="near" hidden></div><div class="tools"><button type="button" class="show-places" aria-expanded="false" aria-controls="lieux-carte"></button></div><div id="lieux-carte" class="table-view places-list" part="places-list" hidden></div></section>"#,
 );
 
 /// The parts of the shadow root the widget drives.
@@ -193,8 +194,43 @@ pub struct Parts {
     pub root: ShadowRoot,
 }
 
+/// Writes the interface's words in `lang` (`crate::i18n`): labels, button
+/// texts, the canvas's accessible name, the search box's example. The
+/// markup above has none of its own.
+pub fn localize(root: &ShadowRoot, lang: Lang) {
+    use crate::i18n::{text, Text::*};
+    let texts = [
+        (".skip", SkipMap),
+        (".status", Loading),
+        (".retry", Retry),
+        (".show-table", ShowTable),
+        ("label.q", Commune),
+        ("button.locate", NearMe),
+        ("details.filters > summary", FilterPlaces),
+        (".csv-places", DownloadPlaces),
+        (".csv-epci", DownloadEpci),
+        (".png", DownloadPicture),
+        (".again", LookElsewhere),
+        (".show-places", ShowPlaceList),
+    ];
+    for (selector, t) in texts {
+        if let Ok(Some(e)) = root.query_selector(selector) {
+            e.set_text_content(Some(text(t, lang)));
+        }
+    }
+    for (selector, attribute, t) in [
+        ("canvas", "aria-label", MapLabel),
+        ("#q", "placeholder", CommuneExample),
+    ] {
+        if let Ok(Some(e)) = root.query_selector(selector) {
+            let _ = e.set_attribute(attribute, text(t, lang));
+        }
+    }
+}
+
 /// Attaches the open shadow root (or reuses it when the element is connected
-/// again) and fills it with a fresh structure.
+/// again) and fills it with a fresh structure, in the language of the
+/// element's `lang` attribute.
 pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
     let root = match host.shadow_root() {
         Some(r) => r,
@@ -211,6 +247,10 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         let table: web_sys::Element = part(&root, ".table-view")?;
         table.insert_adjacent_html("afterend", PLACES.2)?;
     }
+    localize(
+        &root,
+        Lang::from_tag(&host.get_attribute("lang").unwrap_or_default()),
+    );
     Ok(Parts {
         frame: part(&root, ".frame")?,
         canvas: part(&root, "canvas")?,

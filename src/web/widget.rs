@@ -44,6 +44,7 @@ mod sites;
 use super::{events, fetch, render, shadow};
 use crate::geom::camera::Camera;
 use crate::geom::tiles::TileId;
+use crate::i18n::{self, Text};
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::basemap::{Basemap, TileFrame};
 use crate::map::gesture::{Input, Key};
@@ -646,13 +647,13 @@ impl Inner {
         let _ = self
             .table_toggle
             .set_attribute("aria-expanded", if show { "true" } else { "false" });
+        let t = if show {
+            Text::HideTable
+        } else {
+            Text::ShowTable
+        };
         self.table_toggle
-            .set_text_content(Some(match (show, self.lang.get()) {
-                (true, Lang::Fr) => "Masquer le tableau des territoires",
-                (false, Lang::Fr) => "Afficher le tableau des territoires",
-                (true, Lang::En) => "Hide the table of territories",
-                (false, Lang::En) => "Show the table of territories",
-            }));
+            .set_text_content(Some(i18n::text(t, self.lang.get())));
         self.refresh_table();
     }
 
@@ -751,7 +752,12 @@ impl Inner {
         this.early.borrow_mut().take();
         this.base_error.borrow_mut().take();
         this.load_started.set(js_sys::Date::now());
-        this.set_status("loading", "Chargement de la carte…");
+        let lang = Lang::from_tag(&this.host.get_attribute("lang").unwrap_or_default());
+        this.lang.set(lang);
+        if let Some(root) = this.host.shadow_root() {
+            crate::web::shadow::localize(&root, lang);
+        }
+        this.set_status("loading", i18n::text(Text::Loading, lang));
         let manifest = this.host.get_attribute("manifest");
         let attr = |n: &str| this.host.get_attribute(n).filter(|v| !v.trim().is_empty());
         let attributes = Attributes {
@@ -868,9 +874,10 @@ impl Inner {
         });
         match outcome {
             Ok((summary, features)) => {
-                let mut text = format!("{} · {features} territoires", layer_count(summary.layers));
+                let lang = summary.lang;
+                let mut text = i18n::loaded(summary.layers, features, lang);
                 if self.restarted.get() {
-                    text.push_str(" · carte redémarrée après une erreur interne");
+                    text.push_str(i18n::text(Text::Restarted, lang));
                 }
                 self.set_status("ready", &text);
                 *self.ready_text.borrow_mut() = text;
@@ -893,7 +900,8 @@ impl Inner {
                 ]);
                 events::dispatch(&self.host, events::READY, &detail);
                 if let Some(e) = &summary.outline_error {
-                    let message = format!("Contours indisponibles : {e}");
+                    let message =
+                        format!("{}{e}", i18n::text(Text::OutlinesUnavailable, summary.lang));
                     self.set_status("error", &message);
                     *self.base_error.borrow_mut() = Some(message);
                     events::dispatch_error(&self.host, e.kind(), &e.to_string());
@@ -924,7 +932,8 @@ impl Inner {
             Err(e) if e.is_aborted() => {}
             Err(e) => {
                 let message = e.to_string();
-                self.set_status("error", &format!("Erreur : {message}"));
+                let prefix = i18n::text(Text::ErrorPrefix, self.lang.get());
+                self.set_status("error", &format!("{prefix}{message}"));
                 events::dispatch_error(&self.host, e.kind(), &message);
             }
         }
@@ -1085,7 +1094,7 @@ impl Inner {
             self.shifted.set(false);
             if let Some(s) = v.selected.and_then(|i| v.shapes.get(i)) {
                 self.canvas
-                    .set_attribute("aria-label", &format!("Carte : {} sélectionné", s.name))
+                    .set_attribute("aria-label", &i18n::selected(&s.name, self.lang.get()))
                     .ok();
             }
         }
@@ -1232,14 +1241,13 @@ impl Inner {
         let progress = self.with_stream(task, |l| (l.progress(), l.level()));
         match progress {
             Some((Some(p), _)) => {
-                self.set_status("loading", &format!("Chargement… {}/{}", p.done, p.total));
+                let text = i18n::progress(p.done, p.total, self.lang.get());
+                self.set_status("loading", &text);
             }
             Some((None, _)) if self.stream_error.borrow().is_some() => {
                 let why = self.stream_error.borrow().clone().unwrap_or_default();
-                self.set_status(
-                    "error",
-                    &format!("Détail indisponible, la carte reste à ce niveau : {why}"),
-                );
+                let prefix = i18n::text(Text::DetailUnavailable, self.lang.get());
+                self.set_status("error", &format!("{prefix}{why}"));
             }
             Some((None, _)) if self.base_error.borrow().is_some() => {
                 let why = self.base_error.borrow().clone().unwrap_or_default();
@@ -1739,15 +1747,6 @@ fn device_pixels(css: f64, dpr: f64) -> u32 {
         px.min(f64::from(u32::MAX)) as u32
     } else {
         1
-    }
-}
-
-/// "5 couches" for the status line.
-fn layer_count(n: usize) -> String {
-    match n {
-        0 => "Aucune couche".to_owned(),
-        1 => "1 couche".to_owned(),
-        n => format!("{n} couches"),
     }
 }
 

@@ -92,7 +92,7 @@ describe('maillage-map', () => {
     assert.deepEqual(event.detail, { layers: layers.length, rangeBytes: 12, features: 1253, field: 'ifn_total' });
 
     const status = page.locator('maillage-map .status');
-    assert.equal(await status.textContent(), `${layers.length} couches · 1253 territoires`);
+    assert.equal(await status.textContent(), `${layers.length} couches · 1\u202f253 territoires`);
     assert.equal(await status.getAttribute('role'), 'status');
     assert.equal(await status.getAttribute('aria-live'), 'polite');
     assert.equal(await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.mode), 'open');
@@ -114,6 +114,36 @@ describe('maillage-map', () => {
     assert.equal(stats.bytes, 12 + overview.gzip_bytes);
 
     await screenshot(page, 'carte');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('lang="en": the interface speaks English, numbers written the English way', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('lang', 'en'));
+    assert.equal((await nthEvent(page, 2)).type, 'maillage:ready');
+    const words = await page.evaluate(() => {
+      const r = document.querySelector('maillage-map').shadowRoot;
+      const t = (s) => r.querySelector(s).textContent;
+      return { skip: t('.skip'), status: t('.status'), retry: t('.retry'), table: t('.show-table'),
+        canvas: r.querySelector('canvas').getAttribute('aria-label'), legend: t('.legend .title') };
+    });
+    assert.deepEqual(words, {
+      skip: 'Skip the map',
+      status: `${layers.length} layers · 1,253 territories`,
+      retry: 'Try again',
+      table: 'Show the table of territories',
+      canvas: 'Map of digital inclusion: arrows to move, + and − to zoom, N and P to go from one territory to the next',
+      legend: words.legend,
+    });
+    assert.doesNotMatch(words.legend, /à|de \d/, words.legend);
+    await page.locator('maillage-map').locator('.show-table').click();
+    assert.equal(await page.locator('maillage-map').locator('.show-table').textContent(), 'Hide the table of territories');
+    // Back to French.
+    await page.evaluate(() => document.querySelector('maillage-map').removeAttribute('lang'));
+    assert.equal((await nthEvent(page, 3)).type, 'maillage:ready');
+    assert.equal(await page.locator('maillage-map').locator('.skip').textContent(), 'Passer la carte');
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

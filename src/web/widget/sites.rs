@@ -11,6 +11,7 @@ use web_sys::{AbortController, Element};
 use super::{resolve, Inner};
 use crate::fgb::{header_len, Header, PREFIX_LEN};
 use crate::geom::camera::Camera;
+use crate::i18n;
 use crate::map::shapes_from_file;
 use crate::map::zones::{Zones, ZonesPlan};
 use crate::net::ByteRange;
@@ -205,13 +206,14 @@ impl Inner {
         let _ = panel
             .list_toggle
             .set_attribute("aria-expanded", if open { "true" } else { "false" });
-        let fr = self.lang.get() == Lang::Fr;
-        panel.list_toggle.set_text_content(Some(match (open, fr) {
-            (true, true) => "Masquer la liste des lieux de la carte",
-            (false, true) => "Afficher la liste des lieux de la carte",
-            (true, false) => "Hide the list of the places on the map",
-            (false, false) => "Show the list of the places on the map",
-        }));
+        let t = if open {
+            i18n::Text::HidePlaceList
+        } else {
+            i18n::Text::ShowPlaceList
+        };
+        panel
+            .list_toggle
+            .set_text_content(Some(i18n::text(t, self.lang.get())));
         self.places.list_camera.take();
         self.refresh_place_list();
     }
@@ -777,19 +779,13 @@ impl Inner {
             return;
         }
         let panel = &self.places.panel;
-        let fr = self.lang.get() == Lang::Fr;
+        let lang = self.lang.get();
         if let Ok(Some(label)) = panel.root.query_selector("label.q") {
-            label.set_text_content(Some(if fr {
-                "Où êtes-vous ?"
-            } else {
-                "Where are you?"
-            }));
+            label.set_text_content(Some(i18n::text(i18n::Text::WhereAreYou, lang)));
         }
-        panel.query.set_placeholder(if fr {
-            "Votre commune, par exemple Arras"
-        } else {
-            "Your commune, for example Arras"
-        });
+        panel
+            .query
+            .set_placeholder(i18n::text(i18n::Text::WhereExample, lang));
         panel.find.set_hidden(false);
         panel.again.set_hidden(true);
     }
