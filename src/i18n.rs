@@ -55,6 +55,16 @@ pub enum Text {
     OutlinesUnavailable,
     /// After the counts, when the map restarted after a panic.
     Restarted,
+    /// The field switcher's label.
+    Indicator,
+    /// The places could not be read (then the reason).
+    PlacesUnavailable,
+    /// The zones could not be read (then the reason).
+    ZonesUnavailable,
+    /// A place's full record could not be read (then the reason).
+    CardUnavailable,
+    /// A place's full record is not where the table says.
+    CardMissing,
 }
 
 /// The text `t` in `lang`.
@@ -95,6 +105,14 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
             " · carte redémarrée après une erreur interne",
             " · map restarted after an internal error",
         ),
+        Indicator => ("Indicateur ", "Indicator "),
+        PlacesUnavailable => ("Lieux indisponibles : ", "Places unavailable: "),
+        ZonesUnavailable => ("Zones indisponibles : ", "Zones unavailable: "),
+        CardUnavailable => ("Fiche du lieu indisponible : ", "Place's details unavailable: "),
+        CardMissing => (
+            "Fiche du lieu introuvable dans le fichier.",
+            "The place's details are not in the file.",
+        ),
     };
     match lang {
         Lang::Fr => fr,
@@ -129,6 +147,16 @@ pub fn progress(done: u32, total: u32, lang: Lang) -> String {
     }
 }
 
+/// Places of the table that could not be read and were left out.
+pub fn rejected_places(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Fr, 1) => "1 lieu illisible dans la table a été écarté.".to_owned(),
+        (Lang::Fr, n) => format!("{n} lieux illisibles dans la table ont été écartés."),
+        (Lang::En, 1) => "1 unreadable place of the table was left out.".to_owned(),
+        (Lang::En, n) => format!("{n} unreadable places of the table were left out."),
+    }
+}
+
 /// The canvas's accessible name with a territory selected.
 pub fn selected(name: &str, lang: Lang) -> String {
     match lang {
@@ -141,7 +169,7 @@ pub fn selected(name: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Text; 22] = [
+    const ALL: [Text; 27] = [
         Text::SkipMap,
         Text::MapLabel,
         Text::Loading,
@@ -164,6 +192,11 @@ mod tests {
         Text::DetailUnavailable,
         Text::OutlinesUnavailable,
         Text::Restarted,
+        Text::Indicator,
+        Text::PlacesUnavailable,
+        Text::ZonesUnavailable,
+        Text::CardUnavailable,
+        Text::CardMissing,
     ];
 
     #[test]
@@ -195,6 +228,14 @@ mod tests {
         assert_eq!(loaded(1, 1, Lang::En), "1 layer · 1 territory");
         assert_eq!(loaded(0, 0, Lang::Fr), "Aucune couche · 0 territoire");
         assert_eq!(progress(3, 7, Lang::En), "Loading… 3/7");
+        assert_eq!(
+            rejected_places(1, Lang::Fr),
+            "1 lieu illisible dans la table a été écarté."
+        );
+        assert_eq!(
+            rejected_places(3, Lang::En),
+            "3 unreadable places of the table were left out."
+        );
         assert_eq!(
             selected("CU d'Arras", Lang::Fr),
             "Carte : CU d'Arras sélectionné"

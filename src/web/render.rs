@@ -440,7 +440,12 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     container.set_text_content(None);
     if view.fields.len() > 1 {
         // The field switcher: a real, labelled select.
-        let label = element(&doc, "label", "field", Some("Indicateur "))?;
+        let label = element(
+            &doc,
+            "label",
+            "field",
+            Some(crate::i18n::text(crate::i18n::Text::Indicator, view.lang)),
+        )?;
         let select = element(&doc, "select", "field-select", None)?;
         for (name, text) in &view.fields {
             let option = element(&doc, "option", "", Some(text))?;

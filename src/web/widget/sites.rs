@@ -191,7 +191,8 @@ impl Inner {
                 }
                 Err(e) if e.contains("Aborted") || e.contains("annul") => {}
                 Err(e) => {
-                    inner.set_status("error", &format!("Zones indisponibles : {path} : {e}"));
+                    let prefix = i18n::text(i18n::Text::ZonesUnavailable, inner.lang.get());
+                    inner.set_status("error", &format!("{prefix}{path} : {e}"));
                     inner.places.failed.borrow_mut().0 = Some(plan);
                 }
             }
@@ -443,14 +444,15 @@ impl Inner {
                     if rejected > 0 {
                         places::message(
                             &inner.places.panel,
-                            &format!("{rejected} lieux illisibles dans la table ont été écartés."),
+                            &i18n::rejected_places(rejected, lang),
                         );
                     }
                     inner.request_redraw();
                 }
                 Err(e) if e.contains("Aborted") || e.contains("annul") => {}
                 Err(e) => {
-                    let text = format!("Lieux indisponibles : {e}");
+                    let prefix = i18n::text(i18n::Text::PlacesUnavailable, lang);
+                    let text = format!("{prefix}{e}");
                     inner.places.panel.count.set_text_content(Some(&text));
                     inner.set_status("error", &text);
                     inner.places.failed.borrow_mut().1 = Some(plan);
@@ -1059,12 +1061,12 @@ impl Inner {
                 }
                 Ok(_) => places::message(
                     &inner.places.panel,
-                    "Fiche du lieu introuvable dans le fichier.",
+                    i18n::text(i18n::Text::CardMissing, inner.lang.get()),
                 ),
-                Err(e) => places::message(
-                    &inner.places.panel,
-                    &format!("Fiche du lieu indisponible : {e}"),
-                ),
+                Err(e) => {
+                    let prefix = i18n::text(i18n::Text::CardUnavailable, inner.lang.get());
+                    places::message(&inner.places.panel, &format!("{prefix}{e}"));
+                }
             }
         });
     }
