@@ -229,8 +229,8 @@ pub fn localize(root: &ShadowRoot, lang: Lang) {
 }
 
 /// Attaches the open shadow root (or reuses it when the element is connected
-/// again) and fills it with a fresh structure, in the language of the
-/// element's `lang` attribute.
+/// again) and fills it with a fresh structure; each load writes its words
+/// in the element's language ([`localize`]).
 pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
     let root = match host.shadow_root() {
         Some(r) => r,
@@ -247,10 +247,6 @@ pub fn build(host: &HtmlElement) -> Result<Parts, JsValue> {
         let table: web_sys::Element = part(&root, ".table-view")?;
         table.insert_adjacent_html("afterend", PLACES.2)?;
     }
-    localize(
-        &root,
-        Lang::from_tag(&host.get_attribute("lang").unwrap_or_default()),
-    );
     Ok(Parts {
         frame: part(&root, ".frame")?,
         canvas: part(&root, "canvas")?,

@@ -258,12 +258,7 @@ impl Widget {
     #[wasm_bindgen(js_name = attributeChanged)]
     pub fn attribute_changed(&self, name: &str, old: Option<String>, new: Option<String>) {
         if name == "patterns" {
-            self.inner.patterns.set(new.is_some());
-            if let Some(v) = self.inner.view.borrow_mut().as_mut() {
-                v.choropleth.patterns = new.is_some();
-                let _ = render::legend(&self.inner.legend, v, &v.title);
-            }
-            return self.inner.request_redraw();
+            return self.inner.set_patterns(new.is_some());
         }
         if ATTRIBUTES.contains(&name) && old != new {
             Inner::load(&self.inner);
@@ -625,35 +620,31 @@ impl Inner {
         else {
             return false;
         };
-        self.patterns.set(input.checked());
-        if let Some(v) = self.view.borrow_mut().as_mut() {
-            v.choropleth.patterns = input.checked();
-            let _ = render::legend(&self.legend, v, &v.title);
-        }
+        self.set_patterns(input.checked());
         // The new legend has a new checkbox: the focus goes back to it.
         if let Ok(Some(b)) = self.legend.query_selector("input[data-patterns]") {
             if let Some(b) = b.dyn_ref::<HtmlElement>() {
                 let _ = b.focus();
             }
         }
-        self.request_redraw();
         true
+    }
+
+    /// Patterns on the classes or not (attribute or checkbox): kept for the
+    /// next maps of this element, the legend and the map drawn again.
+    fn set_patterns(&self, on: bool) {
+        self.patterns.set(on);
+        if let Some(v) = self.view.borrow_mut().as_mut() {
+            v.choropleth.patterns = on;
+            let _ = render::legend(&self.legend, v, &v.title);
+        }
+        self.request_redraw();
     }
 
     /// Shows or hides the territories' table (« Afficher le tableau »).
     fn toggle_table(&self) {
-        let show = self.table.hidden();
-        self.table.set_hidden(!show);
-        let _ = self
-            .table_toggle
-            .set_attribute("aria-expanded", if show { "true" } else { "false" });
-        let t = if show {
-            Text::HideTable
-        } else {
-            Text::ShowTable
-        };
-        self.table_toggle
-            .set_text_content(Some(i18n::text(t, self.lang.get())));
+        let texts = (Text::ShowTable, Text::HideTable);
+        toggle_section(&self.table, &self.table_toggle, texts, self.lang.get());
         self.refresh_table();
     }
 
@@ -1748,6 +1739,16 @@ fn device_pixels(css: f64, dpr: f64) -> u32 {
     } else {
         1
     }
+}
+
+/// Shows `section` if hidden, hides it otherwise, and says so on its
+/// toggle `button` (`aria-expanded`, and its text: `texts` is (show, hide)).
+fn toggle_section(section: &HtmlElement, button: &HtmlElement, texts: (Text, Text), lang: Lang) {
+    let open = section.hidden();
+    section.set_hidden(!open);
+    let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    let t = if open { texts.1 } else { texts.0 };
+    button.set_text_content(Some(i18n::text(t, lang)));
 }
 
 /// Why a load failed.

@@ -202,19 +202,8 @@ impl Inner {
     /// Shows or hides the list of the places on the map.
     fn toggle_place_list(&self) {
         let panel = &self.places.panel;
-        let open = panel.list.hidden();
-        panel.list.set_hidden(!open);
-        let _ = panel
-            .list_toggle
-            .set_attribute("aria-expanded", if open { "true" } else { "false" });
-        let t = if open {
-            i18n::Text::HidePlaceList
-        } else {
-            i18n::Text::ShowPlaceList
-        };
-        panel
-            .list_toggle
-            .set_text_content(Some(i18n::text(t, self.lang.get())));
+        let texts = (i18n::Text::ShowPlaceList, i18n::Text::HidePlaceList);
+        super::toggle_section(&panel.list, &panel.list_toggle, texts, self.lang.get());
         self.places.list_camera.take();
         self.refresh_place_list();
     }
