@@ -80,42 +80,14 @@ impl FetchError {
     }
 }
 
+/// In French; the widget writes it in its language with
+/// [`crate::i18n::fetch_error`].
 impl fmt::Display for FetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FetchError::EmptyRange { start, end } => {
-                write!(f, "plage d'octets vide demandée ({start}-{end})")
-            }
-            FetchError::ServerIgnoresRange { bytes } => {
-                write!(
-                    f,
-                    "le serveur ignore les requêtes partielles (en-tête Range) : \
-                     il a répondu 200 avec le fichier entier"
-                )?;
-                if let Some(b) = bytes {
-                    write!(f, " ({b} octets)")?;
-                }
-                write!(
-                    f,
-                    " au lieu de 206 ; activez les réponses partielles \
-                     (Accept-Ranges: bytes) sur le serveur des couches"
-                )
-            }
-            FetchError::Unsatisfiable => {
-                write!(f, "plage d'octets hors du fichier (réponse 416)")
-            }
-            FetchError::Status(s) => write!(f, "le serveur a répondu {s}"),
-            FetchError::WrongRange { got } => {
-                write!(f, "réponse partielle inattendue du serveur ({got})")
-            }
-            FetchError::Network(m) => write!(f, "erreur réseau : {m}"),
-            FetchError::Timeout => write!(
-                f,
-                "le serveur n'a pas répondu en {} secondes",
-                ANSWER_TIMEOUT_MS / 1000
-            ),
-            FetchError::Aborted => write!(f, "requête annulée"),
-        }
+        f.write_str(&crate::i18n::fetch_error(
+            self,
+            crate::style::legend::Lang::Fr,
+        ))
     }
 }
 

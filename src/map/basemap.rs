@@ -252,10 +252,9 @@ impl TileSource {
     ) -> TileSource {
         let given = attribution.map(one_line).filter(|a| !a.is_empty());
         let attribution = given.unwrap_or_else(|| {
-            let (mut credit, here) = match lang {
-                Lang::En => (String::from("Basemap: "), "this site"),
-                Lang::Fr => (String::from("Fond de carte : "), "ce site"),
-            };
+            use crate::i18n::{text, Text};
+            let mut credit = text(Text::Basemap, lang).to_owned();
+            let here = text(Text::ThisSite, lang);
             credit.push_str(&template.host().map_or_else(|| here.to_owned(), one_line));
             credit
         });

@@ -42,10 +42,7 @@ pub fn describe(
         Some(v) => with_unit(&format_number(v, decimals(v), lang), unit, lang),
         None => no_data_label(lang).to_owned(),
     };
-    let class = class.map(|k| match lang {
-        Lang::Fr => format!("classe {} sur {classes}", k + 1),
-        Lang::En => format!("class {} of {classes}", k + 1),
-    });
+    let class = class.map(|k| crate::i18n::class_of(k, classes, lang));
     Description {
         name,
         code: cut(&shape.code, MAX_CODE_CHARS),

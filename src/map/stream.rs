@@ -44,7 +44,6 @@ use crate::geom::camera::Camera;
 use crate::manifest::{LayerFile, LayerInfo, Manifest};
 use crate::net::ByteRange;
 use crate::num::ClampTo;
-use crate::style::legend::Lang;
 
 /// Estimated bytes of decoded shapes kept across views (32 MiB): the whole
 /// detailed EPCI layer fits, a large part of the communes one too.
@@ -178,19 +177,6 @@ pub fn level_name(layer_id: &str, path: &str) -> String {
         Some("") => "full".to_owned(),
         Some(rest) => rest.trim_start_matches(['-', '_']).to_owned(),
         None => stem.to_owned(),
-    }
-}
-
-/// A level's name for the status line, in the widget's language.
-pub fn level_label(level: &str, lang: Lang) -> &str {
-    match (level, lang) {
-        ("overview", Lang::En) => "overview",
-        ("overview", _) => "vue d'ensemble",
-        ("medium", Lang::En) => "medium detail",
-        ("medium", _) => "détail moyen",
-        ("full", Lang::En) => "full detail",
-        ("full", _) => "détail complet",
-        (other, _) => other,
     }
 }
 
@@ -1429,8 +1415,6 @@ mod tests {
         assert_eq!(level_name("epci", "epci-medium.fgb"), "medium");
         assert_eq!(level_name("epci", "epci.fgb"), "full");
         assert_eq!(level_name("epci", "x/epci.fgb"), "full");
-        assert_eq!(level_label("medium", Lang::Fr), "détail moyen");
-        assert_eq!(level_label("full", Lang::En), "full detail");
     }
 
     #[test]

@@ -416,12 +416,7 @@ pub struct DepartementSummary {
 fn illectronism_words(rate: f64, lang: Lang, mean: bool) -> String {
     use crate::style::legend::{format_number, with_unit};
     let v = with_unit(&format_number(rate, 1, lang), "%", lang);
-    match (lang, mean) {
-        (Lang::Fr, false) => format!("Illectronisme (INSEE, 2019) : {v} des 15 ans et plus"),
-        (Lang::Fr, true) => format!("Illectronisme (INSEE, 2019) : {v} des 15 ans et plus (moyenne des intercommunalités pondérée par leur population)"),
-        (Lang::En, false) => format!("Illectronism (INSEE, 2019): {v} of people aged 15 and over"),
-        (Lang::En, true) => format!("Illectronism (INSEE, 2019): {v} of people aged 15 and over (mean of the intercommunalities weighted by their population)"),
-    }
+    crate::i18n::places::illectronism_line(&v, mean, lang)
 }
 
 /// A file field set aside while the coverage is drawn.
@@ -906,23 +901,30 @@ impl MapView {
                     .filter_map(|s| Some((s.value?, p.epci_population(&s.code)?)))
                     .fold((0.0, 0.0), |(a, w), (v, pop)| (a + v * pop, w + pop));
                 let mean = (weight > 0.0).then(|| {
-                    let value = with_unit(&format_number(sum / weight, 1, lang), &self.short_unit, lang);
-                    match lang {
-                        Lang::Fr => format!("{} : {value} (moyenne des intercommunalités pondérée par leur population)", self.title),
-                        Lang::En => format!("{}: {value} (mean of the intercommunalities weighted by their population)", self.title),
-                    }
+                    let value = with_unit(
+                        &format_number(sum / weight, 1, lang),
+                        &self.short_unit,
+                        lang,
+                    );
+                    crate::i18n::places::titled_value(&self.title, &value, true, lang)
                 });
                 // The illectronism rate too, when another field is drawn.
                 let (sum, weight) = self
                     .shapes
                     .iter()
                     .filter(|s| s.departements.split(',').any(|d| d.trim() == code))
-                    .filter_map(|s| Some((*self.illectronism.get(&s.code)?, p.epci_population(&s.code)?)))
+                    .filter_map(|s| {
+                        Some((
+                            *self.illectronism.get(&s.code)?,
+                            p.epci_population(&s.code)?,
+                        ))
+                    })
                     .fold((0.0, 0.0), |(a, w), (v, pop)| (a + v * pop, w + pop));
-                let illectronism = (weight > 0.0).then(|| illectronism_words(sum / weight, lang, true));
-                let coverage = summary.coverage.map(|c| {
-                    crate::sites::words::coverage_text(c, p.minutes, p.mode, lang)
-                });
+                let illectronism =
+                    (weight > 0.0).then(|| illectronism_words(sum / weight, lang, true));
+                let coverage = summary
+                    .coverage
+                    .map(|c| crate::i18n::places::coverage_text(c, p.minutes, p.mode, lang));
                 Some(DepartementSummary {
                     name,
                     summary,

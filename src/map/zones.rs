@@ -61,11 +61,7 @@ impl ZonesPlan {
             layer: StreamLayer::from_info(l, "id", "id", "population"),
             title: text(&l.title),
             note: l.note.as_ref().map(text).unwrap_or_default(),
-            note_title: if lang == Lang::En {
-                "How these zones are drawn"
-            } else {
-                "Comment ces zones sont établies"
-            },
+            note_title: crate::i18n::text(crate::i18n::Text::ZonesNote, lang),
         })
     }
 }

@@ -5,22 +5,14 @@
 
 use super::places::Places;
 use super::table::APPROXIMATE;
+use crate::i18n::places::csv as csv_words;
 use crate::map::Shape;
 use crate::share::csv::{Cell, Csv};
 
 /// The shown places: id, name, kinds, commune, position, whether it is
 /// approximate, and the distance to the searched point when there is one.
 pub fn places_csv(p: &Places) -> String {
-    let mut csv = Csv::new(&[
-        "identifiant",
-        "nom",
-        "types",
-        "code commune",
-        "longitude",
-        "latitude",
-        "position approximative",
-        "distance au point recherché (m)",
-    ]);
+    let mut csv = Csv::new(&csv_words::PLACES_COLUMNS);
     let origin = p.origin.as_ref().map(|o| o.lon_lat);
     for i in p.sites.shown() {
         let Some(s) = p.sites.table.sites.get(i) else {
@@ -35,14 +27,7 @@ pub fn places_csv(p: &Places) -> String {
             Cell::Text(s.commune.clone()),
             real(s.lon_lat[0], 5),
             real(s.lon_lat[1], 5),
-            Cell::Text(
-                if s.packed.flags & APPROXIMATE != 0 {
-                    "oui"
-                } else {
-                    "non"
-                }
-                .into(),
-            ),
+            Cell::Text(csv_words::yes_no(s.packed.flags & APPROXIMATE != 0).into()),
             origin.map_or(Cell::Empty, |o| {
                 real(crate::analysis::haversine_m(o, s.lon_lat), 0)
             }),
@@ -54,17 +39,8 @@ pub fn places_csv(p: &Places) -> String {
 /// The EPCIs of the map: code, name, the drawn field (`label`) and, with
 /// places, the share of inhabitants within reach of a shown place.
 pub fn epci_csv(shapes: &[Shape], label: &str, places: Option<&Places>) -> String {
-    let coverage = places.map(|p| {
-        format!(
-            "habitants à moins de {} min {} d'un lieu affiché (%)",
-            crate::style::legend::plain_number(p.minutes.round()),
-            match p.mode {
-                crate::analysis::Mode::Car => "en voiture",
-                crate::analysis::Mode::Walk => "à pied",
-            }
-        )
-    });
-    let mut headers = vec!["code", "nom", label];
+    let coverage = places.map(|p| csv_words::coverage_column(p.minutes, p.mode));
+    let mut headers = vec![csv_words::CODE, csv_words::NAME, label];
     if let Some(c) = &coverage {
         headers.push(c);
     }

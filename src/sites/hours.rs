@@ -57,6 +57,7 @@
 
 use std::fmt;
 
+use crate::i18n::places;
 use crate::json::{self, Cursor};
 use crate::style::legend::Lang;
 
@@ -72,22 +73,6 @@ const MINUTES_PER_WEEK: u32 = 7 * 1440;
 
 /// Day keys of the JSON form, Monday first (index = day number).
 const DAY_KEYS: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
-
-/// French day names, Monday first, lower case as French writes them.
-const DAY_NAMES_FR: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
-
-/// English day names, Monday first.
-const DAY_NAMES_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// Longest piece of offending input quoted in an error message.
 const QUOTE_MAX_CHARS: usize = 16;
@@ -442,53 +427,27 @@ impl Week {
     /// One line per day from Monday, for the detail card: day name and its
     /// intervals, or "fermé" / "closed".
     ///
-    /// French follows French typography: `8 h 30 – 12 h, 13 h 30 – 17 h`,
-    /// with U+202F NARROW NO-BREAK SPACE inside each time (as the legend
-    /// puts before units, so `8 h 30` never wraps) and ordinary spaces
-    /// around the en dash. English uses the 24-hour clock, `08:30–12:00`.
+    /// The words and the times' typography are the catalogue's
+    /// ([`places::interval`]): `8 h 30 – 12 h, 13 h 30 – 17 h` in French,
+    /// `08:30–12:00` in English.
     pub fn lines(&self, lang: Lang) -> Vec<(String, String)> {
         (0u8..7)
             .map(|day| {
-                let name = match lang {
-                    Lang::Fr => DAY_NAMES_FR[usize::from(day)],
-                    Lang::En => DAY_NAMES_EN[usize::from(day)],
-                };
                 let parts: Vec<String> = self
                     .intervals
                     .iter()
                     .filter(|i| i.day == day)
-                    .map(|i| match lang {
-                        Lang::Fr => format!("{} – {}", time_fr(i.start), time_fr(i.end)),
-                        Lang::En => format!("{}–{}", time_en(i.start), time_en(i.end)),
-                    })
+                    .map(|i| places::interval(i.start, i.end, lang))
                     .collect();
                 let text = if parts.is_empty() {
-                    match lang {
-                        Lang::Fr => "fermé".to_string(),
-                        Lang::En => "closed".to_string(),
-                    }
+                    places::place_text(places::PlaceText::Closed, lang).to_owned()
                 } else {
                     parts.join(", ")
                 };
-                (name.to_string(), text)
+                (places::day_name(day, lang).to_owned(), text)
             })
             .collect()
     }
-}
-
-/// A time in French typography: `8 h 30`, `12 h`, `0 h`, `24 h`.
-fn time_fr(minute: u16) -> String {
-    let (h, m) = (minute / 60, minute % 60);
-    if m == 0 {
-        format!("{h}\u{202f}h")
-    } else {
-        format!("{h}\u{202f}h\u{202f}{m:02}")
-    }
-}
-
-/// A time on the 24-hour clock: `08:30`, `24:00`.
-fn time_en(minute: u16) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
 /// The first characters of offending input, for an error message.

@@ -5,8 +5,8 @@
 
 use super::places::Places;
 use super::table::kind_labels;
-use super::words::distance_text;
 use crate::analysis::haversine_m;
+use crate::i18n::places::distance_text;
 use crate::map::describe::{cut, MAX_NAME_CHARS};
 use crate::style::legend::Lang;
 

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use super::filter::{Filter, Network};
 use super::view::SitesView;
 use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel};
+use crate::i18n::places::coverage_text;
 use crate::manifest::{LayerKind, Manifest, TableFile};
 use crate::map::Shape;
 use crate::num::ClampTo;
 use crate::search::{Commune, CommuneIndex};
 use crate::share::fragment::State;
 use crate::sites::table::KINDS;
-use crate::sites::words::coverage_text;
 use crate::style::legend::Lang;
 
 /// How many nearest places are listed.
@@ -375,7 +375,7 @@ impl Places {
     /// The coverage field's label ("Habitants à moins de 15 min en voiture
     /// d'un lieu affiché").
     pub fn coverage_label(&self, lang: Lang) -> String {
-        super::words::coverage_field_label(self.minutes, self.mode, lang)
+        crate::i18n::places::coverage_field_label(self.minutes, self.mode, lang)
     }
 
     /// The coverage of every EPCI in percent, by SIREN: the values of the

@@ -23,10 +23,6 @@ use crate::style::palette::Rgb;
 pub struct KindInfo {
     /// Identifier in files, URLs and attributes.
     pub id: &'static str,
-    /// French name.
-    pub fr: &'static str,
-    /// English name.
-    pub en: &'static str,
     /// Marker colour (Okabe–Ito palette: told apart with every common
     /// colour-vision deficiency).
     pub color: Rgb,
@@ -35,10 +31,7 @@ pub struct KindInfo {
 impl KindInfo {
     /// Its name in a language.
     pub fn label(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Fr => self.fr,
-            Lang::En => self.en,
-        }
+        crate::i18n::places::kind_name(self.id, lang)
     }
 }
 
@@ -52,11 +45,9 @@ pub fn kind_labels(kinds: u16, lang: Lang) -> Vec<&'static str> {
         .collect()
 }
 
-const fn kind(id: &'static str, fr: &'static str, en: &'static str, rgb: u32) -> KindInfo {
+const fn kind(id: &'static str, rgb: u32) -> KindInfo {
     KindInfo {
         id,
-        fr,
-        en,
         color: Rgb {
             r: (rgb >> 16) as u8,
             g: (rgb >> 8) as u8,
@@ -68,29 +59,14 @@ const fn kind(id: &'static str, fr: &'static str, en: &'static str, rgb: u32) ->
 /// The kinds of place, bit *i* of [`Packed::kinds`] = `KINDS[i]`; the
 /// data-preparation tool writes them in this order (checked by its tests).
 pub const KINDS: [KindInfo; 8] = [
-    kind(
-        "france-services",
-        "France Services",
-        "France Services",
-        0xD55E00,
-    ),
-    kind(
-        "conseiller-numerique",
-        "Conseiller numérique",
-        "Digital adviser",
-        0x0072B2,
-    ),
-    kind("mediatheque", "Médiathèque", "Library", 0x009E73),
-    kind("mairie", "Mairie", "Town hall", 0xCC79A7),
-    kind("tiers-lieu", "Tiers-lieu", "Third place", 0xE69F00),
-    kind("association", "Association", "Association", 0x56B4E9),
-    kind(
-        "aidants-connect",
-        "Aidants Connect",
-        "Aidants Connect",
-        0x3D3D3D,
-    ),
-    kind("other", "Autre lieu", "Other place", 0xF0E442),
+    kind("france-services", 0xD55E00),
+    kind("conseiller-numerique", 0x0072B2),
+    kind("mediatheque", 0x009E73),
+    kind("mairie", 0xCC79A7),
+    kind("tiers-lieu", 0xE69F00),
+    kind("association", 0x56B4E9),
+    kind("aidants-connect", 0x3D3D3D),
+    kind("other", 0xF0E442),
 ];
 
 /// The index of a kind by its identifier.

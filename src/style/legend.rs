@@ -295,19 +295,12 @@ pub fn range_label(lower: f64, upper: f64, unit: &str, decimals: usize, lang: La
     if lo == hi {
         return with_unit(&hi, unit, lang);
     }
-    let hi = with_unit(&hi, unit, lang);
-    match lang {
-        Lang::Fr => format!("de {lo} à {hi}"),
-        Lang::En => format!("{lo} – {hi}"),
-    }
+    crate::i18n::class_range(&lo, &with_unit(&hi, unit, lang), lang)
 }
 
 /// Label of the entry for territories without a value.
 pub fn no_data_label(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "Pas de donnée",
-        Lang::En => "No data",
-    }
+    crate::i18n::text(crate::i18n::Text::NoData, lang)
 }
 
 #[cfg(test)]

@@ -8,6 +8,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, ShadowRoot};
 
 use crate::analysis::Mode;
+use crate::i18n::places::{
+    count_text, distance_text, list_caption, nearest_title, place_text, summary_head, travel_text,
+    PlaceText::{self, *},
+};
 use crate::search::Commune;
 use crate::sites::detail::SiteDetail;
 use crate::sites::filter::{
@@ -16,7 +20,7 @@ use crate::sites::filter::{
 use crate::sites::hours::{local_time, Week};
 use crate::sites::places::{Places, Summary};
 use crate::sites::table::KINDS;
-use crate::sites::words::{count_text, directions_url, distance_text, travel_text};
+use crate::sites::words::directions_url;
 use crate::style::legend::{format_number, Lang};
 
 /// The panel's elements.
@@ -136,15 +140,11 @@ fn group(doc: &Document, title: &str, folded: bool) -> Result<(HtmlElement, Html
 /// Builds the filters for the lists of the places' table, checked as `filter` says.
 pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue> {
     let doc = doc_of(&panel.facets)?;
-    let fr = lang == Lang::Fr;
+    let t = |w: PlaceText| place_text(w, lang);
     panel.facets.set_text_content(None);
     let chosen = places.sites.filter.choices();
     let on = |facet: &str, bit: usize| chosen.iter().any(|(f, b)| *f == facet && *b == bit as u32);
-    let (g, f) = group(
-        &doc,
-        if fr { "Type de lieu" } else { "Kind of place" },
-        false,
-    )?;
+    let (g, f) = group(&doc, t(KindOfPlace), false)?;
     for (i, k) in KINDS.iter().enumerate() {
         let c = k.color;
         let colour = format!("rgb({} {} {})", c.r, c.g, c.b);
@@ -153,32 +153,16 @@ pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
         )?;
     }
     panel.facets.append_child(&g)?;
-    let (g, f) = group(
-        &doc,
-        if fr {
-            "Ouverture et accès"
-        } else {
-            "Opening and access"
-        },
-        false,
-    )?;
+    let (g, f) = group(&doc, t(OpeningAndAccess), false)?;
     let flags = [
-        (OPEN_NOW, "Ouvert maintenant", "Open now"),
-        (SATURDAY_OPEN, "Ouvert le samedi", "Open on Saturday"),
-        (ITINERANT_ONLY, "Service itinérant", "Itinerant service"),
-        (
-            ACCESSIBLE_ONLY,
-            "Accessible (mobilité réduite)",
-            "Accessible (reduced mobility)",
-        ),
-        (
-            WEAK_4G_ONLY,
-            "En zone de couverture 4G faible",
-            "In a weak 4G coverage zone",
-        ),
+        (OPEN_NOW, OpenNow),
+        (SATURDAY_OPEN, OpenSaturday),
+        (ITINERANT_ONLY, Itinerant),
+        (ACCESSIBLE_ONLY, Accessible),
+        (WEAK_4G_ONLY, Weak4g),
     ];
-    for (bit, fr_text, en_text) in flags {
-        let text = if fr { fr_text } else { en_text };
+    for (bit, words) in flags {
+        let text = t(words);
         f.append_child(
             &check(
                 &doc,
@@ -192,23 +176,18 @@ pub fn facets(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue>
         )?;
     }
     panel.facets.append_child(&g)?;
-    if let Some(t) = &places.sites.lists {
+    if let Some(table) = &places.sites.lists {
         let lists = [
-            ("label", "labels", "Labels", "Labels"),
-            (
-                "service",
-                "services",
-                "Services proposés",
-                "Services offered",
-            ),
-            ("public", "publics", "Publics accueillis", "Audiences"),
+            ("label", "labels", Labels),
+            ("service", "services", Services),
+            ("public", "publics", Publics),
         ];
-        for (facet, list, fr_title, en_title) in lists {
-            let values = t.list(list);
+        for (facet, list, title) in lists {
+            let values = table.list(list);
             if values.is_empty() {
                 continue;
             }
-            let (g, f) = group(&doc, if fr { fr_title } else { en_title }, facet != "label")?;
+            let (g, f) = group(&doc, t(title), facet != "label")?;
             for (i, v) in values.iter().enumerate() {
                 f.append_child(&check(&doc, facet, i, v, on(facet, i), None)?.into())?;
             }
@@ -334,37 +313,12 @@ fn suggestions(
 /// table carries the numbers; the bars only repeat them).
 pub fn summary(detail: &HtmlElement, s: &Summary, lang: Lang) -> Result<(), JsValue> {
     let doc = doc_of(detail)?;
-    let fr = lang == Lang::Fr;
     let n = |x: f64| format_number(x, 0, lang);
-    let head = if fr {
-        format!(
-            "{} habitants · {} lieux affichés",
-            n(s.population),
-            n(s.places as f64)
-        )
-    } else {
-        format!(
-            "{} inhabitants · {} places shown",
-            n(s.population),
-            n(s.places as f64)
-        )
-    };
+    let head = summary_head(s.population, s.places, lang);
     detail.append_child(&el(&doc, "p", "summary", Some(&head))?.into())?;
     let max = s.by_kind.iter().copied().max().unwrap_or(0).max(1);
     let table = el(&doc, "table", "kinds", None)?;
-    table.append_child(
-        &el(
-            &doc,
-            "caption",
-            "",
-            Some(if fr {
-                "Lieux par type"
-            } else {
-                "Places by kind"
-            }),
-        )?
-        .into(),
-    )?;
+    table.append_child(&el(&doc, "caption", "", Some(place_text(PlacesByKind, lang)))?.into())?;
     for (k, &count) in s.by_kind.iter().enumerate().filter(|(_, c)| **c > 0) {
         let Some(kind) = KINDS.get(k) else { continue };
         let tr = el(&doc, "tr", "", None)?;
@@ -440,28 +394,16 @@ pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue
         panel.near.set_hidden(true);
         return Ok(());
     };
-    let fr = lang == Lang::Fr;
-    let title = if fr {
-        format!(
-            "Les lieux les plus proches {}",
-            crate::sites::words::of_place(&origin.label)
-        )
-    } else {
-        format!("Nearest places to {}", origin.label)
-    };
+    let t = |w: PlaceText| place_text(w, lang);
+    let title = nearest_title(&origin.label, lang);
     let heading = el(&doc, "h3", "", Some(&title))?;
     // Focusable, so that the plain-language mode can bring the reader here.
     heading.set_attribute("tabindex", "-1")?;
     panel.near.append_child(&heading)?;
     if places.nearest.is_empty() {
-        let none = if fr {
-            "Aucun lieu ne correspond aux filtres."
-        } else {
-            "No place matches the filters."
-        };
         panel
             .near
-            .append_child(&el(&doc, "p", "", Some(none))?.into())?;
+            .append_child(&el(&doc, "p", "", Some(t(NoMatch)))?.into())?;
     }
     let ol = el(&doc, "ol", "nearest", None)?;
     for &(i, metres) in &places.nearest {
@@ -480,20 +422,11 @@ pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue
         let line = format!(
             "{kind} · {}{} · {}",
             distance_text(metres, lang),
-            match (approximate, fr) {
-                (false, _) => "",
-                (true, true) => " (position approximative : mairie de la commune)",
-                (true, false) => " (approximate position: the commune's town hall)",
-            },
+            if approximate { t(ApproximateShort) } else { "" },
             travel_text(walk, car, lang)
         );
         li.append_child(&el(&doc, "p", "meta", Some(&line))?.into())?;
-        let a = el(
-            &doc,
-            "a",
-            "route",
-            Some(if fr { "Itinéraire" } else { "Directions" }),
-        )?;
+        let a = el(&doc, "a", "route", Some(t(Directions)))?;
         a.set_attribute(
             "href",
             &directions_url(origin.lon_lat, s.lon_lat, metres > 2_000.0),
@@ -504,14 +437,9 @@ pub fn nearest(panel: &Panel, places: &Places, lang: Lang) -> Result<(), JsValue
         ol.append_child(&li)?;
     }
     panel.near.append_child(&ol)?;
-    let note = if fr {
-        "Distances à vol d'oiseau ; temps estimés (voir la méthode), pas un calcul d'itinéraire."
-    } else {
-        "Straight-line distances; estimated times (see the method), not a route calculation."
-    };
     panel
         .near
-        .append_child(&el(&doc, "p", "note", Some(note))?.into())?;
+        .append_child(&el(&doc, "p", "note", Some(t(DistanceNote)))?.into())?;
     panel.near.set_hidden(false);
     Ok(())
 }
@@ -535,7 +463,7 @@ pub fn card(
         panel.card.set_hidden(true);
         return Ok(());
     };
-    let fr = lang == Lang::Fr;
+    let t = |w: PlaceText| place_text(w, lang);
     let c = &panel.card;
     c.append_child(&el(&doc, "h3", "", Some(&s.name))?.into())?;
     let kinds = crate::sites::table::kind_labels(s.packed.kinds, lang);
@@ -553,12 +481,7 @@ pub fn card(
         c.append_child(&el(&doc, "p", "address", Some(&address))?.into())?;
     }
     if s.packed.flags & crate::sites::table::APPROXIMATE != 0 {
-        let t = if fr {
-            "Position approximative : le lieu est placé à la mairie de sa commune."
-        } else {
-            "Approximate position: the place is shown at its commune's town hall."
-        };
-        c.append_child(&el(&doc, "p", "warn", Some(t))?.into())?;
+        c.append_child(&el(&doc, "p", "warn", Some(t(Approximate)))?.into())?;
     }
     hours(
         &doc,
@@ -571,9 +494,9 @@ pub fn card(
     )?;
     if let Some(d) = detail {
         let lists = [
-            ("Services", &d.services),
-            (if fr { "Publics" } else { "Audiences" }, &d.publics),
-            ("Labels", &d.labels),
+            (t(ServicesShort), &d.services),
+            (t(PublicsShort), &d.publics),
+            (t(Labels), &d.labels),
         ];
         for (title, items) in lists {
             if !items.is_empty() {
@@ -586,22 +509,9 @@ pub fn card(
             }
         }
         let access = if d.accessibility.is_empty() {
-            if fr {
-                "Accessibilité : non renseignée par la source."
-            } else {
-                "Accessibility: not stated by the source."
-            }
-            .to_owned()
+            t(AccessibilityUnknown).to_owned()
         } else {
-            format!(
-                "{} : {}",
-                if fr {
-                    "Accessibilité"
-                } else {
-                    "Accessibility"
-                },
-                d.accessibility
-            )
+            format!("{}{}", t(Accessibility), d.accessibility)
         };
         c.append_child(&el(&doc, "p", "", Some(&access))?.into())?;
         let contacts = [
@@ -624,30 +534,18 @@ pub fn card(
         }
         let source = format!(
             "{} {} · {} {}",
-            if fr { "Mis à jour le" } else { "Updated" },
+            t(Updated),
             if d.updated.is_empty() {
                 "?"
             } else {
                 &d.updated
             },
-            if fr { "Source :" } else { "Source:" },
+            t(Source),
             d.sources.join(", ")
         );
         c.append_child(&el(&doc, "p", "source", Some(&source))?.into())?;
     } else {
-        c.append_child(
-            &el(
-                &doc,
-                "p",
-                "loading",
-                Some(if fr {
-                    "Chargement de la fiche…"
-                } else {
-                    "Loading…"
-                }),
-            )?
-            .into(),
-        )?;
+        c.append_child(&el(&doc, "p", "loading", Some(t(CardLoading)))?.into())?;
     }
     c.set_hidden(false);
     Ok(())
@@ -664,37 +562,20 @@ fn hours(
     now_ms: f64,
     lang: Lang,
 ) -> Result<(), JsValue> {
-    let fr = lang == Lang::Fr;
+    let t = |w: PlaceText| place_text(w, lang);
     if week.is_empty() {
         let text = match detail
             .map(|d| d.hours_text.as_str())
-            .filter(|t| !t.is_empty())
+            .filter(|h| !h.is_empty())
         {
-            Some(t) => format!(
-                "{} : {t}",
-                if fr {
-                    "Horaires (tels que publiés)"
-                } else {
-                    "Hours (as published)"
-                }
-            ),
-            None => (if fr {
-                "Horaires non renseignés."
-            } else {
-                "Hours not stated."
-            })
-            .to_owned(),
+            Some(h) => format!("{}{h}", t(HoursAsPublished)),
+            None => t(HoursUnknown).to_owned(),
         };
         c.append_child(&el(doc, "p", "", Some(&text))?.into())?;
         return Ok(());
     }
     let open = local_time(now_ms, dep).is_some_and(|(d, m)| week.is_open(d, m));
-    let state = match (open, fr) {
-        (true, true) => "Ouvert maintenant",
-        (false, true) => "Fermé maintenant",
-        (true, false) => "Open now",
-        (false, false) => "Closed now",
-    };
+    let state = t(if open { OpenNow } else { ClosedNow });
     let p = el(doc, "p", if open { "open" } else { "closed" }, Some(state))?;
     c.append_child(&p)?;
     let dl = el(doc, "dl", "hours", None)?;
@@ -718,39 +599,12 @@ pub fn list(
 ) -> Result<(), JsValue> {
     let doc = doc_of(&panel.list)?;
     panel.list.set_text_content(None);
-    let fr = lang == Lang::Fr;
-    let n = format_number(l.total as f64, 0, lang);
-    let from = match (origin, fr) {
-        (Some(o), true) => crate::sites::words::of_place(o),
-        (Some(o), false) => format!("from {o}"),
-        (None, true) => "du centre de la carte".to_owned(),
-        (None, false) => "from the centre of the map".to_owned(),
-    };
-    let mut caption = if fr {
-        format!("Lieux sur la carte ({n}), du plus proche au plus loin {from}")
-    } else {
-        format!("Places on the map ({n}), nearest first {from}")
-    };
-    if l.rows.len() < l.total {
-        caption.push_str(&if fr {
-            format!(
-                " : les {} premiers. Zoomez pour voir les autres.",
-                l.rows.len()
-            )
-        } else {
-            format!(": the first {}. Zoom in to see the others.", l.rows.len())
-        });
-    }
+    let caption = list_caption(l.total, l.rows.len(), origin, lang);
     let table = el(&doc, "table", "", None)?;
     table.append_child(&el(&doc, "caption", "", Some(&caption))?.into())?;
     let head = el(&doc, "tr", "", None)?;
-    let titles = if fr {
-        ["Nom", "Types", "Commune", "Distance"]
-    } else {
-        ["Name", "Kinds", "Commune", "Distance"]
-    };
-    for t in titles {
-        let th = el(&doc, "th", "", Some(t))?;
+    for title in [ColName, ColKinds, ColCommune, ColDistance] {
+        let th = el(&doc, "th", "", Some(place_text(title, lang)))?;
         th.set_attribute("scope", "col")?;
         head.append_child(&th)?;
     }

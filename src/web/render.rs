@@ -9,6 +9,7 @@ use web_sys::{
 };
 
 use crate::geom::tiles::TileId;
+use crate::i18n::{self, Text};
 use crate::map::basemap::TileDraw;
 use crate::map::describe::Description;
 use crate::map::labels;
@@ -444,7 +445,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
             &doc,
             "label",
             "field",
-            Some(crate::i18n::text(crate::i18n::Text::Indicator, view.lang)),
+            Some(i18n::text(Text::Indicator, view.lang)),
         )?;
         let select = element(&doc, "select", "field-select", None)?;
         for (name, text) in &view.fields {
@@ -486,10 +487,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         input.set_attribute("checked", "")?;
     }
     label.append_child(&input)?;
-    let words = match view.lang {
-        crate::style::legend::Lang::Fr => "Motifs sur les classes",
-        crate::style::legend::Lang::En => "Patterns on the classes",
-    };
+    let words = i18n::text(Text::Patterns, view.lang);
     label.append_child(&element(&doc, "span", "", Some(words))?.into())?;
     classes.append_child(&label)?;
     container.append_child(&classes)?;
@@ -523,10 +521,7 @@ fn places_entries(doc: &Document, container: &HtmlElement, view: &MapView) -> Re
         return Ok(());
     }
     let list = element(doc, "ul", "kinds-legend", None)?;
-    let label = match view.lang {
-        crate::style::legend::Lang::Fr => "Lieux affichés, par type",
-        crate::style::legend::Lang::En => "Places shown, by kind",
-    };
+    let label = i18n::text(Text::PlacesShownByKind, view.lang);
     list.set_attribute("aria-label", label)?;
     for k in keys {
         let li = element(doc, "li", "", None)?;
@@ -586,27 +581,19 @@ pub fn table(
     let doc = container
         .owner_document()
         .ok_or("maillage: pas de document")?;
-    let fr = lang == crate::style::legend::Lang::Fr;
     let rows = view.table(sort.0, sort.1, lang);
     container.set_text_content(None);
     let table = element(&doc, "table", "", None)?;
-    let caption = if fr {
-        format!("Territoires de la carte ({}) : {}", rows.len(), view.title)
-    } else {
-        format!("Territories of the map ({}): {}", rows.len(), view.title)
-    };
+    let caption = i18n::territories_caption(rows.len(), &view.title, lang);
     table.append_child(&element(&doc, "caption", "", Some(&caption))?.into())?;
     let head = element(&doc, "tr", "", None)?;
     let coverage_title = rows
         .iter()
         .find_map(|r| r.coverage.as_ref().map(|c| c.1.clone()));
     let columns: [(Option<SortKey>, String); 4] = [
-        (
-            Some(SortKey::Name),
-            (if fr { "Nom" } else { "Name" }).to_owned(),
-        ),
+        (Some(SortKey::Name), i18n::text(Text::Name, lang).to_owned()),
         (Some(SortKey::Value), view.title.clone()),
-        (None, (if fr { "Classe" } else { "Class" }).to_owned()),
+        (None, i18n::text(Text::Class, lang).to_owned()),
         (None, coverage_title.clone().unwrap_or_default()),
     ];
     for (key, title) in columns.iter().filter(|(_, t)| !t.is_empty()) {

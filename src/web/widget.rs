@@ -25,7 +25,6 @@
 //! under the choropleth.
 
 use std::cell::{Cell, RefCell};
-use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::{Rc, Weak};
@@ -48,9 +47,7 @@ use crate::i18n::{self, Text};
 use crate::manifest::{Manifest, MANIFEST_FORMAT};
 use crate::map::basemap::{Basemap, TileFrame};
 use crate::map::gesture::{Input, Key};
-use crate::map::stream::{
-    level_label, progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT,
-};
+use crate::map::stream::{progress_redraw_delay, Fed, Fetch, Loads, Report, MAX_IN_FLIGHT};
 use crate::map::table::SortKey;
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 #[cfg(feature = "places")]
@@ -891,11 +888,14 @@ impl Inner {
                 ]);
                 events::dispatch(&self.host, events::READY, &detail);
                 if let Some(e) = &summary.outline_error {
-                    let message =
-                        format!("{}{e}", i18n::text(Text::OutlinesUnavailable, summary.lang));
+                    let why = e.message(summary.lang);
+                    let message = format!(
+                        "{}{why}",
+                        i18n::text(Text::OutlinesUnavailable, summary.lang)
+                    );
                     self.set_status("error", &message);
                     *self.base_error.borrow_mut() = Some(message);
-                    events::dispatch_error(&self.host, e.kind(), &e.to_string());
+                    events::dispatch_error(&self.host, e.kind(), &why);
                 }
                 // The first view load (the overview: no request) reports at once.
                 self.view_changed();
@@ -922,7 +922,7 @@ impl Inner {
             }
             Err(e) if e.is_aborted() => {}
             Err(e) => {
-                let message = e.to_string();
+                let message = e.message(self.lang.get());
                 let prefix = i18n::text(Text::ErrorPrefix, self.lang.get());
                 self.set_status("error", &format!("{prefix}{message}"));
                 events::dispatch_error(&self.host, e.kind(), &message);
@@ -1247,7 +1247,7 @@ impl Inner {
             Some((None, level)) => {
                 let mut text = self.ready_text.borrow().clone();
                 if level != "overview" {
-                    text = format!("{text} · {}", level_label(&level, self.lang.get()));
+                    text = format!("{text} · {}", i18n::level_label(&level, self.lang.get()));
                 }
                 self.set_status("ready", &text);
             }
@@ -1393,11 +1393,15 @@ fn pump(task: &Rc<Pump>) {
 async fn read(task: Rc<Pump>, fetch: Fetch) {
     let result = match resolve(&fetch.path, Some(&task.manifest_url)) {
         Ok(url) => fetch::fetch_range(&url, fetch.range, &task.signal).await,
-        Err(e) => Err(FetchError::Network(e.to_string())),
+        Err(e) => {
+            let lang = task.inner.upgrade().map_or(Lang::Fr, |i| i.lang.get());
+            Err(FetchError::Network(e.message(lang)))
+        }
     };
     let Some(inner) = task.inner.upgrade() else {
         return;
     };
+    let lang = inner.lang.get();
     let outcome = inner.with_stream(&task, |l| match result {
         Ok(bytes) => l
             .feed(&fetch, &bytes)
@@ -1409,7 +1413,7 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
                 path: fetch.path.clone(),
                 error: e.clone(),
             }
-            .to_string();
+            .message(lang);
             Err((e.kind(), message))
         }
     });
@@ -1751,6 +1755,12 @@ fn toggle_section(section: &HtmlElement, button: &HtmlElement, texts: (Text, Tex
     button.set_text_content(Some(i18n::text(t, lang)));
 }
 
+/// A failed fetch in words, `None` when it was cancelled (nothing to say).
+#[cfg(feature = "places")]
+fn fetch_why(e: &FetchError, lang: Lang) -> Option<String> {
+    (*e != FetchError::Aborted).then(|| i18n::fetch_error(e, lang))
+}
+
 /// Why a load failed.
 #[derive(Debug)]
 enum LoadError {
@@ -1801,22 +1811,24 @@ impl LoadError {
     }
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl LoadError {
+    /// What went wrong, in the widget's language (the technical detail of
+    /// a malformed manifest or file is its error type's, in French).
+    fn message(&self, lang: Lang) -> String {
+        let t = |w: Text| i18n::text(w, lang);
         match self {
-            LoadError::MissingManifest => write!(
-                f,
-                "attribut manifest absent : indiquez l'adresse de manifest.json"
-            ),
-            LoadError::BadUrl(u) => write!(f, "adresse invalide : {u}"),
-            LoadError::Manifest(e) => write!(f, "lecture du manifeste impossible : {e}"),
-            LoadError::BadManifest(m) => write!(f, "manifeste illisible : {m}"),
-            LoadError::Layer { path, error } => {
-                write!(f, "lecture de la couche {path} impossible : {error}")
+            LoadError::MissingManifest => t(Text::NoManifest).to_owned(),
+            LoadError::BadUrl(u) => format!("{}{u}", t(Text::BadAddress)),
+            LoadError::Manifest(e) => {
+                format!("{}{}", t(Text::ManifestFailed), i18n::fetch_error(e, lang))
             }
-            LoadError::BadLayer(path, why) => write!(f, "couche {path} illisible : {why}"),
-            LoadError::Plan(e) => write!(f, "{e}"),
-            LoadError::Fetch(e) => write!(f, "{e}"),
+            LoadError::BadManifest(m) => format!("{}{m}", t(Text::ManifestInvalid)),
+            LoadError::Layer { path, error } => {
+                i18n::layer_failed(path, &i18n::fetch_error(error, lang), lang)
+            }
+            LoadError::BadLayer(path, why) => i18n::layer_invalid(path, why, lang),
+            LoadError::Plan(e) => e.to_string(),
+            LoadError::Fetch(e) => i18n::fetch_error(e, lang),
         }
     }
 }

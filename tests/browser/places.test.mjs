@@ -125,6 +125,48 @@ describe('places', () => {
     await page.close();
   });
 
+  test('lang="en": filters, counts, nearest places, card and errors in English', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    await placesReady(page);
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('lang', 'en'));
+    await page.waitForFunction(() => /^[\d,]+ places$/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .count')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.equal(await text(page, '.places .count'), '62,721 places');
+    assert.equal(await text(page, 'details.filters > summary'), 'Filter the places');
+    const groups = await inShadow(page, (root) => [...root.querySelectorAll('.filters legend')].map((l) => l.textContent));
+    assert.deepEqual(groups.slice(0, 2), ['Kind of place', 'Opening and access']);
+    const kinds = await inShadow(page, (root) => [...root.querySelectorAll('input[data-facet=kind]')].map((i) => i.parentElement.textContent.replace(/\s*\([\d,]+\)$/, '')));
+    assert.ok(kinds.includes('Library') && kinds.includes('Town hall'), kinds.join(' | '));
+
+    const box = page.locator('maillage-map').locator('#q');
+    await box.fill('arras');
+    await box.press('Enter');
+    assert.equal(await text(page, '.near h3'), 'Nearest places to Arras');
+    const meta = await inShadow(page, (root) => [...root.querySelectorAll('.nearest .meta')].map((m) => m.textContent));
+    assert.ok(meta.every((m) => /^[A-Z][\w ]+ · [\d.]+ k?m( \(approximate position: the commune's town hall\))? · (about \d+ min|under 1 min) on foot, (about \d+ min|under 1 min) by car$/.test(m)), meta.join('\n'));
+    assert.equal(await text(page, '.near .note'), 'Straight-line distances; estimated times (see the method), not a route calculation.');
+
+    // A card: hours and sources in English once its record has arrived.
+    await page.locator('maillage-map').locator('.nearest button.place').first().click();
+    await page.waitForFunction(() => /Source:/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .card')?.textContent ?? ''), null, { timeout: 15_000 });
+    const card = await inShadow(page, (root) => [...root.querySelectorAll('.card p')].map((p) => p.textContent).join('\n'));
+    assert.match(card, /^(Open now|Closed now|Hours not stated\.|Hours \(as published\): .*)$/m, card);
+    assert.match(card, /^Updated .* · Source: /m, card);
+    assert.doesNotMatch(card, /Horaires|Ouvert|Fermé|Mis à jour|Accessibilité/, card);
+
+    // A failed read says so in English (the attribute change reloads the map).
+    await env.server.fault('mode=status&code=503&path=/layers/sites-table.bin');
+    try {
+      await page.evaluate(() => document.querySelector('maillage-map').setAttribute('lang', 'en-GB'));
+      await page.waitForFunction(() => /^Places unavailable: /.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .count')?.textContent ?? ''), null, { timeout: 30_000 });
+      assert.equal(await text(page, '.places .count'), 'Places unavailable: sites-table.bin: the server answered 503');
+      assert.equal(await text(page, '.retry'), 'Try again');
+    } finally {
+      await env.server.fault('mode=none');
+    }
+    assert.deepEqual(consoleErrors.filter((e) => !/503/.test(e)), []);
+    await page.close();
+  });
+
   test('a hub shows only its network, under its name; map-only pages load the lighter module', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/hub-hauts-de-france.html`);
     await placesReady(page);

@@ -8,10 +8,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{AbortController, Element};
 
-use super::{resolve, Inner};
+use super::{fetch_why, resolve, Inner};
 use crate::fgb::{header_len, Header, PREFIX_LEN};
 use crate::geom::camera::Camera;
-use crate::i18n;
+use crate::i18n::{
+    self,
+    places::{place_text, PlaceText},
+};
 use crate::map::shapes_from_file;
 use crate::map::zones::{Zones, ZonesPlan};
 use crate::net::ByteRange;
@@ -164,17 +167,19 @@ impl Inner {
             c.abort();
         }
         let base = self.manifest_url.borrow().clone();
+        let lang = self.lang.get();
         let weak = self.me.clone();
         spawn_local(async move {
             let path = plan.overview_path.clone();
+            // `Err(None)`: cancelled, nothing to say.
             let read = async {
-                let url = resolve(&path, Some(&base)).map_err(|e| e.to_string())?;
+                let url = resolve(&path, Some(&base)).map_err(|e| Some(e.message(lang)))?;
                 let bytes = fetch::fetch_bytes(&url, &signal)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| fetch_why(&e, lang))?;
                 shapes_from_file(&bytes, "id", "id", "population")
                     .map(|(_, shapes)| shapes)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Some(e.to_string()))
             };
             let read = read.await;
             let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) else {
@@ -189,10 +194,13 @@ impl Inner {
                     inner.view_changed();
                     inner.request_redraw();
                 }
-                Err(e) if e.contains("Aborted") || e.contains("annul") => {}
-                Err(e) => {
-                    let prefix = i18n::text(i18n::Text::ZonesUnavailable, inner.lang.get());
-                    inner.set_status("error", &format!("{prefix}{path} : {e}"));
+                Err(None) => {}
+                Err(Some(e)) => {
+                    let prefix = i18n::text(i18n::Text::ZonesUnavailable, lang);
+                    inner.set_status(
+                        "error",
+                        &format!("{prefix}{}", i18n::about_file(&path, &e, lang)),
+                    );
                     inner.places.failed.borrow_mut().0 = Some(plan);
                 }
             }
@@ -305,11 +313,7 @@ impl Inner {
         self.places
             .panel
             .count
-            .set_text_content(Some(if lang == Lang::Fr {
-                "Chargement des lieux…"
-            } else {
-                "Loading places…"
-            }));
+            .set_text_content(Some(place_text(PlaceText::PlacesLoading, lang)));
         self.places.panel.root.set_hidden(false);
         self.ask_where();
         let weak = self.me.clone();
@@ -318,10 +322,10 @@ impl Inner {
                 let signal = signal.clone();
                 let base = base.clone();
                 async move {
-                    let url = resolve(&path, Some(&base)).map_err(|e| e.to_string())?;
-                    fetch::fetch_bytes(&url, &signal)
-                        .await
-                        .map_err(|e| format!("{path} : {e}"))
+                    let url = resolve(&path, Some(&base)).map_err(|e| Some(e.message(lang)))?;
+                    fetch::fetch_bytes(&url, &signal).await.map_err(|e| {
+                        fetch_why(&e, lang).map(|why| i18n::about_file(&path, &why, lang))
+                    })
                 }
             };
             let (table, communes) = futures_join(
@@ -330,11 +334,13 @@ impl Inner {
             )
             .await;
             let built = table.and_then(|t| {
-                let table =
-                    SiteTable::decode(&t).map_err(|e| format!("{} : {e}", plan.table_path))?;
+                let table = SiteTable::decode(&t)
+                    .map_err(|e| Some(i18n::about_file(&plan.table_path, &e.to_string(), lang)))?;
                 let communes = communes?;
                 let (_, communes) = shapes_from_file(&communes, "code", "name", "population")
-                    .map_err(|e| format!("{} : {e}", plan.communes_path))?;
+                    .map_err(|e| {
+                        Some(i18n::about_file(&plan.communes_path, &e.to_string(), lang))
+                    })?;
                 let now = js_sys::Date::now();
                 let sites =
                     SitesView::new(table, Some(plan.table.clone()), plan.network.clone(), now);
@@ -369,11 +375,7 @@ impl Inner {
                         return;
                     }
                     if let Some(s) = &shared {
-                        let label = if lang == Lang::Fr {
-                            "ce point"
-                        } else {
-                            "this point"
-                        };
+                        let label = place_text(PlaceText::ThisPoint, lang);
                         p.apply(s, js_sys::Date::now(), label);
                     }
                     let _ = places::facets(&inner.places.panel, &p, lang);
@@ -391,11 +393,7 @@ impl Inner {
                             .ok()
                             .flatten();
                         if let Some(l) = label {
-                            l.set_text_content(Some(if lang == Lang::Fr {
-                                "Votre commune ou adresse"
-                            } else {
-                                "Your commune or address"
-                            }));
+                            l.set_text_content(Some(place_text(PlaceText::CommuneOrAddress, lang)));
                         }
                     }
                     *inner.places.geocoder.borrow_mut() = geocoder;
@@ -433,13 +431,13 @@ impl Inner {
                     if rejected > 0 {
                         places::message(
                             &inner.places.panel,
-                            &i18n::rejected_places(rejected, lang),
+                            &i18n::places::rejected_places(rejected, lang),
                         );
                     }
                     inner.request_redraw();
                 }
-                Err(e) if e.contains("Aborted") || e.contains("annul") => {}
-                Err(e) => {
+                Err(None) => {}
+                Err(Some(e)) => {
                     let prefix = i18n::text(i18n::Text::PlacesUnavailable, lang);
                     let text = format!("{prefix}{e}");
                     inner.places.panel.count.set_text_content(Some(&text));
@@ -469,11 +467,7 @@ impl Inner {
         if !q.trim().is_empty() && found.is_empty() {
             places::message(
                 &self.places.panel,
-                if self.lang.get() == Lang::Fr {
-                    "Aucune commune ne correspond. Vérifiez l'orthographe."
-                } else {
-                    "No commune matches. Check the spelling."
-                },
+                place_text(PlaceText::NoCommune, self.lang.get()),
             );
         } else {
             places::message(&self.places.panel, "");
@@ -723,7 +717,7 @@ impl Inner {
         );
         let mut credits = vec![self.places.credits.borrow().clone()];
         credits.extend(basemap);
-        credits.push(format!("Carte : Maillage · {}", String::from(date)));
+        credits.push(i18n::places::map_credit(&String::from(date), lang));
         let map = [
             f64::from(self.canvas.client_width()),
             f64::from(self.canvas.client_height()),
@@ -823,12 +817,7 @@ impl Inner {
     /// the search box when it is refused or unavailable.
     fn locate(&self) {
         let lang = self.lang.get();
-        let fr = lang == Lang::Fr;
-        let refused = if fr {
-            "Votre position n'est pas disponible. Tapez le nom de votre commune ci-dessus."
-        } else {
-            "Your position is not available. Type the name of your commune above."
-        };
+        let refused = place_text(PlaceText::PositionUnavailable, lang);
         let geo = self.window.navigator().geolocation().ok();
         let Some(geo) = geo else {
             places::message(&self.places.panel, refused);
@@ -837,11 +826,7 @@ impl Inner {
         };
         places::message(
             &self.places.panel,
-            if fr {
-                "Recherche de votre position…"
-            } else {
-                "Finding your position…"
-            },
+            place_text(PlaceText::FindingPosition, lang),
         );
         let ok_weak = self.me.clone();
         let err_weak = self.me.clone();
@@ -881,14 +866,9 @@ impl Inner {
     }
 
     fn location_failed(&self) {
-        let fr = self.lang.get() == Lang::Fr;
         places::message(
             &self.places.panel,
-            if fr {
-                "Votre position n'est pas disponible (refusée ou introuvable). Tapez le nom de votre commune ci-dessus."
-            } else {
-                "Your position is not available (refused or not found). Type the name of your commune above."
-            },
+            place_text(PlaceText::PositionFailed, self.lang.get()),
         );
         let _ = self.places.panel.query.focus();
     }
@@ -900,11 +880,7 @@ impl Inner {
         let lang = self.lang.get();
         places::message(
             &self.places.panel,
-            if lang == Lang::Fr {
-                "Recherche de l'adresse…"
-            } else {
-                "Looking the address up…"
-            },
+            place_text(PlaceText::FindingAddress, lang),
         );
         let Some(signal) = self
             .places
@@ -919,7 +895,7 @@ impl Inner {
         spawn_local(async move {
             let found = fetch::fetch_text(&url, &signal)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| i18n::fetch_error(&e, lang))
                 .and_then(|t| crate::geocode::parse(&t));
             let Some(inner) = weak.upgrade() else { return };
             let panel = &inner.places.panel;
@@ -928,35 +904,15 @@ impl Inner {
                     places::message(panel, "");
                     let _ = places::addresses(panel, &list);
                 }
-                Ok(_) => places::message(
-                    panel,
-                    if lang == Lang::Fr {
-                        "Aucune adresse trouvée. Essayez le nom de la commune."
-                    } else {
-                        "No address found. Try the commune's name."
-                    },
-                ),
-                Err(e) => {
-                    places::message(
-                        panel,
-                        &if lang == Lang::Fr {
-                            format!("Recherche d'adresse indisponible ({e}). Le nom de la commune suffit.")
-                        } else {
-                            format!("Address search unavailable ({e}). The commune's name will do.")
-                        },
-                    )
-                }
+                Ok(_) => places::message(panel, place_text(PlaceText::NoAddress, lang)),
+                Err(e) => places::message(panel, &i18n::places::address_search_failed(&e, lang)),
             }
         });
     }
 
     /// The visitor's position becomes the origin of the nearest places.
     fn set_origin_at(&self, lon_lat: [f64; 2]) {
-        let label = if self.lang.get() == Lang::Fr {
-            "votre position"
-        } else {
-            "your position"
-        };
+        let label = place_text(PlaceText::YourPosition, self.lang.get());
         self.set_origin_labelled(lon_lat, label.to_owned());
     }
 
@@ -1013,6 +969,7 @@ impl Inner {
             return;
         };
         let base = self.manifest_url.borrow().clone();
+        let lang = self.lang.get();
         let weak = self.me.clone();
         let signal = match self.places.abort.borrow().as_ref() {
             Some(c) => c.signal(),
@@ -1028,7 +985,7 @@ impl Inner {
                 .and_then(|i| i.places.header.borrow().clone());
             let header = match header {
                 Some(h) => Ok(h),
-                None => read_header(&url, &signal).await,
+                None => read_header(&url, &signal, lang).await,
             };
             let detail = match header {
                 Ok(h) => {
@@ -1037,7 +994,7 @@ impl Inner {
                     }
                     fetch::fetch_range(&url, range, &signal)
                         .await
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| i18n::fetch_error(&e, lang))
                         .and_then(|b| SiteDetail::decode(&b, &h).map_err(|e| e.to_string()))
                 }
                 Err(e) => Err(e),
@@ -1062,14 +1019,18 @@ impl Inner {
 }
 
 /// Reads a FlatGeobuf header: its first bytes, then the whole header.
-async fn read_header(url: &str, signal: &web_sys::AbortSignal) -> Result<Header, String> {
+async fn read_header(
+    url: &str,
+    signal: &web_sys::AbortSignal,
+    lang: Lang,
+) -> Result<Header, String> {
     let head = ByteRange {
         start: 0,
         end: Some(PREFIX_LEN),
     };
     let prefix = fetch::fetch_range(url, head, signal)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| i18n::fetch_error(&e, lang))?;
     let len = header_len(&prefix).map_err(|e| e.to_string())?;
     let bytes = fetch::fetch_range(
         url,
@@ -1080,7 +1041,7 @@ async fn read_header(url: &str, signal: &web_sys::AbortSignal) -> Result<Header,
         signal,
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| i18n::fetch_error(&e, lang))?;
     Header::parse(&bytes).map_err(|e| e.to_string())
 }
 
