@@ -37,7 +37,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
   background: none; font: inherit; color: inherit; text-align: left; cursor: pointer; }
 .legend button[aria-pressed="false"] { opacity: .45; text-decoration: line-through; }
 .legend button:focus-visible, canvas:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: -3px; }
-.legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .35); opacity: var(--fill, 1); }
+.legend .swatch { flex: none; width: 18px; height: 14px; border: 1px solid rgb(0 0 0 / .5); opacity: var(--fill, 1); }
 .legend label.patterns { display: flex; align-items: center; gap: 6px; min-height: 32px; margin-top: 4px; cursor: pointer; }
 .legend label.patterns input { width: 18px; height: 18px; margin: 0; }
 .legend .swatch[data-pattern="dots"] { background-image: radial-gradient(var(--ink) 1.2px, transparent 1.5px); background-size: 6px 6px; }
@@ -112,7 +112,7 @@ const PLACES: (&str, &str, &str) = (
 .places legend { font-weight: 600; }
 .places label.check { display: flex; align-items: center; gap: 6px; min-height: 32px; }
 .places label.check input { width: 20px; height: 20px; margin: 0; }
-.places .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .4); }
+.places .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .55); }
 .places .n { margin-left: auto; opacity: .8; }
 .places .count { margin: 0; font-weight: 600; font-size: 16px; }
 .places .nearest { margin: 0; padding-left: 24px; }
@@ -136,7 +136,7 @@ const PLACES: (&str, &str, &str) = (
   background-image: repeating-linear-gradient(135deg, transparent 0 2px, #1d2433 2px 3.5px, transparent 3.5px 6px); }
 .legend .kinds-legend { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 2px; }
 .legend .kinds-legend li { display: flex; align-items: center; gap: 6px; }
-.legend .kinds-legend .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .4); }
+.legend .kinds-legend .dot { flex: none; width: 14px; height: 14px; border-radius: 50%; border: 1px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / .55); }
 .legend .zone-note { margin: 2px 0 0; font-size: 13px; max-width: 34ch; }
 .legend .zone-note summary { min-height: 32px; display: flex; align-items: center; cursor: pointer; }
 .legend .zone-note p { margin: 0; }

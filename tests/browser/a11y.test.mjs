@@ -64,6 +64,42 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.close();
   });
 
+  test('UI parts: the edges of controls and the legend keys contrast at least 3:1 with what is around them', async () => {
+    const { page } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
+    await placesReady(page);
+    await page.locator('maillage-map').locator('details.filters > summary').click();
+    // Colours as computed, blended over white (the panels are white at 92 %).
+    const ratios = await page.evaluate(() => {
+      const root = document.querySelector('maillage-map').shadowRoot;
+      const rgba = (c) => {
+        const m = c.match(/rgba?\(([^)]+)\)/);
+        const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+        return [r, g, b].map((v) => v * a + 255 * (1 - a));
+      };
+      const lum = (rgb) => {
+        const [r, g, b] = rgb.map((v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      const white = [255, 255, 255];
+      const style = (s) => getComputedStyle(root.querySelector(s));
+      const ring = (s) => rgba(style(s).boxShadow.match(/rgba?\([^)]+\)/)[0]);
+      const r = (v) => Math.round(v * 100) / 100;
+      return {
+        'search box edge': r(contrast(rgba(style('#q').borderTopColor), white)),
+        'button edge (table toggle)': r(contrast(rgba(style('.tools button').borderTopColor), white)),
+        'button edge (export)': r(contrast(rgba(style('.places .export button').borderTopColor), white)),
+        'button fill (near me)': r(contrast(rgba(style('.places .locate').backgroundColor), white)),
+        'legend swatch edge': r(contrast(rgba(style('.legend .swatch').borderTopColor), white)),
+        'kind marker ring (filters)': r(contrast(ring('.places .dot'), white)),
+        'kind marker ring (legend)': r(contrast(ring('.legend .kinds-legend .dot'), white)),
+      };
+    });
+    const low = Object.entries(ratios).filter(([, v]) => !(v >= 3));
+    assert.deepEqual(low, [], JSON.stringify(ratios));
+    await page.close();
+  });
+
   test('hub pages: zones legend, départements, own network', async () => {
     for (const name of ['hub-hauts-de-france.html', 'reseau.html']) {
       const { page } = await openPage(env.browser.context, `${env.server.url}/${name}`);
