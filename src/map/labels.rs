@@ -323,6 +323,16 @@ pub fn place<'a>(
             if (x1 - x0) * scale < MIN_LABEL_PX || (y1 - y0) * scale < LABEL_SIZE {
                 return None;
             }
+            // Off screen: its anchor, inside it, is too. Not computed: a
+            // regional view of the national overview would otherwise find
+            // the anchors of all of France's territories on its first frame.
+            let ([sx0, sy0], [sx1, sy1]) = (
+                camera.project_world([x0, y0]),
+                camera.project_world([x1, y1]),
+            );
+            if sx1 < 0.0 || sx0 > w || sy1 < 0.0 || sy0 > h {
+                return None;
+            }
             let a = s.anchor()?;
             let p = camera.project_world(a.at);
             ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, p))
@@ -553,6 +563,11 @@ mod tests {
         let wide = place(&cam, &shapes, 1.9, &[]);
         let names: Vec<String> = placed(&wide).into_iter().map(|g| g.0).collect();
         assert_eq!(names, ["Arras", "Lens", "Liévin"]);
+        // A territory off screen: its anchor is not even looked for.
+        let off = rect_shape(&cam, "Douai", [900.0, 100.0, 1000.0, 140.0], 10.0);
+        assert!(place(&cam, std::iter::once(&off), 1.0, &[]).is_empty());
+        assert!(off.anchor.get().is_none());
+        assert!(shapes[0].anchor.get().is_some());
         // Zoomed out 2 levels, every rectangle is 4 times smaller: nothing fits.
         let far = cam.with_zoom(Zoom::clamped(6.0));
         assert!(place(&far, &shapes, 1.0, &[]).is_empty());

@@ -2007,6 +2007,49 @@ mod tests {
         }
     }
 
+    /// Where a regional page's first paint goes on the main thread, stage
+    /// by stage (decoding the national overview, building the view,
+    /// first frame of the Hauts-de-France view, next frame):
+    /// `cargo test --release -p maillage --lib regional_stages -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn regional_stages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
+        let (Ok(json), Ok(bytes)) = (
+            std::fs::read_to_string(format!("{dir}manifest.json")),
+            std::fs::read(format!("{dir}epci-overview.fgb")),
+        ) else {
+            eprintln!("www/layers not built: skipped");
+            return;
+        };
+        let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1000.0;
+        for _ in 0..3 {
+            let m = Manifest::from_json(&json).expect("manifest");
+            let p = Plan::new(&m, Some("epci"), None, Lang::Fr).expect("plan");
+            let t = std::time::Instant::now();
+            let (_, shapes) =
+                crate::map::shapes_from_file(&bytes, &p.code_field, &p.name_field, &p.field)
+                    .expect("decode");
+            let decode = ms(t);
+            let t = std::time::Instant::now();
+            let mut v = MapView::new(&p, shapes, vec![], [1024.0, 768.0], Lang::Fr).expect("view");
+            let build = ms(t);
+            v.set_view(2.82, 49.96, 7.4).expect("view");
+            let t = std::time::Instant::now();
+            let first = v.frame();
+            let first_ms = ms(t);
+            let t = std::time::Instant::now();
+            let again = v.frame();
+            println!(
+                "overview {} bytes: decode {decode:.1} ms, view {build:.1} ms, first frame {first_ms:.1} ms ({} items), next frame {:.1} ms ({} items)",
+                bytes.len(),
+                first.items.len(),
+                ms(t),
+                again.items.len()
+            );
+        }
+    }
+
     /// Frame time with and without names, Hauts-de-France at zoom 7.5 with
     /// every medium EPCI loaded: `cargo test --release -p maillage --lib
     /// frame_time -- --ignored --nocapture`.
