@@ -36,6 +36,9 @@ pub struct Shape {
     /// first need: names skip shapes too small on screen without working
     /// out where their name would go.
     extent: OnceCell<[f64; 4]>,
+    /// A streamed (detailed) shape's overview shape, as an index in the
+    /// map's list: looked up by code once, not at every frame.
+    overview: OnceCell<Option<usize>>,
     /// Code (SIREN, INSEE code).
     pub code: String,
     /// Name.
@@ -74,6 +77,13 @@ impl Shape {
     /// `None` without a name or an area.
     pub fn anchor(&self) -> Option<&Anchor> {
         self.anchor.get_or_init(|| Anchor::of(self)).as_ref()
+    }
+
+    /// The index of its overview shape, found by `find` (from its code)
+    /// the first time and kept. A map keeps one list of overview shapes
+    /// for its life, so the answer never changes.
+    pub fn overview_index(&self, find: impl FnOnce(&str) -> Option<usize>) -> Option<usize> {
+        *self.overview.get_or_init(|| find(&self.code))
     }
 
     /// Its box in world coordinates `[x0, y0, x1, y1]` (y downwards), kept.

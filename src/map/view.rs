@@ -1132,7 +1132,9 @@ impl MapView {
         let shown = shapes
             .into_iter()
             .map(|s| {
-                let overview = self.ids.get(&s.code).and_then(|&i| self.shapes.get(i));
+                let overview = s
+                    .overview_index(|code| self.ids.get(code).copied())
+                    .and_then(|i| self.shapes.get(i));
                 (s, overview)
             })
             .filter(|(s, o)| {
@@ -1155,10 +1157,9 @@ impl MapView {
     fn frame_of(&self, shapes: &[&Shape], outlines: &[&Shape]) -> DisplayList {
         let mut d = DisplayList::default();
         for &s in shapes {
-            let (id, value) = match self
-                .ids
-                .get(&s.code)
-                .and_then(|&i| Some((i, self.shapes.get(i)?)))
+            let (id, value) = match s
+                .overview_index(|code| self.ids.get(code).copied())
+                .and_then(|i| Some((i, self.shapes.get(i)?)))
             {
                 Some((i, o)) => (i as u32, o.value),
                 None => (u32::MAX - 1, s.value),

@@ -347,17 +347,25 @@ fn hatch_pattern(ctx: &CanvasRenderingContext2d, hatch: Hatch) -> Option<CanvasP
         .ok()?
 }
 
-/// Adds `rings` (CSS pixels) to the current path.
+/// Adds `rings` (CSS pixels) to the current path, each closed by a line
+/// back to its first point and on to its second, so that the first point
+/// gets the same round join as the others. Not `closePath`: Chromium's
+/// takes time in proportion to the path's length, and a path holds every
+/// ring of a class (one fill each): 5,000 rings took 107 ms to build with
+/// it, 0.8 ms without, 40,000 took 3.9 s. The extra segment encloses no
+/// area and is covered once by a stroke.
 fn trace(ctx: &CanvasRenderingContext2d, rings: &[Vec<[f32; 2]>]) {
+    let line = |p: &[f32; 2]| ctx.line_to(f64::from(p[0]), f64::from(p[1]));
     for ring in rings {
-        let mut points = ring.iter();
-        if let Some(first) = points.next() {
-            ctx.move_to(f64::from(first[0]), f64::from(first[1]));
-            for p in points {
-                ctx.line_to(f64::from(p[0]), f64::from(p[1]));
-            }
-            ctx.close_path();
+        let (Some(first), Some(second)) = (ring.first(), ring.get(1)) else {
+            continue;
+        };
+        ctx.move_to(f64::from(first[0]), f64::from(first[1]));
+        ring[1..].iter().for_each(line);
+        if ring.last() != Some(first) {
+            line(first);
         }
+        line(second);
     }
 }
 
