@@ -12,7 +12,8 @@
 // It copies each build to www/ab-A/, www/ab-B/ (not committed) and serves
 // www/bench/widget.html pointing at each. Prints per view the medians (ms to
 // the complete first paint) and, per run, when the module arrived, when the
-// first layer request left and when the last layer byte arrived.
+// first layer file request left and when the last layer byte arrived (ms
+// from the page's request).
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPage, ROOT, startBrowser, startServer } from './harness.mjs';
@@ -67,7 +68,7 @@ try {
         const all = [...requests.values()];
         const start = all.find((q) => q.url.includes(`widget-${side}.html`)).sent;
         const ms = (s) => Math.round((s - start) * 1000);
-        const layers = all.filter((q) => q.url.includes('/layers/') && q.end);
+        const layers = all.filter((q) => q.url.includes('.fgb') && q.end);
         t[side].push(Math.round(r.done));
         net[side].push(`${ms(all.find((q) => q.url.endsWith('.wasm')).end)}/${ms(Math.min(...layers.map((q) => q.sent)))}/${ms(Math.max(...layers.map((q) => q.end)))}`);
       }
@@ -76,7 +77,7 @@ try {
     console.log(`${name}: A ${a} ms, B ${b} ms (B/A ${(b / a).toFixed(2)}), medians of ${N}`);
     for (const side of ['A', 'B']) {
       console.log(`  ${side} ms: ${t[side].join(' ')}`);
-      console.log(`  ${side} module in / first layer request / last layer byte: ${net[side].join(' ')}`);
+      console.log(`  ${side} module in / first layer file request / last layer byte: ${net[side].join(' ')}`);
     }
   }
 } finally {
