@@ -900,3 +900,25 @@ fn epci_layer_when_built() {
         result.fetches.len()
     );
 }
+
+#[test]
+fn shapes_take_a_column_asked_for_twice_in_both_places() {
+    // The zones name themselves by their id: code and name are one column,
+    // moved out of the feature for one and copied for the other.
+    let (_, shapes) =
+        crate::map::shapes_from_file(&grid(), "string", "string", "double").expect("grid");
+    assert_eq!(shapes.len(), 100);
+    for s in &shapes {
+        let n: f64 = s.code["cellule-".len()..s.code.len() - "-é".len()]
+            .parse()
+            .expect("cell number");
+        assert_eq!(s.name, s.code);
+        assert_eq!(s.value, Some(n / 3.0), "{}", s.code);
+    }
+    // A number column as code and as the drawn value.
+    let (_, shapes) = crate::map::shapes_from_file(&grid(), "id", "string", "id").expect("grid");
+    for s in &shapes {
+        assert_eq!(s.code.parse::<f64>().ok(), s.value, "{s:?}");
+        assert!(s.name.ends_with(&format!("-{}-é", s.code)), "{s:?}");
+    }
+}

@@ -122,10 +122,10 @@ pub fn numeric(v: Option<&Value>) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-fn text(v: Option<&Value>) -> String {
+fn text(v: Option<Value>) -> String {
     match v {
-        Some(Value::String(s) | Value::Json(s) | Value::DateTime(s)) => s.clone(),
-        Some(other) => numeric(Some(other))
+        Some(Value::String(s) | Value::Json(s) | Value::DateTime(s)) => s,
+        Some(other) => numeric(Some(&other))
             .map(crate::style::legend::plain_number)
             .unwrap_or_default(),
         None => String::new(),
@@ -186,9 +186,26 @@ pub fn shapes_from_features(
         .or_else(|| header.column_index("departement"));
     let ei = header.column_index("epci");
     let pi = header.column_index("population");
+    // The values are moved out of the decoded feature, not copied (a
+    // national overview is 35,000 features), but for a column asked for
+    // twice (the zones' id is both code and name).
+    let cols = [ci, ni, fi, di, ei, pi];
+    let once: [bool; 6] =
+        std::array::from_fn(|k| cols.iter().filter(|c| **c == cols[k]).count() == 1);
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         let mut f = decode_feature(slice?, header)?;
+        let mut take = |k: usize| {
+            let i = cols[k]?;
+            if once[k] {
+                f.properties.get_mut(i)?.take()
+            } else {
+                f.property(i).cloned()
+            }
+        };
+        let (code, name, value) = (text(take(0)), text(take(1)), numeric(take(2).as_ref()));
+        let (departements, epci, population) =
+            (text(take(3)), text(take(4)), numeric(take(5).as_ref()));
         let parts = match f.geometry.take() {
             Some(Geometry::Polygons(parts)) => parts,
             // One marker per feature (see `Shape::point`).
@@ -199,13 +216,13 @@ pub fn shapes_from_features(
             _ => continue,
         };
         out.push(Shape {
-            code: text(ci.and_then(|i| f.property(i))),
-            name: text(ni.and_then(|i| f.property(i))),
-            value: numeric(fi.and_then(|i| f.property(i))),
+            code,
+            name,
+            value,
             parts,
-            departements: text(di.and_then(|i| f.property(i))),
-            epci: text(ei.and_then(|i| f.property(i))),
-            population: numeric(pi.and_then(|i| f.property(i))),
+            departements,
+            epci,
+            population,
             ..Shape::default()
         });
     }
