@@ -1927,17 +1927,25 @@ mod tests {
         assert!(!v.legend_starts_open());
     }
 
+    /// The built manifest's text and the bytes of layer `file`, when built.
+    fn real_files(file: &str) -> Option<(String, Vec<u8>)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
+        match (
+            std::fs::read_to_string(format!("{dir}manifest.json")),
+            std::fs::read(format!("{dir}{file}")),
+        ) {
+            (Ok(json), Ok(bytes)) => Some((json, bytes)),
+            _ => {
+                eprintln!("www/layers not built: skipped");
+                None
+            }
+        }
+    }
+
     /// A MapView of the real EPCI layer's `file` (read whole, as the overview
     /// is), when built (`cargo run --release -p maillage-prep -- build --out www/layers`).
     fn real_view(file: &str) -> Option<MapView> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
-        let (Ok(json), Ok(bytes)) = (
-            std::fs::read_to_string(format!("{dir}manifest.json")),
-            std::fs::read(format!("{dir}{file}")),
-        ) else {
-            eprintln!("www/layers not built: skipped");
-            return None;
-        };
+        let (json, bytes) = real_files(file)?;
         let m = Manifest::from_json(&json).expect("manifest");
         let p = Plan::new(&m, Some("epci"), None, Lang::Fr).expect("plan");
         let (_, shapes) =
@@ -2015,12 +2023,7 @@ mod tests {
     #[test]
     #[ignore]
     fn regional_stages() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/layers/");
-        let (Ok(json), Ok(bytes)) = (
-            std::fs::read_to_string(format!("{dir}manifest.json")),
-            std::fs::read(format!("{dir}epci-overview.fgb")),
-        ) else {
-            eprintln!("www/layers not built: skipped");
+        let Some((json, bytes)) = real_files("epci-overview.fgb") else {
             return;
         };
         let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1000.0;
