@@ -12,6 +12,7 @@
 //! written in French by its error type, after a sentence from here: it is
 //! meant for the webmaster who publishes the files.
 
+use crate::map::basemap::{TemplateError, MAX_TEMPLATE_BYTES};
 use crate::net::{FetchError, ANSWER_TIMEOUT_MS};
 use crate::style::legend::{format_number, Lang};
 
@@ -155,6 +156,29 @@ texts! {
         ManifestFailed => ("lecture du manifeste impossible : ", "the manifest could not be read: "),
         /// The manifest is not what the widget reads (then why).
         ManifestInvalid => ("manifeste illisible : ", "the manifest is not valid: "),
+        /// An attribute the element cannot use (then which, and why).
+        BadAttribute => ("attribut non compris : ", "attribute not understood: "),
+        /// The manifest's layer cannot be drawn (then why).
+        UnusableLayer => ("couche inutilisable : ", "unusable layer: "),
+        /// `view`: not three numbers.
+        ThreeNumbers => (
+            "trois nombres attendus : longitude latitude zoom",
+            "three numbers expected: longitude latitude zoom",
+        ),
+        /// `view`: centre out of range.
+        LonLatRange => (
+            "longitude entre −180 et 180, latitude entre −85 et 85",
+            "longitude from −180 to 180, latitude from −85 to 85",
+        ),
+        /// `view`: zoom out of range.
+        ZoomRange => ("zoom entre 0 et 22", "zoom from 0 to 22"),
+        /// `territory`: nothing in it.
+        EmptyTerritory => ("territoire vide", "empty territory"),
+        /// `zones` without a zones layer in the manifest.
+        NoZonesLayer => (
+            "zones : le manifeste n'a pas de couche de zones",
+            "zones: the manifest has no zones layer",
+        ),
     }
 }
 
@@ -275,6 +299,87 @@ pub fn fetch_error(e: &FetchError, lang: Lang) -> String {
     }
 }
 
+/// A layer the attributes name and the manifest lacks.
+pub fn no_layer(id: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("couche « {id} » absente du manifeste"),
+        Lang::En => format!("layer “{id}” not in the manifest"),
+    }
+}
+
+/// An attribute's value and why it cannot be used: `view="x" : why`.
+pub fn attribute_why(name: &str, value: &str, why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{name}=\"{value}\" : {why}"),
+        Lang::En => format!("{name}=\"{value}\": {why}"),
+    }
+}
+
+/// A word that should have been a number.
+pub fn not_a_number(t: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("« {t} » n'est pas un nombre"),
+        Lang::En => format!("“{t}” is not a number"),
+    }
+}
+
+/// A number out of its range: "un nombre de 1 à 120".
+pub fn number_between(lo: &str, hi: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("un nombre de {lo} à {hi}"),
+        Lang::En => format!("a number from {lo} to {hi}"),
+    }
+}
+
+/// `territory`: more codes than a map takes.
+pub fn too_many_codes(max: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("plus de {max} codes"),
+        Lang::En => format!("more than {max} codes"),
+    }
+}
+
+/// `territory`: a code that is neither a département nor a SIREN.
+pub fn not_a_territory_code(code: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("code « {code} » : ni département ni SIREN"),
+        Lang::En => format!("code “{code}”: neither a département nor a SIREN"),
+    }
+}
+
+/// Why a basemap address template was refused.
+pub fn template_error(e: &TemplateError, lang: Lang) -> String {
+    let fr = lang == Lang::Fr;
+    match e {
+        TemplateError::TooLong => match lang {
+            Lang::Fr => format!("modèle de plus de {MAX_TEMPLATE_BYTES} octets"),
+            Lang::En => format!("template of more than {MAX_TEMPLATE_BYTES} bytes"),
+        },
+        TemplateError::BadCharacter(n) => match lang {
+            Lang::Fr => format!("espace, caractère de contrôle ou bidirectionnel en position {n}"),
+            Lang::En => format!("space, control or bidirectional character at position {n}"),
+        },
+        TemplateError::Scheme(s) => match lang {
+            Lang::Fr => format!("adresse « {s}: » refusée, http(s) ou relative seulement"),
+            Lang::En => format!("address “{s}:” refused, http(s) or relative only"),
+        },
+        TemplateError::UnknownPlaceholder(p) => match lang {
+            Lang::Fr => format!("{{{p}}} inconnu : {{z}}, {{x}}, {{y}} et {{r}} seulement"),
+            Lang::En => format!("{{{p}}} unknown: {{z}}, {{x}}, {{y}} and {{r}} only"),
+        },
+        TemplateError::Unclosed => (if fr {
+            "accolade non fermée"
+        } else {
+            "unclosed brace"
+        })
+        .to_owned(),
+        TemplateError::Missing(p) => match lang {
+            Lang::Fr => format!("{{{p}}} absent du modèle"),
+            Lang::En => format!("{{{p}}} missing from the template"),
+        },
+    }
+}
+
 /// A class's range in the legend: "de 12,5 à 15,8" / "12.5 – 15.8".
 pub fn class_range(lo: &str, hi: &str, lang: Lang) -> String {
     match lang {
@@ -361,6 +466,18 @@ mod tests {
         );
         assert_eq!(level_label("medium", Lang::En), "medium detail");
         assert_eq!(about_file("a.bin", "why", Lang::Fr), "a.bin : why");
+        assert_eq!(
+            attribute_why("view", "x", &not_a_number("x", Lang::En), Lang::En),
+            "view=\"x\": “x” is not a number"
+        );
+        assert_eq!(
+            template_error(&TemplateError::Missing("x"), Lang::Fr),
+            "{x} absent du modèle"
+        );
+        assert_eq!(
+            number_between("1", "120", Lang::En),
+            "a number from 1 to 120"
+        );
         assert_eq!(about_file("a.bin", "why", Lang::En), "a.bin: why");
         assert_eq!(
             fetch_error(&FetchError::Status(503), Lang::Fr),

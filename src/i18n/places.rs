@@ -115,6 +115,25 @@ texts! {
         ),
         /// The address search is under way.
         FindingAddress => ("Recherche de l'adresse…", "Looking the address up…"),
+        /// The manifest has no table of places.
+        NoPlacesTable => (
+            "le manifeste n'a pas de table des lieux",
+            "the manifest has no table of places",
+        ),
+        /// The places layer has no file.
+        NoPlacesFile => ("la couche des lieux n'a pas de fichier", "the places layer has no file"),
+        /// The manifest has no communes layer (search, coverage).
+        NoCommunesLayer => (
+            "le manifeste n'a pas de couche des communes",
+            "the manifest has no communes layer",
+        ),
+        /// `mode`: the two values.
+        CarOrFoot => ("« voiture » ou « pied »", "“voiture” (car) or “pied” (on foot)"),
+        /// `geocoder`: what is allowed.
+        WebAddressOnly => (
+            "une adresse https:, http: ou relative",
+            "an https:, http: or relative address",
+        ),
         /// The address search found nothing.
         NoAddress => (
             "Aucune adresse trouvée. Essayez le nom de la commune.",
@@ -378,6 +397,14 @@ pub fn map_credit(date: &str, lang: Lang) -> String {
     match lang {
         Lang::Fr => format!("Carte : Maillage · {date}"),
         Lang::En => format!("Map: Maillage · {date}"),
+    }
+}
+
+/// A filter attribute names a value the table does not have.
+pub fn unknown_value(attr: &str, value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{attr} : « {value} » inconnu"),
+        Lang::En => format!("{attr}: “{value}” unknown"),
     }
 }
 

@@ -80,24 +80,11 @@ pub enum TemplateError {
     Missing(&'static str),
 }
 
+/// In French; the widget writes it in its language with
+/// [`crate::i18n::template_error`].
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLong => write!(f, "modèle de plus de {MAX_TEMPLATE_BYTES} octets"),
-            Self::BadCharacter(n) => write!(
-                f,
-                "espace, caractère de contrôle ou bidirectionnel en position {n}"
-            ),
-            Self::Scheme(s) => write!(f, "adresse « {s}: » refusée, http(s) ou relative seulement"),
-            Self::UnknownPlaceholder(p) => {
-                write!(
-                    f,
-                    "{{{p}}} inconnu : {{z}}, {{x}}, {{y}} et {{r}} seulement"
-                )
-            }
-            Self::Unclosed => write!(f, "accolade non fermée"),
-            Self::Missing(p) => write!(f, "{{{p}}} absent du modèle"),
-        }
+        f.write_str(&crate::i18n::template_error(self, Lang::Fr))
     }
 }
 

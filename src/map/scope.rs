@@ -4,6 +4,7 @@
 //! shapes in it, fits them and classifies them among themselves.
 
 use super::Shape;
+use crate::style::legend::Lang;
 
 /// Most codes a `territory` attribute may list (a region has 5 to 13 départements).
 pub const MAX_CODES: usize = 200;
@@ -18,17 +19,17 @@ pub struct Territory {
 impl Territory {
     /// Parses "59, 62" or "200033579 200069037"; anything else is an error
     /// quoting the offending code (the attribute comes from a partner page).
-    pub fn parse(attr: &str) -> Result<Territory, String> {
+    pub fn parse(attr: &str, lang: Lang) -> Result<Territory, String> {
         let codes: Vec<String> = attr
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|c| !c.is_empty())
             .map(|c| c.to_ascii_uppercase())
             .collect();
         if codes.is_empty() {
-            return Err("territoire vide".into());
+            return Err(crate::i18n::text(crate::i18n::Text::EmptyTerritory, lang).into());
         }
         if codes.len() > MAX_CODES {
-            return Err(format!("plus de {MAX_CODES} codes"));
+            return Err(crate::i18n::too_many_codes(MAX_CODES, lang));
         }
         for c in &codes {
             let digits = c.chars().all(|ch| ch.is_ascii_digit());
@@ -37,7 +38,7 @@ impl Territory {
             let siren = c.len() == 9 && digits;
             if !(dep || siren) {
                 let shown: String = c.chars().take(20).collect();
-                return Err(format!("code « {shown} » : ni département ni SIREN"));
+                return Err(crate::i18n::not_a_territory_code(&shown, lang));
             }
         }
         Ok(Territory { codes })
@@ -122,16 +123,19 @@ mod tests {
 
     #[test]
     fn parses_codes_and_refuses_others() {
-        assert!(Territory::parse("62").is_ok());
-        assert!(Territory::parse(" 59, 62 ;2a 971 200033579").is_ok());
-        assert_eq!(Territory::parse(""), Err("territoire vide".into()));
-        assert!(Territory::parse("62,<script>")
+        assert!(Territory::parse("62", Lang::Fr).is_ok());
+        assert!(Territory::parse(" 59, 62 ;2a 971 200033579", Lang::Fr).is_ok());
+        assert_eq!(
+            Territory::parse("", Lang::Fr),
+            Err("territoire vide".into())
+        );
+        assert!(Territory::parse("62,<script>", Lang::Fr)
             .expect_err("html")
             .contains("<SCRIPT>"));
-        assert!(Territory::parse("6").is_err());
-        assert!(Territory::parse("1234").is_err());
+        assert!(Territory::parse("6", Lang::Fr).is_err());
+        assert!(Territory::parse("1234", Lang::Fr).is_err());
         let many = vec!["62"; MAX_CODES + 1].join(",");
-        assert!(Territory::parse(&many).is_err());
+        assert!(Territory::parse(&many, Lang::Fr).is_err());
     }
 
     #[test]
@@ -142,7 +146,9 @@ mod tests {
             epci("200040491", "59, 62", 2.5),
             epci("200069037", "80", 1.0),
         ];
-        let (kept, deps) = Territory::parse("62").expect("62").filter(shapes.clone());
+        let (kept, deps) = Territory::parse("62", Lang::Fr)
+            .expect("62")
+            .filter(shapes.clone());
         let codes: Vec<&str> = kept.iter().map(|s| s.code.as_str()).collect();
         assert_eq!(
             codes,
@@ -150,7 +156,9 @@ mod tests {
             "EPCIs across the border count"
         );
         assert_eq!(deps, ["59", "62"]);
-        let (kept, deps) = Territory::parse("200069037").expect("siren").filter(shapes);
+        let (kept, deps) = Territory::parse("200069037", Lang::Fr)
+            .expect("siren")
+            .filter(shapes);
         assert_eq!(kept.len(), 1);
         assert_eq!(deps, ["80"]);
         assert_eq!(bbox(&kept), Some([1.0, 50.0, 2.0, 51.0]));
@@ -172,7 +180,7 @@ mod tests {
             commune("59350", "200093201", "59"),
             commune("97101", "", "971"),
         ];
-        let (kept, deps) = Territory::parse("200033579")
+        let (kept, deps) = Territory::parse("200033579", Lang::Fr)
             .expect("siren")
             .filter(communes.clone());
         let codes: Vec<&str> = kept.iter().map(|s| s.code.as_str()).collect();
@@ -180,7 +188,9 @@ mod tests {
             (codes, deps),
             (vec!["62041", "62065"], vec!["62".to_owned()])
         );
-        let (kept, _) = Territory::parse("971").expect("dep").filter(communes);
+        let (kept, _) = Territory::parse("971", Lang::Fr)
+            .expect("dep")
+            .filter(communes);
         assert_eq!(kept.len(), 1);
         // A point's box is the point.
         assert_eq!(bbox(&kept[..0]), None);

@@ -112,19 +112,21 @@ pub struct InitialView {
 
 impl InitialView {
     /// Parses "lon lat zoom" (spaces or commas): `"2.78, 50.29, 9"`.
-    pub fn parse(text: &str) -> Result<InitialView, String> {
+    /// Errors are written in `lang`.
+    pub fn parse(text: &str, lang: Lang) -> Result<InitialView, String> {
+        use crate::i18n::{text as words, Text};
         let numbers: Vec<f64> = text
             .split([',', ' ', '\t', '\n'])
             .filter(|t| !t.is_empty())
-            .map(|t| decimal(t).ok_or_else(|| format!("« {t} » n'est pas un nombre")))
+            .map(|t| decimal(t).ok_or_else(|| crate::i18n::not_a_number(t, lang)))
             .collect::<Result<_, _>>()?;
         let [lon, lat, zoom] = numbers[..] else {
-            return Err("trois nombres attendus : longitude latitude zoom".into());
+            return Err(words(Text::ThreeNumbers, lang).into());
         };
         if !(-180.0..=180.0).contains(&lon) || !(-85.0..=85.0).contains(&lat) {
-            return Err("longitude entre −180 et 180, latitude entre −85 et 85".into());
+            return Err(words(Text::LonLatRange, lang).into());
         }
-        let zoom = Zoom::new(zoom).map_err(|_| "zoom entre 0 et 22".to_owned())?;
+        let zoom = Zoom::new(zoom).map_err(|_| words(Text::ZoomRange, lang).to_owned())?;
         Ok(InitialView { lon, lat, zoom })
     }
 
@@ -150,13 +152,22 @@ pub enum PlanError {
     BadAttribute(String),
 }
 
+impl PlanError {
+    /// What is wrong, in `lang` (the quoted attribute as the page wrote it).
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::{text, Text};
+        match self {
+            PlanError::NoLayer(id) => crate::i18n::no_layer(id, lang),
+            PlanError::BadLayer(why) => format!("{}{why}", text(Text::UnusableLayer, lang)),
+            PlanError::BadAttribute(a) => format!("{}{a}", text(Text::BadAttribute, lang)),
+        }
+    }
+}
+
+/// In French; the widget uses [`PlanError::message`].
 impl std::fmt::Display for PlanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PlanError::NoLayer(id) => write!(f, "couche « {id} » absente du manifeste"),
-            PlanError::BadLayer(why) => write!(f, "couche inutilisable : {why}"),
-            PlanError::BadAttribute(a) => write!(f, "attribut non compris : {a}"),
-        }
+        f.write_str(&self.message(Lang::Fr))
     }
 }
 
@@ -289,20 +300,29 @@ impl Plan {
             plan.palette = Palette::from_name(v).ok_or_else(|| bad("palette", v))?;
         }
         if let Some(v) = a.territory.as_deref() {
-            plan.territory = Some(
-                Territory::parse(v)
-                    .map_err(|why| PlanError::BadAttribute(format!("territory : {why}")))?,
-            );
+            plan.territory = Some(Territory::parse(v, lang).map_err(|why| {
+                PlanError::BadAttribute(crate::i18n::attribute_why(
+                    "territory",
+                    &cut(v, 60),
+                    &why,
+                    lang,
+                ))
+            })?);
         }
         if let Some(v) = a.view.as_deref() {
-            plan.view = Some(
-                InitialView::parse(v)
-                    .map_err(|why| PlanError::BadAttribute(format!("view=\"{v}\" : {why}")))?,
-            );
+            plan.view = Some(InitialView::parse(v, lang).map_err(|why| {
+                PlanError::BadAttribute(crate::i18n::attribute_why("view", &cut(v, 60), &why, lang))
+            })?);
         }
         if let Some(v) = a.basemap.as_deref() {
             let template = Template::parse(v).map_err(|why| {
-                PlanError::BadAttribute(format!("basemap=\"{}\" : {why}", cut(v, 60)))
+                let why = crate::i18n::template_error(&why, lang);
+                PlanError::BadAttribute(crate::i18n::attribute_why(
+                    "basemap",
+                    &cut(v, 60),
+                    &why,
+                    lang,
+                ))
             })?;
             let max_zoom = match a.basemap_max_zoom.as_deref() {
                 None => DEFAULT_MAX_ZOOM,
@@ -1405,7 +1425,7 @@ mod tests {
     #[test]
     fn a_scoped_departement_is_summarised() {
         let mut p = Plan::new(&manifest(), None, None, Lang::Fr).expect("plan");
-        p.territory = Some(Territory::parse("62").expect("territory"));
+        p.territory = Some(Territory::parse("62", Lang::Fr).expect("territory"));
         let shapes = vec![
             epci_square("200000001", 2.7, 12.5),
             epci_square("200000002", 3.1, 20.0),

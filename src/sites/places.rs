@@ -456,11 +456,17 @@ impl PlacesPlan {
     /// that names an unknown source or label is an error that says which.
     /// With `network`, a hub's own manifest, the places are its sites
     /// layer's (the communes stay the main manifest's).
+    /// Errors are written in `lang`.
     pub fn new(
         manifest: &Manifest,
         network: Option<&Manifest>,
         a: &PlacesAttributes,
+        lang: Lang,
     ) -> Result<Option<PlacesPlan>, String> {
+        use crate::i18n::attribute_why;
+        use crate::i18n::places::{place_text, PlaceText};
+        use crate::map::describe::cut;
+        let t = |w: PlaceText| place_text(w, lang);
         match a.sites.as_deref().map(str::trim) {
             None | Some("off") => return Ok(None),
             _ => {}
@@ -470,18 +476,18 @@ impl PlacesPlan {
             .layers
             .iter()
             .find(|l| l.kind == LayerKind::Sites && l.table.is_some())
-            .ok_or("le manifeste n'a pas de table des lieux")?;
-        let table = layer.table.clone().ok_or("table des lieux absente")?;
+            .ok_or(t(PlaceText::NoPlacesTable))?;
+        let table = layer.table.clone().ok_or(t(PlaceText::NoPlacesTable))?;
         let full_path = layer
             .files
             .last()
             .map(|f| f.path.clone())
-            .ok_or("la couche des lieux n'a pas de fichier")?;
+            .ok_or(t(PlaceText::NoPlacesFile))?;
         let communes_path = manifest
             .layer("communes")
             .and_then(|l| l.file_for_zoom(0.0))
             .map(|f| f.path.clone())
-            .ok_or("le manifeste n'a pas de couche des communes")?;
+            .ok_or(t(PlaceText::NoCommunesLayer))?;
         let bits = |attr: &str, list: &str, v: &Option<String>| -> Result<u32, String> {
             let values = table.list(list);
             let mut m = 0u32;
@@ -490,10 +496,7 @@ impl PlacesPlan {
                     .iter()
                     .position(|x| x.eq_ignore_ascii_case(&name))
                     .ok_or_else(|| {
-                        format!(
-                            "{attr} : « {} » inconnu",
-                            crate::map::describe::cut(&name, 40)
-                        )
+                        crate::i18n::places::unknown_value(attr, &cut(&name, 40), lang)
                     })?;
                 m |= 1 << i;
             }
@@ -517,28 +520,24 @@ impl PlacesPlan {
                 .filter(|m| (1..=120).contains(m))
                 .map(f64::from)
                 .ok_or_else(|| {
-                    format!(
-                        "minutes=\"{}\" : un nombre de 1 à 120",
-                        crate::map::describe::cut(m, 20)
-                    )
+                    let why = crate::i18n::number_between("1", "120", lang);
+                    attribute_why("minutes", &cut(m, 20), &why, lang)
                 })?,
         };
         let mode = match a.mode.as_deref() {
             None => Mode::Car,
-            Some(m) => Mode::parse(m).ok_or_else(|| {
-                format!(
-                    "mode=\"{}\" : « voiture » ou « pied »",
-                    crate::map::describe::cut(m, 20)
-                )
-            })?,
+            Some(m) => Mode::parse(m)
+                .ok_or_else(|| attribute_why("mode", &cut(m, 20), t(PlaceText::CarOrFoot), lang))?,
         };
         let geocoder = match a.geocoder.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(g) if crate::sites::words::is_web_address(g) => Some(g.to_owned()),
             Some(g) => {
-                return Err(format!(
-                    "geocoder=\"{}\" : une adresse https:, http: ou relative",
-                    crate::map::describe::cut(g, 40)
+                return Err(attribute_why(
+                    "geocoder",
+                    &cut(g, 40),
+                    t(PlaceText::WebAddressOnly),
+                    lang,
                 ))
             }
         };
@@ -552,12 +551,9 @@ impl PlacesPlan {
                 .filter(|x| (lo..=hi).contains(x))
                 .ok_or_else(|| {
                     use crate::style::legend::plain_number;
-                    format!(
-                        "{name}=\"{}\" : un nombre de {} à {}",
-                        crate::map::describe::cut(t, 20),
-                        plain_number(lo),
-                        plain_number(hi)
-                    )
+                    let why =
+                        crate::i18n::number_between(&plain_number(lo), &plain_number(hi), lang);
+                    attribute_why(name, &cut(t, 20), &why, lang)
                 }),
         };
         let d = Travel::default();
@@ -843,7 +839,7 @@ pub(crate) mod tests {
             network_sources: Some("lieux-schema-v1".into()),
             ..PlacesAttributes::default()
         };
-        let p = PlacesPlan::new(&m, Some(&hub), &a)
+        let p = PlacesPlan::new(&m, Some(&hub), &a, Lang::Fr)
             .expect("valid")
             .expect("places");
         assert_eq!(
@@ -856,13 +852,13 @@ pub(crate) mod tests {
         );
         assert_eq!(p.network.sources, 0b1);
         // The national sources are not the hub's.
-        assert!(PlacesPlan::new(&m, None, &a).is_err());
+        assert!(PlacesPlan::new(&m, None, &a, Lang::Fr).is_err());
     }
 
     #[test]
     fn the_plan_reads_the_attributes_and_names_bad_ones() {
         let m = manifest_with_table();
-        let none = PlacesPlan::new(&m, None, &PlacesAttributes::default());
+        let none = PlacesPlan::new(&m, None, &PlacesAttributes::default(), Lang::Fr);
         assert_eq!(none, Ok(None));
         let a = PlacesAttributes {
             sites: Some(String::new()),
@@ -874,7 +870,7 @@ pub(crate) mod tests {
             geocoder: Some("https://api-adresse.data.gouv.fr/search/".into()),
             ..PlacesAttributes::default()
         };
-        let p = PlacesPlan::new(&m, None, &a)
+        let p = PlacesPlan::new(&m, None, &a, Lang::Fr)
             .expect("valid")
             .expect("places");
         assert_eq!(
@@ -892,7 +888,7 @@ pub(crate) mod tests {
             detour: Some("1.5".into()),
             ..a.clone()
         };
-        let t = PlacesPlan::new(&m, None, &set)
+        let t = PlacesPlan::new(&m, None, &set, Lang::Fr)
             .expect("valid")
             .expect("places")
             .travel;
@@ -901,7 +897,8 @@ pub(crate) mod tests {
             p.geocoder.as_deref(),
             Some("https://api-adresse.data.gouv.fr/search/")
         );
-        let bad = |a: PlacesAttributes| PlacesPlan::new(&m, None, &a).expect_err("refused");
+        let bad =
+            |a: PlacesAttributes| PlacesPlan::new(&m, None, &a, Lang::Fr).expect_err("refused");
         let base = PlacesAttributes {
             sites: Some("on".into()),
             ..PlacesAttributes::default()
@@ -944,6 +941,6 @@ pub(crate) mod tests {
             sites: Some("off".into()),
             ..base
         };
-        assert_eq!(PlacesPlan::new(&m, None, &off), Ok(None));
+        assert_eq!(PlacesPlan::new(&m, None, &off, Lang::Fr), Ok(None));
     }
 }

@@ -1519,7 +1519,7 @@ async fn open(
         None | Some("off") => None,
         Some(_) => Some(ZonesPlan::new(&manifest, lang).ok_or_else(|| {
             LoadError::Plan(PlanError::BadAttribute(
-                "zones : le manifeste n'a pas de couche de zones".into(),
+                i18n::text(Text::NoZonesLayer, lang).into(),
             ))
         })?),
     };
@@ -1529,15 +1529,18 @@ async fn open(
     let hub = match places.network_manifest.as_deref() {
         Some(address) if places.sites.as_deref().map(str::trim) != Some("off") => {
             let bad = |why: String| {
-                LoadError::Plan(PlanError::BadAttribute(format!(
-                    "network-manifest=\"{}\" : {why}",
-                    crate::map::describe::cut(address, 80)
+                let address = crate::map::describe::cut(address, 80);
+                LoadError::Plan(PlanError::BadAttribute(i18n::attribute_why(
+                    "network-manifest",
+                    &address,
+                    &why,
+                    lang,
                 )))
             };
             let url = resolve(address.trim(), base.as_deref())?;
             let text = fetch::fetch_text(&url, signal)
                 .await
-                .map_err(|e| bad(e.to_string()))?;
+                .map_err(|e| bad(i18n::fetch_error(&e, lang)))?;
             Some((
                 url,
                 Manifest::from_json(&text).map_err(|e| bad(e.to_string()))?,
@@ -1546,7 +1549,7 @@ async fn open(
         _ => None,
     };
     #[cfg(feature = "places")]
-    let mut places = PlacesPlan::new(&manifest, hub.as_ref().map(|h| &h.1), places)
+    let mut places = PlacesPlan::new(&manifest, hub.as_ref().map(|h| &h.1), places, lang)
         .map_err(|e| LoadError::Plan(PlanError::BadAttribute(e)))?;
     #[cfg(feature = "places")]
     if let (Some(p), Some((url, _))) = (places.as_mut(), hub.as_ref()) {
@@ -1827,7 +1830,7 @@ impl LoadError {
                 i18n::layer_failed(path, &i18n::fetch_error(error, lang), lang)
             }
             LoadError::BadLayer(path, why) => i18n::layer_invalid(path, why, lang),
-            LoadError::Plan(e) => e.to_string(),
+            LoadError::Plan(e) => e.message(lang),
             LoadError::Fetch(e) => i18n::fetch_error(e, lang),
         }
     }

@@ -140,9 +140,19 @@ describe('maillage-map', () => {
     assert.doesNotMatch(words.legend, /à|de \d/, words.legend);
     await page.locator('maillage-map').locator('.show-table').click();
     assert.equal(await page.locator('maillage-map').locator('.show-table').textContent(), 'Hide the table of territories');
-    // Back to French.
-    await page.evaluate(() => document.querySelector('maillage-map').removeAttribute('lang'));
-    assert.equal((await nthEvent(page, 3)).type, 'maillage:ready');
+    // A setting the map cannot use is said in English too.
+    await page.evaluate(() => document.querySelector('maillage-map').setAttribute('view', '2.8 50.3 zoom'));
+    const refused = await nthEvent(page, 3);
+    assert.equal(refused.type, 'maillage:error');
+    assert.equal(await page.locator('maillage-map').locator('.status').textContent(),
+      'Error: attribute not understood: view="2.8 50.3 zoom": “zoom” is not a number');
+    // Back to French (and to a usable view).
+    await page.evaluate(() => {
+      const map = document.querySelector('maillage-map');
+      map.removeAttribute('view');
+      map.removeAttribute('lang');
+    });
+    await page.waitForFunction(() => window.__maillageEvents.slice(3).some((e) => e.type === 'maillage:ready'));
     assert.equal(await page.locator('maillage-map').locator('.skip').textContent(), 'Passer la carte');
     assert.deepEqual(consoleErrors, []);
     await page.close();
