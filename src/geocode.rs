@@ -95,10 +95,10 @@ pub fn wants_address(query: &str, commune_found: bool) -> bool {
 
 /// Reads a geocoder's answer: features with a label and a point in
 /// France's range of coordinates are kept, the rest skipped; an answer
-/// that is not such JSON is an error saying so.
-pub fn parse(json: &str) -> Result<Vec<Address>, String> {
-    let c: Collection =
-        json::from_str(json).map_err(|e| format!("réponse du géocodeur illisible : {e}"))?;
+/// that is not such JSON is an error (the reader's, said by the caller
+/// with `i18n::places::geocoder_unreadable`).
+pub fn parse(json: &str) -> Result<Vec<Address>, json::Error> {
+    let c: Collection = json::from_str(json)?;
     Ok(c.features
         .into_iter()
         .filter_map(|f| {
@@ -161,8 +161,8 @@ mod tests {
         assert_eq!(parse(r#"{"features":[]}"#), Ok(vec![]));
         assert_eq!(parse(r#"{"type":"FeatureCollection"}"#), Ok(vec![]));
         assert_eq!(
-            parse("<html>502 Bad Gateway</html>"),
-            Err("réponse du géocodeur illisible : at byte 0: expected a value".into())
+            parse("<html>502 Bad Gateway</html>").map_err(|e| e.to_string()),
+            Err("at byte 0: expected a value".into())
         );
     }
 
@@ -203,11 +203,8 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert_eq!(
-            parse(r#"{"features":[{"properties":{"label":5}}]}"#),
-            Err(
-                "réponse du géocodeur illisible : features[0].properties.label: expected a string"
-                    .into()
-            )
+            parse(r#"{"features":[{"properties":{"label":5}}]}"#).map_err(|e| e.to_string()),
+            Err("features[0].properties.label: expected a string".into())
         );
     }
 

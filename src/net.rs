@@ -165,7 +165,7 @@ pub fn check_answer(
                         })?;
                     if first != range.start || range.end.is_some_and(|e| last >= e) {
                         return Err(FetchError::WrongRange {
-                            got: format!("Content-Range: {h}, demandé {}", range.http_header()),
+                            got: format!("Content-Range: {h}, Range: {}", range.http_header()),
                         });
                     }
                     Some(first)

@@ -299,6 +299,23 @@ pub fn fetch_error(e: &FetchError, lang: Lang) -> String {
     }
 }
 
+/// A manifest layer without something the map needs (its default style,
+/// a field, files), named as the manifest names it.
+pub fn layer_lacks(layer: &str, what: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{layer} n'a pas de « {what} »"),
+        Lang::En => format!("{layer} has no “{what}”"),
+    }
+}
+
+/// A manifest of another format than the widget reads.
+pub fn manifest_format(found: u32, expected: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("format {found} non pris en charge (attendu {expected})"),
+        Lang::En => format!("format {found} not supported ({expected} expected)"),
+    }
+}
+
 /// A layer the attributes name and the manifest lacks.
 pub fn no_layer(id: &str, lang: Lang) -> String {
     match lang {

@@ -408,6 +408,14 @@ pub fn unknown_value(attr: &str, value: &str, lang: Lang) -> String {
     }
 }
 
+/// The geocoder's answer is not what it should be (the reader's detail after).
+pub fn geocoder_unreadable(why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("réponse du géocodeur illisible : {why}"),
+        Lang::En => format!("the geocoder's answer is not readable: {why}"),
+    }
+}
+
 /// Places of the table that could not be read and were left out.
 pub fn rejected_places(n: usize, lang: Lang) -> String {
     match (lang, n) {

@@ -234,9 +234,16 @@ pub struct StreamError {
     pub error: FgbError,
 }
 
+/// In French; the widget writes it in its language with
+/// [`crate::i18n::layer_invalid`].
 impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "couche {} illisible : {}", self.path, self.error)
+        let why = self.error.to_string();
+        f.write_str(&crate::i18n::layer_invalid(
+            &self.path,
+            &why,
+            crate::style::legend::Lang::Fr,
+        ))
     }
 }
 

@@ -192,15 +192,14 @@ impl Plan {
             Some(id) => manifest.layer(id),
             None => manifest.layers.iter().find(|l| l.kind == LayerKind::Rates),
         }
-        .ok_or_else(|| PlanError::NoLayer(layer.unwrap_or("choroplèthe").to_owned()))?;
+        .ok_or_else(|| PlanError::NoLayer(layer.unwrap_or("rates").to_owned()))?;
+        let lacks = |what: &str| PlanError::BadLayer(crate::i18n::layer_lacks(&l.id, what, lang));
         let style = l
             .default_style
             .as_ref()
-            .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de style", l.id)))?;
+            .ok_or_else(|| lacks("default_style"))?;
         let field = field.unwrap_or(&style.field);
-        let def = l
-            .field(field)
-            .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de champ « {field} »", l.id)))?;
+        let def = l.field(field).ok_or_else(|| lacks(field))?;
         let name_of = |i: usize| l.fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
         // Manifest texts go into the legend and the table: one line,
         // without reordering controls, and of a sensible length.
@@ -212,8 +211,7 @@ impl Plan {
         };
         let unit = def.unit.as_ref().map(text).unwrap_or_default();
         Ok(Plan {
-            layer_path: overview(l)
-                .ok_or_else(|| PlanError::BadLayer(format!("{} n'a pas de fichier", l.id)))?,
+            layer_path: overview(l).ok_or_else(|| lacks("files"))?,
             code_field: name_of(0),
             name_field: name_of(1),
             field: field.to_owned(),

@@ -60,7 +60,7 @@ pub async fn fetch_text(url: &str, signal: &AbortSignal) -> Result<String, Fetch
         .await
         .map_err(network)?;
     text.as_string()
-        .ok_or_else(|| FetchError::Network("corps de réponse non textuel".into()))
+        .ok_or_else(|| FetchError::Network("response body is not text".into()))
 }
 
 /// Fetches a whole file (an overview, read in one request; the server may
@@ -81,7 +81,7 @@ async fn send(
     headers: Option<&Headers>,
     signal: &AbortSignal,
 ) -> Result<Response, FetchError> {
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("pas de window".into()))?;
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_signal(Some(signal));
@@ -163,7 +163,7 @@ fn network(e: JsValue) -> FetchError {
         _ => FetchError::Network(
             field("message")
                 .or_else(|| e.as_string())
-                .unwrap_or_else(|| "échec de la requête".into()),
+                .unwrap_or_else(|| "request failed".into()),
         ),
     }
 }

@@ -788,7 +788,7 @@ impl Inner {
             let Some(signal) = signal else {
                 if let Some(inner) = current() {
                     inner.finish(Err(LoadError::Fetch(FetchError::Network(
-                        "AbortController indisponible".into(),
+                        "no AbortController".into(),
                     ))));
                 }
                 return;
@@ -829,8 +829,9 @@ impl Inner {
                 std::mem::take(&mut s.shapes),
                 std::mem::take(&mut s.outlines),
             );
-            let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang)
-                .map_err(|e| LoadError::BadManifest(format!("classes : {e}")))?;
+            let mut view = MapView::new(&s.plan, shapes, outlines, size, s.lang).map_err(|e| {
+                LoadError::BadManifest(i18n::about_file("classes", &e.to_string(), s.lang))
+            })?;
             view.choropleth.patterns = self.patterns.get();
             view.resize(size[0], size[1], self.pixel_ratio());
             #[cfg(feature = "places")]
@@ -1403,9 +1404,12 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
     };
     let lang = inner.lang.get();
     let outcome = inner.with_stream(&task, |l| match result {
-        Ok(bytes) => l
-            .feed(&fetch, &bytes)
-            .map_err(|e| ("bad-layer", e.to_string())),
+        Ok(bytes) => l.feed(&fetch, &bytes).map_err(|e| {
+            (
+                "bad-layer",
+                i18n::layer_invalid(&e.path, &e.error.to_string(), lang),
+            )
+        }),
         Err(FetchError::Aborted) => Ok(Fed::Stale),
         Err(e) => {
             l.fail(&fetch);
@@ -1508,9 +1512,10 @@ async fn open(
     };
     let manifest = Manifest::from_json(&text).map_err(|e| LoadError::BadManifest(e.to_string()))?;
     if manifest.format != MANIFEST_FORMAT {
-        return Err(LoadError::BadManifest(format!(
-            "format {} non pris en charge (attendu {MANIFEST_FORMAT})",
-            manifest.format
+        return Err(LoadError::BadManifest(i18n::manifest_format(
+            manifest.format,
+            MANIFEST_FORMAT,
+            Lang::from_tag(attributes.lang.as_deref().unwrap_or("")),
         )));
     }
     let (plan, lang) = Plan::from_attributes(&manifest, attributes).map_err(LoadError::Plan)?;

@@ -896,7 +896,10 @@ impl Inner {
             let found = fetch::fetch_text(&url, &signal)
                 .await
                 .map_err(|e| i18n::fetch_error(&e, lang))
-                .and_then(|t| crate::geocode::parse(&t));
+                .and_then(|t| {
+                    crate::geocode::parse(&t)
+                        .map_err(|e| i18n::places::geocoder_unreadable(&e.to_string(), lang))
+                });
             let Some(inner) = weak.upgrade() else { return };
             let panel = &inner.places.panel;
             match found {
