@@ -46,6 +46,8 @@ const prefetched = (url) => early.get(url) ?? null;
 // (attributes `sites`, `zones`) loads the second.
 const withPlaces = document.querySelector(`${TAG}[sites], ${TAG}[zones]`) !== null;
 const MODULE = withPlaces ? './pkg/maillage_places.js' : './pkg/maillage.js';
+// The module's bytes start downloading now, beside its glue, not after it.
+const wasm = fetch(new URL(MODULE.replace(/\.js$/, '_bg.wasm'), import.meta.url));
 let { default: init, Widget } = await import(MODULE);
 
 // A Rust panic stops the module for good (wasm32 aborts): its hook sends
@@ -141,7 +143,7 @@ function fail(element, kind, message) {
   }));
 }
 
-init().then(
+init({ module_or_path: wasm }).then(
   () => {
     if (!customElements.get(TAG)) customElements.define(TAG, MaillageMap);
   },
