@@ -80,9 +80,8 @@ texts! {
         Closed => ("fermé", "closed"),
         /// List of places: the origin is the map's centre.
         FromCentre => ("du centre de la carte", "from the centre of the map"),
-        /// List of places: the columns.
-        ColName => ("Nom", "Name"),
-        /// List of places: the kinds' column.
+        /// List of places: the kinds' column (the name's is the map's
+        /// `Text::Name`).
         ColKinds => ("Types", "Kinds"),
         /// List of places: the commune's column.
         ColCommune => ("Commune", "Commune"),

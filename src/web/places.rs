@@ -603,8 +603,9 @@ pub fn list(
     let table = el(&doc, "table", "", None)?;
     table.append_child(&el(&doc, "caption", "", Some(&caption))?.into())?;
     let head = el(&doc, "tr", "", None)?;
-    for title in [ColName, ColKinds, ColCommune, ColDistance] {
-        let th = el(&doc, "th", "", Some(place_text(title, lang)))?;
+    let titles = [ColKinds, ColCommune, ColDistance].map(|t| place_text(t, lang));
+    for title in std::iter::once(crate::i18n::text(crate::i18n::Text::Name, lang)).chain(titles) {
+        let th = el(&doc, "th", "", Some(title))?;
         th.set_attribute("scope", "col")?;
         head.append_child(&th)?;
     }

@@ -610,11 +610,7 @@ impl Inner {
     /// The legend's « Motifs » checkbox: patterns on the classes or not,
     /// kept for the next maps of this element; `false` for any other change.
     fn patterns_change(&self, e: &web_sys::Event) -> bool {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .filter(|i| i.has_attribute("data-patterns"))
-        else {
+        let Some(input) = checkbox(e, "data-patterns") else {
             return false;
         };
         self.set_patterns(input.checked());
@@ -1767,6 +1763,14 @@ fn toggle_section(section: &HtmlElement, button: &HtmlElement, texts: (Text, Tex
 #[cfg(feature = "places")]
 fn fetch_why(e: &FetchError, lang: Lang) -> Option<String> {
     (*e != FetchError::Aborted).then(|| i18n::fetch_error(e, lang))
+}
+
+/// The input an event came from, if it carries the attribute `marker`
+/// (the legend's checkboxes: `data-patterns`, `data-zones`).
+fn checkbox(e: &web_sys::Event, marker: &str) -> Option<web_sys::HtmlInputElement> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .filter(|i| i.has_attribute(marker))
 }
 
 /// Why a load failed.

@@ -277,11 +277,7 @@ impl Inner {
     /// The legend's zones checkbox shows or hides them; `false` for any
     /// other change.
     pub(super) fn zones_change(&self, e: &web_sys::Event) -> bool {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .filter(|i| i.has_attribute("data-zones"))
-        else {
+        let Some(input) = super::checkbox(e, "data-zones") else {
             return false;
         };
         if let Some(z) = self
