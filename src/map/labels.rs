@@ -222,8 +222,6 @@ pub struct Anchor {
     /// Order of placement, highest first: the population, or without one
     /// the area in km² (about), rounded.
     pub rank: u32,
-    /// The name on 1 or 2 lines, tried in this order.
-    pub layouts: Vec<Layout>,
 }
 
 /// Cells the anchor search may evaluate per shape (each costs one pass
@@ -237,8 +235,7 @@ impl Anchor {
         if shape.point().is_some() {
             return None;
         }
-        let layouts = layouts(&label_text(&shape.name));
-        if layouts.is_empty() {
+        if shape.layouts().is_empty() {
             return None;
         }
         let world = |ring: &Vec<[f64; 2]>| -> Vec<[f64; 2]> {
@@ -267,7 +264,6 @@ impl Anchor {
             reach: reach(&rings, at),
             // A world unit² is about 1.6e9 km² at the equator; a rank only orders.
             rank: shape.population.unwrap_or(area * 1.6e9).clamp_to(0.0, 4e9) as u32,
-            layouts,
         })
     }
 }
@@ -314,7 +310,8 @@ pub fn place<'a>(
     panels: &[[f64; 4]],
 ) -> Vec<Item> {
     let (w, h, scale) = (camera.width(), camera.height(), camera.scale());
-    let candidates: Vec<(&Anchor, [f64; 2])> = shapes
+    let line_px = LABEL_SIZE * LEADING;
+    let candidates: Vec<(&Anchor, &[Layout], [f64; 2])> = shapes
         .into_iter()
         .filter_map(|s| {
             // Narrower or lower on screen than the shortest name could be:
@@ -333,9 +330,21 @@ pub fn place<'a>(
             if sx1 < 0.0 || sx0 > w || sy1 < 0.0 || sy0 > h {
                 return None;
             }
+            // A name is at most `REACH_SLACK` times as wide as the box
+            // (twice the nearer reach sideways, which sums to at most the
+            // box's width) and one line is no taller than the box: a box
+            // too small for the narrowest layout is refused below whatever
+            // its anchor, so the costly anchor search is skipped.
+            let layouts = s.layouts();
+            let narrowest = layouts.iter().map(|l| l.em).fold(f64::INFINITY, f64::min);
+            if narrowest * LABEL_SIZE * text_scale > REACH_SLACK * (x1 - x0) * scale
+                || line_px > (y1 - y0) * scale
+            {
+                return None;
+            }
             let a = s.anchor()?;
             let p = camera.project_world(a.at);
-            ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, p))
+            ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, layouts, p))
         })
         .take(1 << 20)
         .collect();
@@ -345,17 +354,16 @@ pub fn place<'a>(
     let mut order: Vec<f64> = candidates
         .iter()
         .enumerate()
-        .map(|(i, (a, _))| f64::from(u32::MAX - a.rank) * 1_048_576.0 + i as f64)
+        .map(|(i, (a, _, _))| f64::from(u32::MAX - a.rank) * 1_048_576.0 + i as f64)
         .collect();
     order.sort_unstable_by(f64::total_cmp);
     let mut taken: Vec<[f64; 4]> = panels.to_vec();
     let mut items = Vec::new();
-    let line_px = LABEL_SIZE * LEADING;
     for key in order {
-        let Some(&(anchor, p)) = candidates.get((key % 1_048_576.0) as usize) else {
+        let Some(&(anchor, layouts, p)) = candidates.get((key % 1_048_576.0) as usize) else {
             continue;
         };
-        for layout in &anchor.layouts {
+        for layout in layouts {
             let bw = layout.em * LABEL_SIZE * text_scale;
             let bh = layout.lines.len() as f64 * line_px;
             let b = [
@@ -530,6 +538,10 @@ mod tests {
         let got = placed(&items);
         let names: Vec<(&str, usize)> = got.iter().map(|g| (g.0.as_str(), g.1)).collect();
         assert_eq!(names, [("Arras", 1), ("Lens", 1), ("Béthune", 2)]);
+        // 120 px of name for a 40 px box: refused without its anchor
+        // being looked for (it could not fit wherever it went).
+        assert!(shapes[2].anchor.get().is_none());
+        assert!(shapes[1].anchor.get().is_some());
         let close = |a: f32, b: f64| (f64::from(a) - b).abs() < 0.5;
         // Poles in the middle of each rectangle (within the search's precision).
         assert!(

@@ -17,7 +17,7 @@ pub mod zones;
 
 use std::cell::OnceCell;
 
-use self::labels::Anchor;
+use self::labels::{Anchor, Layout};
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
 use crate::geom::camera::Camera;
 use crate::num::ClampTo;
@@ -32,6 +32,10 @@ pub struct Shape {
     /// Where its name goes ([`labels`]), worked out at its first labelled
     /// frame and kept: not per frame.
     anchor: OnceCell<Option<Anchor>>,
+    /// Its name's layouts on 1 or 2 lines (name only, no geometry), kept:
+    /// the narrowest says, before any anchor is looked for, whether the
+    /// name could fit the shape on screen at all.
+    layouts: OnceCell<Vec<Layout>>,
     /// Its box in world coordinates (west, north, east, south), computed at
     /// first need: names skip shapes too small on screen without working
     /// out where their name would go.
@@ -77,6 +81,13 @@ impl Shape {
     /// `None` without a name or an area.
     pub fn anchor(&self) -> Option<&Anchor> {
         self.anchor.get_or_init(|| Anchor::of(self)).as_ref()
+    }
+
+    /// Its name on 1 or 2 lines, in the order they are tried (computed
+    /// once, then kept); empty without a name.
+    pub fn layouts(&self) -> &[Layout] {
+        self.layouts
+            .get_or_init(|| labels::layouts(&labels::label_text(&self.name)))
     }
 
     /// The index of its overview shape, found by `find` (from its code)
