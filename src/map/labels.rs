@@ -323,11 +323,7 @@ pub fn place<'a>(
             // Off screen: its anchor, inside it, is too. Not computed: a
             // regional view of the national overview would otherwise find
             // the anchors of all of France's territories on its first frame.
-            let ([sx0, sy0], [sx1, sy1]) = (
-                camera.project_world([x0, y0]),
-                camera.project_world([x1, y1]),
-            );
-            if sx1 < 0.0 || sx0 > w || sy1 < 0.0 || sy0 > h {
+            if !s.on_screen(camera) {
                 return None;
             }
             // A name is at most `REACH_SLACK` times as wide as the box

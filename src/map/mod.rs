@@ -97,20 +97,43 @@ impl Shape {
         *self.overview.get_or_init(|| find(&self.code))
     }
 
+    /// Whether its box meets `camera`'s view. A frame skips the shapes
+    /// that do not before projecting their every vertex (`tan` and `ln`
+    /// each): a regional view keeps all of France's overview shapes, of
+    /// which a few dozen are on screen.
+    pub fn on_screen(&self, camera: &Camera) -> bool {
+        let [x0, y0, x1, y1] = self.extent();
+        let ([sx0, sy0], [sx1, sy1]) = (
+            camera.project_world([x0, y0]),
+            camera.project_world([x1, y1]),
+        );
+        sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= camera.width() && sy0 <= camera.height()
+    }
+
     /// Its box in world coordinates `[x0, y0, x1, y1]` (y downwards), kept.
     pub fn extent(&self) -> [f64; 4] {
         *self.extent.get_or_init(|| {
+            use crate::geom::mercator::{lat_to_y, lon_to_x};
             let mut b = [
                 f64::INFINITY,
                 f64::INFINITY,
                 f64::NEG_INFINITY,
                 f64::NEG_INFINITY,
             ];
-            for &p in self.parts.iter().flatten().flatten() {
-                let [x, y] = crate::geom::mercator::lon_lat_to_world(p);
-                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            for &[lon, lat] in self.parts.iter().flatten().flatten() {
+                b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
             }
-            b
+            if b[0] > b[2] {
+                return b;
+            }
+            // Both projections are monotonic (y grows southwards): the
+            // box's corners, not its every vertex, go through `tan` and `ln`.
+            [
+                lon_to_x(b[0]),
+                lat_to_y(b[3]),
+                lon_to_x(b[2]),
+                lat_to_y(b[1]),
+            ]
         })
     }
 }
@@ -347,6 +370,9 @@ impl Choropleth {
         value: Option<f64>,
         visible: Option<&[bool]>,
     ) {
+        if !s.on_screen(camera) {
+            return;
+        }
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         let style = if self.shows(value, visible) {
@@ -390,7 +416,7 @@ impl Choropleth {
         for (i, s) in shapes.iter().enumerate() {
             self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
-        for s in outlines {
+        for s in outlines.iter().filter(|s| s.on_screen(camera)) {
             d.push_polygon(
                 u32::MAX,
                 &s.parts,
@@ -429,6 +455,25 @@ mod tests {
             ]]],
             ..Shape::default()
         }
+    }
+
+    #[test]
+    fn a_shape_is_on_screen_when_its_box_meets_the_view() {
+        // 1° squares; the camera on Arras (2.78, 50.29) at zoom 8, 800 ×
+        // 600 px: about 4.4° × 2.1° across.
+        let cam = Camera::new(
+            [2.78, 50.29],
+            crate::geom::mercator::Zoom::clamped(8.0),
+            800.0,
+            600.0,
+        );
+        assert!(square(2.0, 50.0, None, "arras").on_screen(&cam));
+        // Straddling the left edge (x from −0.5° to 0.5° of it): still drawn.
+        assert!(square(0.07, 49.5, None, "edge").on_screen(&cam));
+        assert!(!square(5.0, 43.0, None, "marseille").on_screen(&cam));
+        assert!(!square(-1.0, 50.0, None, "west").on_screen(&cam));
+        // No vertex: nowhere.
+        assert!(!Shape::default().on_screen(&cam));
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Zones {
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         for s in shapes {
-            if keep(s) {
+            if keep(s) && s.on_screen(camera) {
                 d.push_polygon(u32::MAX, &s.parts, project, size, ZONE_STYLE);
             }
         }
