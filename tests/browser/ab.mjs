@@ -16,7 +16,7 @@
 // from the page's request).
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openPage, ROOT, startBrowser, startServer } from './harness.mjs';
+import { benchResult, openPage, ROOT, startBrowser, startServer } from './harness.mjs';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -60,8 +60,7 @@ try {
         cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, sent: e.timestamp }));
         cdp.on('Network.loadingFinished', (e) => { const r = requests.get(e.requestId); if (r) r.end = e.timestamp; });
         await p.goto(`${server.url}/bench/widget-${side}.html?${VIEWS[name]}`, { waitUntil: 'commit', timeout: 90_000 });
-        await p.waitForFunction(() => window.__bench, null, { timeout: 90_000 });
-        const r = await p.evaluate(() => window.__bench);
+        const r = await benchResult(p, 90_000);
         await p.close();
         if (r.error || r.notMeasured) throw new Error(`${name} ${side}: ${r.error ?? r.notMeasured}`);
         if (i === 0) continue;

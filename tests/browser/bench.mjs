@@ -12,7 +12,7 @@
 // and writes tests/browser/out/bench.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OUT, openPage, startBrowser, startServer, within } from './harness.mjs';
+import { benchResult, OUT, openPage, startBrowser, startServer, within } from './harness.mjs';
 import { BUDGET_BROTLI, moduleSizes, sizeLines } from './size-budget.mjs';
 
 // BENCH_RUNS=1 for a quick look; the recorded figures use 5.
@@ -56,8 +56,7 @@ async function load(browser, url) {
   const { page, consoleErrors } = await openPage(browser.context, 'about:blank');
   await page.setViewportSize(VIEWPORT);
   await page.goto(url, { waitUntil: 'commit', timeout: RUN_TIMEOUT });
-  await page.waitForFunction(() => window.__bench, null, { timeout: RUN_TIMEOUT });
-  const result = await page.evaluate(() => window.__bench);
+  const result = await benchResult(page, RUN_TIMEOUT);
   return { page, result, consoleErrors };
 }
 

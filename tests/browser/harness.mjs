@@ -23,6 +23,35 @@ export function within(ms, what, promise) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A benchmark page's result (`window.__bench`), read by a plain CDP
+ * evaluation that polls every 20 ms. Playwright's `waitForFunction` would
+ * first inject its own script into the page, about 20 ms of the main thread
+ * while the page loads: the harness's time, not the page's.
+ */
+export async function benchResult(page, timeout) {
+  const cdp = await page.context().newCDPSession(page);
+  const expression = `new Promise((resolve) => {
+    const poll = () => (window.__bench ? resolve(window.__bench) : setTimeout(poll, 20));
+    poll();
+  })`;
+  try {
+    // Sent right after the navigation commits, the evaluation may land in
+    // the page being replaced: then it is sent again (a few times at most).
+    for (let tries = 1; ; tries++) {
+      try {
+        const r = await within(timeout, 'window.__bench', cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }));
+        if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+        return r.result.value;
+      } catch (e) {
+        if (tries >= 5 || !/context|destroyed/i.test(e.message)) throw e;
+      }
+    }
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
 /** The built manifest (scripts/test builds www/layers first). */
 export async function manifest() {
   const path = join(ROOT, 'www', 'layers', 'manifest.json');
