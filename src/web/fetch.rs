@@ -120,7 +120,7 @@ async fn send(
 }
 
 /// A promise resolved (with `undefined`) after `ms` milliseconds.
-fn timer(window: &web_sys::Window, ms: u32) -> js_sys::Promise {
+pub fn timer(window: &web_sys::Window, ms: u32) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
             &resolve,

@@ -112,6 +112,11 @@ const ILLECTRONISM: &str = "illectronism_rate";
 /// server answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
 
+/// How long the overview's decoding waits for an early load's first answer
+/// at most (see `Inner::early_gate`): on a slow network the overview shows
+/// at most this much later.
+const GATE_MS: u32 = 200;
+
 /// Dispatched after each completed view load: detail `{features, bytes,
 /// requests, ms, level, file}`.
 const RENDER: &str = "maillage:render";
@@ -194,6 +199,8 @@ impl Widget {
             resize: RefCell::new(None),
             stream_abort: RefCell::new(None),
             early: RefCell::new(None),
+            early_gate: RefCell::new(None),
+            hold: Cell::new(false),
             load_started: Cell::new(0.0),
             prefetched,
             manifest_url: RefCell::new(String::new()),
@@ -358,6 +365,16 @@ struct Inner {
     /// The detailed level of a `view` attribute, read while the overview
     /// loads (moved into the map once it is built).
     early: RefCell<Option<Loads>>,
+    /// Resolves the promise the overview's decoding waits for, once the
+    /// early load's first answer (header and index) has been handled and
+    /// its feature ranges are on their way.
+    early_gate: RefCell<Option<js_sys::Function>>,
+    /// Set from the map's building to its first drawing while the detail
+    /// of a `view` attribute loads: drawing the overview a few
+    /// milliseconds before the detail replaces it would only delay the
+    /// detail (the main thread draws both). Lifted by the load's end or
+    /// the progress timer, whichever comes first.
+    hold: Cell<bool>,
     /// `Date.now()` when the current load started.
     load_started: Cell<f64>,
     /// Gives a manifest's text fetched before the module started, if any.
@@ -388,6 +405,7 @@ impl Inner {
         let on_timer = TimerCallback::new(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.progress_timer.set(None);
+                inner.hold.set(false);
                 inner.request_redraw();
             }
         });
@@ -734,6 +752,7 @@ impl Inner {
             c.abort();
         }
         this.early.borrow_mut().take();
+        this.hold.set(false);
         this.base_error.borrow_mut().take();
         this.load_started.set(js_sys::Date::now());
         let lang = Lang::from_tag(&this.host.get_attribute("lang").unwrap_or_default());
@@ -801,9 +820,9 @@ impl Inner {
             let outcome = match opened {
                 Ok(opened) => {
                     let Some(inner) = current() else { return };
-                    inner.start_early(&opened);
+                    let gate = inner.start_early(&opened);
                     drop(inner);
-                    read_layers(opened, &signal).await
+                    read_layers(opened, gate, &signal).await
                 }
                 Err(e) => Err(e),
             };
@@ -876,7 +895,21 @@ impl Inner {
                         v.calibrate_text(px);
                     }
                 }
-                self.request_redraw();
+                let early = self
+                    .view
+                    .borrow()
+                    .as_ref()
+                    .and_then(|v| v.stream.as_ref())
+                    .is_some_and(|l| l.progress().is_some());
+                if early {
+                    // The first drawing waits for the detail, or at most a
+                    // progress interval.
+                    self.hold.set(true);
+                    self.last_draw.set(js_sys::Date::now());
+                    self.request_progress_redraw();
+                } else {
+                    self.request_redraw();
+                }
                 let detail = events::detail(&[
                     ("layers", JsValue::from(summary.layers as f64)),
                     ("rangeBytes", JsValue::from(summary.range_bytes as f64)),
@@ -1029,7 +1062,7 @@ impl Inner {
 
     /// Asks for a redraw at the next animation frame (one pending at most).
     fn request_redraw(&self) {
-        if self.frame_request.get().is_some() {
+        if self.frame_request.get().is_some() || self.hold.get() {
             return;
         }
         let on_frame = self.on_frame.borrow();
@@ -1048,6 +1081,9 @@ impl Inner {
     /// `--maillage-fill-opacity` (the legend's swatches too), names in the
     /// theme font (`--maillage-font`).
     fn draw(&self) {
+        if self.hold.get() {
+            return;
+        }
         let (background, family, fill_opacity) = self.theme();
         let (w, h) = (
             f64::from(self.canvas.width()),
@@ -1188,25 +1224,25 @@ impl Inner {
     /// With a `view` attribute, the detailed level it needs starts loading
     /// now, beside the overview (which the classes need): the first
     /// complete paint waits for the slower of the two, not for both in turn.
-    fn start_early(&self, opened: &Opened) {
+    /// Returns the promise the overview's decoding waits for (see
+    /// `early_gate`), if an early load started.
+    fn start_early(&self, opened: &Opened) -> Option<js_sys::Promise> {
         *self.manifest_url.borrow_mut() = opened.manifest_url.clone();
-        let Some(initial) = opened.plan.view else {
-            return;
-        };
+        let initial = opened.plan.view?;
         let size = [
             f64::from(self.frame.client_width()),
             f64::from(self.frame.client_height()),
         ];
         let mut loads = Loads::for_plan(&opened.manifest, &opened.plan, 0);
-        let Some(view) = loads.set_view(&initial.camera(size)) else {
-            return;
-        };
+        let view = loads.set_view(&initial.camera(size))?;
         // At the overview level there is nothing to read ahead.
-        if loads.progress().is_none() {
-            return;
-        }
+        loads.progress()?;
         *self.early.borrow_mut() = Some(loads);
+        let gate = js_sys::Promise::new(&mut |resolve, _| {
+            self.early_gate.replace(Some(resolve));
+        });
         self.start_pump(view, self.load_started.get());
+        Some(gate)
     }
 
     /// Runs `f` on the stream of the current view load `view`, if still
@@ -1370,6 +1406,7 @@ fn pump(task: &Rc<Pump>) {
     };
     inner.stream_status(task);
     if busy == 0 {
+        inner.hold.set(false);
         inner.request_redraw();
         if inner.view.borrow().is_none() {
             // An early load: `finish` reports it once the map is built.
@@ -1432,6 +1469,12 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
     }
     drop(inner);
     pump(&task);
+    // The early load's ranges are on their way: the overview may take the
+    // main thread.
+    let gate = task.inner.upgrade().and_then(|i| i.early_gate.take());
+    if let Some(resolve) = gate {
+        let _ = resolve.call0(&JsValue::NULL);
+    }
 }
 
 /// What a successful load found.
@@ -1601,7 +1644,11 @@ async fn open(
 /// Reads the overviews (choropleth and outlines) whole and, at the same
 /// time, the first bytes of the first layer file, which prove that the
 /// server answers range requests before any view needs them.
-async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadError> {
+async fn read_layers(
+    o: Opened,
+    gate: Option<js_sys::Promise>,
+    signal: &AbortSignal,
+) -> Result<Summary, LoadError> {
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
         let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
@@ -1637,6 +1684,13 @@ async fn read_layers(o: Opened, signal: &AbortSignal) -> Result<Summary, LoadErr
     let (probe, layer, outline) = join3(probe, read(o.plan.layer_path.clone()), outline).await;
     let range_bytes = probe?;
     let (path, bytes) = layer?;
+    // Decoding takes the main thread: the early load's first answer goes
+    // first, so that its feature ranges leave now (waited for at most
+    // `GATE_MS`, whatever happens to that load).
+    if let (Some(gate), Some(window)) = (gate, web_sys::window()) {
+        let timer = fetch::timer(&window, GATE_MS);
+        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&gate, &timer))).await;
+    }
     let plan = &o.plan;
     let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
