@@ -112,7 +112,7 @@ const ILLECTRONISM: &str = "illectronism_rate";
 /// server answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
 
-/// How long the overview's decoding waits for an early load's first answer
+/// How long the overview's decoding waits for an early load's index search
 /// at most (see `Inner::early_gate`): on a slow network the overview shows
 /// at most this much later.
 const GATE_MS: u32 = 200;
@@ -366,8 +366,8 @@ struct Inner {
     /// loads (moved into the map once it is built).
     early: RefCell<Option<Loads>>,
     /// Resolves the promise the overview's decoding waits for, once the
-    /// early load's first answer (header and index) has been handled and
-    /// its feature ranges are on their way.
+    /// early load's index search is over and its feature ranges are on
+    /// their way (the communes' index takes several reads in a row).
     early_gate: RefCell<Option<js_sys::Function>>,
     /// Set from the map's building to its first drawing while the detail
     /// of a `view` attribute loads: drawing the overview a few
@@ -1469,11 +1469,15 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
     }
     drop(inner);
     pump(&task);
-    // The early load's ranges are on their way: the overview may take the
-    // main thread.
-    let gate = task.inner.upgrade().and_then(|i| i.early_gate.take());
-    if let Some(resolve) = gate {
-        let _ = resolve.call0(&JsValue::NULL);
+    // The early load's ranges are on their way (or it is over): the
+    // overview may take the main thread.
+    let Some(inner) = task.inner.upgrade() else {
+        return;
+    };
+    if inner.with_stream(&task, |l| l.searching()) != Some(true) {
+        if let Some(resolve) = inner.early_gate.take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     }
 }
 
@@ -1684,7 +1688,7 @@ async fn read_layers(
     let (probe, layer, outline) = join3(probe, read(o.plan.layer_path.clone()), outline).await;
     let range_bytes = probe?;
     let (path, bytes) = layer?;
-    // Decoding takes the main thread: the early load's first answer goes
+    // Decoding takes the main thread: the early load's index search goes
     // first, so that its feature ranges leave now (waited for at most
     // `GATE_MS`, whatever happens to that load).
     if let (Some(gate), Some(window)) = (gate, web_sys::window()) {
