@@ -180,9 +180,13 @@ describe('detailed levels by range', () => {
     }
   });
 
-  test('a view attribute loads its detailed level beside the overview', async () => {
-    await server.fault('mode=none');
+  /** carte.html opened on Arras at zoom 8 by a `view` attribute set before the element starts. */
+  async function openOnArras() {
     const page = await browser.context.newPage();
+    // Every read goes to the server (an earlier test's ranges are cached).
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     const ranges = [];
@@ -193,13 +197,21 @@ describe('detailed levels by range', () => {
     // Set before the element starts, as a page that opens on Arras does.
     await page.addInitScript(([lon, lat]) => {
       window.__renders = [];
+      window.__ready = false;
       document.addEventListener('maillage:render', (e) => window.__renders.push(e.detail), true);
+      document.addEventListener('maillage:ready', () => { window.__ready = true; }, true);
       // Parsing has ended, module scripts have not run: the element has not started.
       document.addEventListener('readystatechange', () => {
         if (document.readyState === 'interactive') document.querySelector('maillage-map').setAttribute('view', `${lon} ${lat} 8`);
       });
     }, ARRAS);
     await page.goto(`${server.url}/carte.html`);
+    return { page, consoleErrors, ranges };
+  }
+
+  test('a view attribute loads its detailed level beside the overview', async () => {
+    await server.fault('mode=none');
+    const { page, consoleErrors, ranges } = await openOnArras();
     await page.waitForFunction(() => window.__renders.length >= 1);
     const first = await page.evaluate(() => window.__renders[0]);
     // The first complete view is the detailed one: no overview-only render before it.
@@ -221,6 +233,26 @@ describe('detailed levels by range', () => {
     assert.ok(classes.some((c) => c.colour === pixel), pixel);
     assert.deepEqual(consoleErrors, []);
     await page.close();
+  });
+
+  test('a view attribute whose detail is slow shows the overview meanwhile', async () => {
+    // The map's first drawing waits for the detail, but not longer than a
+    // progress interval: here the detailed file trickles (20 KB/s, its
+    // 58 KB head alone takes 3 s).
+    await server.fault('mode=slow&bps=20000&path=/layers/epci-medium.fgb');
+    try {
+      const { page, consoleErrors } = await openOnArras();
+      await page.waitForFunction(() => window.__ready);
+      await page.waitForTimeout(500);
+      assert.deepEqual(await page.evaluate(() => window.__renders), [], 'the detail is still coming');
+      // Arras is painted in its class's colour: the overview's.
+      const { classes, pixel } = await colourAt(page, ...ARRAS_SOUTH);
+      assert.ok(classes.some((c) => c.colour === pixel), `${pixel} not in ${JSON.stringify(classes.map((c) => c.colour))}`);
+      await page.close();
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await server.fault('mode=none');
+    }
   });
 
   test('two fingers pinch to zoom around their midpoint', async () => {
