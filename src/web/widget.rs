@@ -1062,7 +1062,7 @@ impl Inner {
 
     /// Asks for a redraw at the next animation frame (one pending at most).
     fn request_redraw(&self) {
-        if self.frame_request.get().is_some() || self.hold.get() {
+        if self.frame_request.get().is_some() {
             return;
         }
         let on_frame = self.on_frame.borrow();
@@ -1081,6 +1081,7 @@ impl Inner {
     /// `--maillage-fill-opacity` (the legend's swatches too), names in the
     /// theme font (`--maillage-font`).
     fn draw(&self) {
+        // Every drawing passes here (frames, and a resize's at once).
         if self.hold.get() {
             return;
         }
