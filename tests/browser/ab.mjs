@@ -16,7 +16,7 @@
 // from the page's request).
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchResult, openPage, ROOT, startBrowser, startServer } from './harness.mjs';
+import { benchResult, openPage, ROOT, startBrowser, startServer, withoutCache } from './harness.mjs';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -54,8 +54,7 @@ try {
         const { page: p } = await openPage(browser.context, 'about:blank');
         await p.setViewportSize({ width: 1024, height: 768 });
         const cdp = await p.context().newCDPSession(p);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+        await withoutCache(cdp);
         const requests = new Map();
         cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, sent: e.timestamp }));
         cdp.on('Network.loadingFinished', (e) => { const r = requests.get(e.requestId); if (r) r.end = e.timestamp; });

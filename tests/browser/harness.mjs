@@ -146,6 +146,17 @@ export function useServerAndBrowser(browserOptions = {}) {
 }
 
 /**
+ * Turns the HTTP cache off for a CDP session's page. The Network domain it
+ * needs is enabled without response buffers: by default DevTools keeps a
+ * copy of every body, which no visitor's browser does (the communes view
+ * took about 50 ms longer with the buffers, medians of 7).
+ */
+export async function withoutCache(cdp) {
+  await cdp.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+}
+
+/**
  * Opens `url` in a new page, HTTP cache off, that records every maillage:*
  * event (from before the page's own scripts run) and every console error.
  */
@@ -156,9 +167,7 @@ export async function openPage(context, url) {
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   // Every page fetches from the server: the tests count requests and change
   // how the server answers, which a cached 206 would hide.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await withoutCache(await context.newCDPSession(page));
   await page.addInitScript(() => {
     window.__maillageEvents = [];
     for (const type of ['maillage:ready', 'maillage:error']) {

@@ -4,7 +4,7 @@
 // Run: scripts/test, or `node --test tests/browser/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { colourAt, manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer } from './harness.mjs';
+import { colourAt, manifest, nthEvent, nthRender, openPage, screenshot, startBrowser, startServer, withoutCache } from './harness.mjs';
 
 let server;
 let browser;
@@ -184,9 +184,7 @@ describe('detailed levels by range', () => {
   async function openOnArras() {
     const page = await browser.context.newPage();
     // Every read goes to the server (an earlier test's ranges are cached).
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await withoutCache(await browser.context.newCDPSession(page));
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     const ranges = [];
