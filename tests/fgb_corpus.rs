@@ -473,7 +473,7 @@ fn a_broken_layer_leaves_the_other_one_drawn() {
     // The broken layer draws its overview (none here); the other, all 20 cells.
     let shown = |layer| {
         loads
-            .shapes_in(layer, camera.bounds(), &[])
+            .shapes_in(layer, camera.bounds(), &[], &|_| None)
             .map(|s| s.len())
     };
     assert_eq!((shown(0), shown(1)), (Some(0), Some(20)));

@@ -861,7 +861,7 @@ impl MapView {
             let streamed = z
                 .stream
                 .zip(self.stream.as_ref())
-                .and_then(|(i, s)| s.shapes_in(i, self.camera.bounds(), &z.shapes));
+                .and_then(|(i, s)| s.shapes_in(i, self.camera.bounds(), &z.shapes, &|_| None));
             let keep = |s: &Shape| self.in_scope(s);
             match streamed {
                 Some(shapes) => z.draw(&mut d, &self.camera, shapes, keep),
@@ -1114,8 +1114,9 @@ impl MapView {
     fn opaque_frame(&self) -> DisplayList {
         let view = self.camera.bounds();
         let streamed = self.stream.as_ref().and_then(|stream| {
-            let shapes = stream.shapes_in(0, view, &self.shapes);
-            let outlines = stream.shapes_in(1, view, &self.outlines);
+            let link = |s: &Shape| s.overview_index(|code| self.ids.get(code).copied());
+            let shapes = stream.shapes_in(0, view, &self.shapes, &link);
+            let outlines = stream.shapes_in(1, view, &self.outlines, &|_| None);
             (shapes.is_some() || outlines.is_some()).then_some((shapes, outlines))
         });
         let (mut d, shapes) = match streamed {

@@ -151,6 +151,6 @@ pub fn streamed(
         }
     }
     Ok(loads
-        .shapes_in(0, all.bounds(), &[])
+        .shapes_in(0, all.bounds(), &[], &|_| None)
         .map_or(0, |shapes| shapes.len()))
 }
