@@ -40,6 +40,11 @@ pub struct Shape {
     /// first need: names skip shapes too small on screen without working
     /// out where their name would go.
     extent: OnceCell<[f64; 4]>,
+    /// Its parts in world coordinates (Web Mercator, see
+    /// [`crate::geom::mercator`]), computed at its first drawing and kept:
+    /// a latitude's projection takes a `tan` and a `ln`, done in software
+    /// in wasm, and a frame then only scales and shifts.
+    world: OnceCell<Vec<Vec<Vec<[f64; 2]>>>>,
     /// A streamed (detailed) shape's overview shape, as an index in the
     /// map's list: looked up by code once, not at every frame.
     overview: OnceCell<Option<usize>>,
@@ -108,6 +113,25 @@ impl Shape {
             camera.project_world([x1, y1]),
         );
         sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= camera.width() && sy0 <= camera.height()
+    }
+
+    /// Its parts in world coordinates (kept).
+    pub fn world_parts(&self) -> &[Vec<Vec<[f64; 2]>>] {
+        use crate::geom::mercator::{lat_to_y, lon_to_x};
+        self.world.get_or_init(|| {
+            self.parts
+                .iter()
+                .map(|part| {
+                    part.iter()
+                        .map(|ring| {
+                            ring.iter()
+                                .map(|&[lon, lat]| [lon_to_x(lon), lat_to_y(lat)])
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
     }
 
     /// Its box in world coordinates `[x0, y0, x1, y1]` (y downwards), kept.
@@ -397,7 +421,13 @@ impl Choropleth {
                     ..style
                 },
             ),
-            None => d.push_polygon(id, &s.parts, project, size, style),
+            None => d.push_polygon(
+                id,
+                s.world_parts(),
+                |p| camera.project_world(p),
+                size,
+                style,
+            ),
         }
     }
 
@@ -412,15 +442,14 @@ impl Choropleth {
     ) -> DisplayList {
         let mut d = DisplayList::default();
         let size = [camera.width(), camera.height()];
-        let project = |p: [f64; 2]| camera.project(p[0], p[1]);
         for (i, s) in shapes.iter().enumerate() {
             self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
         for s in outlines.iter().filter(|s| s.on_screen(camera)) {
             d.push_polygon(
                 u32::MAX,
-                &s.parts,
-                project,
+                s.world_parts(),
+                |p| camera.project_world(p),
                 size,
                 PolygonStyle {
                     fill: None,

@@ -1223,14 +1223,16 @@ fn shape_bbox(s: &Shape) -> [f64; 4] {
     b
 }
 
-/// Estimated memory of a decoded shape.
+/// Estimated memory of a decoded shape: its rings twice, in lon/lat and
+/// in the world coordinates its first drawing keeps
+/// ([`Shape::world_parts`]).
 fn shape_cost(s: &Shape) -> usize {
     let rings: usize = s
         .parts
         .iter()
         .map(|p| p.iter().map(|r| r.len() * 16 + 24).sum::<usize>() + 24)
         .sum();
-    rings + s.code.len() + s.name.len() + 96
+    2 * rings + s.code.len() + s.name.len() + 96
 }
 
 /// `bounds` grown by `margin` of its width and height on every side.
