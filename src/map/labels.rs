@@ -22,7 +22,6 @@
 
 use super::Shape;
 use crate::geom::camera::Camera;
-use crate::geom::mercator::lon_lat_to_world;
 use crate::geom::polylabel::{polylabel, ring_area};
 use crate::num::ClampTo;
 use crate::scene::{Item, Rgba};
@@ -238,13 +237,9 @@ impl Anchor {
         if shape.layouts().is_empty() {
             return None;
         }
-        let world = |ring: &Vec<[f64; 2]>| -> Vec<[f64; 2]> {
-            ring.iter().map(|&p| lon_lat_to_world(p)).collect()
-        };
-        let mut largest: Option<(f64, Vec<Vec<[f64; 2]>>)> = None;
+        let mut largest: Option<(f64, &[Vec<[f64; 2]>])> = None;
         let mut area = 0.0;
-        for part in &shape.parts {
-            let rings: Vec<Vec<[f64; 2]>> = part.iter().map(world).collect();
+        for rings in shape.world_parts() {
             let mut areas = rings.iter().map(|r| ring_area(r).abs());
             let outer = areas.next().unwrap_or(0.0);
             let a = (outer - areas.sum::<f64>()).max(0.0);
@@ -258,10 +253,10 @@ impl Anchor {
         }
         let (_, rings) = largest?;
         // A 32nd of the part's size: the label's centre needs no better.
-        let (at, _) = polylabel(&rings, 0.0, MAX_PROBES)?;
+        let (at, _) = polylabel(rings, 0.0, MAX_PROBES)?;
         Some(Anchor {
             at,
-            reach: reach(&rings, at),
+            reach: reach(rings, at),
             // A world unit² is about 1.6e9 km² at the equator; a rank only orders.
             rank: shape.population.unwrap_or(area * 1.6e9).clamp_to(0.0, 4e9) as u32,
         })

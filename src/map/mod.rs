@@ -115,19 +115,16 @@ impl Shape {
         sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= camera.width() && sy0 <= camera.height()
     }
 
-    /// Its parts in world coordinates (kept).
+    /// Its parts in world coordinates (kept): what frames draw and names
+    /// are placed in.
     pub fn world_parts(&self) -> &[Vec<Vec<[f64; 2]>>] {
-        use crate::geom::mercator::{lat_to_y, lon_to_x};
+        use crate::geom::mercator::lon_lat_to_world;
         self.world.get_or_init(|| {
             self.parts
                 .iter()
                 .map(|part| {
                     part.iter()
-                        .map(|ring| {
-                            ring.iter()
-                                .map(|&[lon, lat]| [lon_to_x(lon), lat_to_y(lat)])
-                                .collect()
-                        })
+                        .map(|ring| ring.iter().map(|&p| lon_lat_to_world(p)).collect())
                         .collect()
                 })
                 .collect()

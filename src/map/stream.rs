@@ -803,8 +803,7 @@ impl Loads {
                 .iter()
                 .zip(&covered)
                 .filter(|(s, done)| {
-                    !**done
-                        && (s.code.is_empty() || seen.is_empty() || !seen.contains(s.code.as_str()))
+                    !**done && (s.code.is_empty() || !seen.contains(s.code.as_str()))
                 })
                 .map(|(s, _)| s),
         );

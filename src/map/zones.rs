@@ -111,10 +111,10 @@ impl Zones {
             return;
         }
         let size = [camera.width(), camera.height()];
-        let project = |p: [f64; 2]| camera.project(p[0], p[1]);
+        let project = |p: [f64; 2]| camera.project_world(p);
         for s in shapes {
             if keep(s) && s.on_screen(camera) {
-                d.push_polygon(u32::MAX, &s.parts, project, size, ZONE_STYLE);
+                d.push_polygon(u32::MAX, s.world_parts(), project, size, ZONE_STYLE);
             }
         }
     }
