@@ -180,6 +180,48 @@ pub struct LayerInfo {
     /// nearest places and the coverage.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub table: Option<TableFile>,
+    /// Choropleth layers: every feature's value of each choropleth field
+    /// (see [`crate::map::values`]), so that a page opening on a region
+    /// classifies its detail without first reading the national overview.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub values: Option<ValuesFile>,
+}
+
+/// A layer's values file: one column per choropleth field, each read alone
+/// by range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
+pub struct ValuesFile {
+    /// Path relative to the manifest.
+    pub path: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// Where each field's column lies.
+    pub columns: Vec<ValueColumn>,
+}
+
+/// One column of a [`ValuesFile`]: the values of one field over the whole
+/// layer, as the overview carries them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
+pub struct ValueColumn {
+    /// The field.
+    pub field: String,
+    /// Byte offset of the column in the file.
+    pub offset: u64,
+    /// Features with a value (the column holds that many).
+    pub count: u64,
+    /// Features without a value.
+    pub no_data: u64,
+}
+
+impl ValuesFile {
+    /// The column of a field, if the file has one.
+    pub fn column(&self, field: &str) -> Option<&ValueColumn> {
+        self.columns.iter().find(|c| c.field == field)
+    }
 }
 
 /// The values a bitmask of the sites table refers to: bit *i* is `values[i]`.
@@ -452,6 +494,7 @@ impl FromValue for LayerInfo {
             sources: read_unless(MAP_ONLY, || v.field("sources"))?,
             note: read_unless(MAP_ONLY, || v.field_or_default("note"))?,
             table: v.field_or_default("table")?,
+            values: v.field_or_default("values")?,
         })
     }
 }
@@ -473,6 +516,28 @@ impl FromValue for TableFile {
             sha256: read_unless(BROWSER, || v.field("sha256"))?,
             gzip_bytes: read_unless(BROWSER, || v.field_or_default("gzip_bytes"))?,
             lists: v.field("lists")?,
+        })
+    }
+}
+
+impl FromValue for ValuesFile {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            path: v.field("path")?,
+            bytes: v.field("bytes")?,
+            sha256: read_unless(BROWSER, || v.field("sha256"))?,
+            columns: v.field("columns")?,
+        })
+    }
+}
+
+impl FromValue for ValueColumn {
+    fn from_value(v: &Value) -> Result<Self, Error> {
+        Ok(Self {
+            field: v.field("field")?,
+            offset: v.field("offset")?,
+            count: v.field("count")?,
+            no_data: v.field("no_data")?,
         })
     }
 }
@@ -540,6 +605,7 @@ mod tests {
             sources: vec![],
             note: None,
             table: None,
+            values: None,
         }
     }
 

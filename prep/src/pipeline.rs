@@ -16,7 +16,7 @@ use flatgeobuf::GeometryType;
 use geo_types::{Geometry, MultiPolygon};
 use maillage::manifest::{
     DefaultStyle, Label, LayerFile, LayerInfo, LayerKind, Manifest, SourceInfo, TableFile,
-    MANIFEST_FORMAT,
+    ValuesFile, MANIFEST_FORMAT,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -533,6 +533,8 @@ struct Writer<'a> {
     last: Option<LayerData>,
     /// Sites only: the compact table.
     table: Option<TableFile>,
+    /// Choropleth layers: the values file, from the overview.
+    values: Option<ValuesFile>,
 }
 
 impl<'a> Writer<'a> {
@@ -551,6 +553,7 @@ impl<'a> Writer<'a> {
             files: vec![],
             last: None,
             table: None,
+            values: None,
         }
     }
 
@@ -600,6 +603,9 @@ impl<'a> Writer<'a> {
             opts,
         )
         .map_err(err)?;
+        if level.overview && self.kind == LayerKind::Rates {
+            self.values = Some(self.values_file(&name, data)?);
+        }
         self.files.push(LayerFile {
             path: name,
             min_zoom: level.zooms.0,
@@ -615,6 +621,29 @@ impl<'a> Writer<'a> {
             self.last = Some(data.clone());
         }
         Ok(())
+    }
+
+    /// Writes the layer's values file (see [`maillage::map::values`]) from
+    /// the overview `written`, decoded as the widget decodes it: its
+    /// classes are then the overview's to the last bit.
+    fn values_file(&self, written: &str, data: &LayerData) -> Result<ValuesFile, BuildError> {
+        let bytes = std::fs::read(self.o.out_dir.join(written)).map_err(err)?;
+        let name = |i: usize| data.fields.get(i).map_or("", |f| f.name.as_str());
+        let mut columns = Vec::new();
+        for f in data.fields.iter().filter(|f| f.choropleth) {
+            let (_, shapes) = maillage::map::shapes_from_file(&bytes, name(0), name(1), &f.name)
+                .map_err(|e| err(format!("{written}: {e}")))?;
+            columns.push((f.name.clone(), shapes.iter().map(|s| s.value).collect()));
+        }
+        let (table, columns) = maillage::map::values::encode(&columns).map_err(err)?;
+        let path = format!("{}-values.bin", self.id);
+        std::fs::write(self.o.out_dir.join(&path), &table).map_err(err)?;
+        Ok(ValuesFile {
+            path,
+            bytes: table.len() as u64,
+            sha256: crate::sources::sha256_hex(&table),
+            columns,
+        })
     }
 
     fn finish(self) -> LayerInfo {
@@ -644,6 +673,7 @@ impl<'a> Writer<'a> {
             sources: self.sources.iter().map(|s| (*s).to_owned()).collect(),
             note: self.note,
             table: self.table,
+            values: self.values,
         }
     }
 }

@@ -246,6 +246,57 @@ fn overview_is_light_and_manifest_describes_fields() {
     }
 }
 
+/// Each choropleth layer's values file gives, column by column, the very
+/// classes of its overview as the widget decodes it.
+#[test]
+fn values_files_class_like_the_overviews() {
+    use maillage::map::{shapes_from_file, values};
+    use maillage::style::classify::{classify, Method};
+    let m = manifest();
+    for (id, features, fields) in [("epci", 1_253, 9), ("communes", 34_867, 6)] {
+        let layer = m.layer(id).expect(id);
+        let file = layer.values.as_ref().expect("values file");
+        assert_eq!(file.path, format!("{id}-values.bin"));
+        assert_eq!(file.columns.len(), fields, "{id}");
+        let bytes = std::fs::read(built().dir.join(&file.path)).expect("values");
+        assert_eq!(bytes.len() as u64, file.bytes);
+        let overview = std::fs::read(built().dir.join(&layer.files[0].path)).expect("overview");
+        let (code, name) = (&layer.fields[0].name, &layer.fields[1].name);
+        for column in &file.columns {
+            assert_eq!(
+                column.count + column.no_data,
+                features,
+                "{id} {}",
+                column.field
+            );
+            let (start, end) = values::column_range(column).expect("range");
+            let from_file =
+                values::decode(&bytes[start as usize..end as usize], column).expect("column");
+            let (_, shapes) =
+                shapes_from_file(&overview, code, name, &column.field).expect("decode");
+            let from_overview: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+            // Exact Jenks is quadratic: the EPCIs only.
+            let jenks = (id == "epci").then_some(Method::Jenks);
+            for method in [Method::Quantiles, Method::EqualIntervals]
+                .into_iter()
+                .chain(jenks)
+            {
+                assert_eq!(
+                    classify(&from_file, &method, 5),
+                    classify(&from_overview, &method, 5),
+                    "{id} {} {method:?}",
+                    column.field
+                );
+            }
+        }
+    }
+    // Illectronism is measured in Hauts-de-France only: 91 of 1,253 EPCIs.
+    let rate = m
+        .layer("epci")
+        .and_then(|l| l.values.as_ref()?.column("illectronism_rate").cloned());
+    assert_eq!(rate.map(|c| (c.count, c.no_data)), Some((91, 1_162)));
+}
+
 #[test]
 fn user_supplied_files_are_built_and_recorded() {
     let m = manifest();
@@ -310,6 +361,7 @@ fn same_inputs_give_identical_files() {
         "epci.fgb",
         "sites.fgb",
         "zones-overview.fgb",
+        "communes-values.bin",
     ] {
         let x = std::fs::read(a.dir.join(name)).expect("first");
         let y = std::fs::read(o.out_dir.join(name)).expect("second");

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod scope;
 pub mod stream;
 pub mod table;
+pub mod values;
 pub mod view;
 pub mod zones;
 
@@ -325,7 +326,19 @@ impl Choropleth {
         lang: Lang,
     ) -> Result<Self, ClassifyError> {
         let values: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
-        let classification = classify(&values, method, classes)?;
+        Self::of_values(&values, method, classes, palette, unit, lang)
+    }
+
+    /// Classifies values known without their shapes ([`values`]).
+    pub fn of_values(
+        values: &[Option<f64>],
+        method: &Method,
+        classes: usize,
+        palette: Palette,
+        unit: &str,
+        lang: Lang,
+    ) -> Result<Self, ClassifyError> {
+        let classification = classify(values, method, classes)?;
         let colors = palette.colors(classification.classes());
         let decimals = crate::style::legend::suggest_decimals(&classification.breaks);
         let legend = Legend::new(&classification, palette, unit, decimals, lang);

@@ -1406,6 +1406,84 @@ mod tests {
         out
     }
 
+    /// Polygons of a frame as (fill, rings), the feature ids left out.
+    fn polygons(d: &crate::scene::DisplayList) -> Vec<String> {
+        let mut out: Vec<String> = d
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                crate::scene::Item::Polygon { rings, style, .. } => {
+                    Some(format!("{:?} {rings:?}", style.fill))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A map classified from the values file's column, before the
+    /// overview, draws the streamed detail in the very colours of the map
+    /// built with the overview, and has its legend.
+    #[test]
+    fn a_preview_draws_the_detail_as_the_full_map() {
+        use crate::map::values;
+        use crate::map::view::{tests_support::plan, MapView};
+        use crate::style::legend::Lang;
+        let (mut loads, mut server, _) = setup();
+        // An overview whose codes and values are the detail's, as a real
+        // layer's are (the grids of `setup` number their cells alike).
+        let (_, shapes) = super::super::shapes_from_file(
+            &server.files["epci-medium.fgb"],
+            "siren",
+            "name",
+            "rate",
+        )
+        .unwrap();
+        let plan = plan();
+        let all: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+        let (bytes, columns) = values::encode(&[("rate".into(), all)]).unwrap();
+        let column = values::decode(&bytes, &columns[0]).unwrap();
+        let size = [800.0, 600.0];
+        let mut preview = MapView::preview(&plan, &column, size, Lang::Fr).unwrap();
+        preview.set_view(2.5, 46.5, 8.0).unwrap();
+        loads.set_view(&preview.camera);
+        let report = server.drive(&mut loads);
+        assert!(report.features > 20, "{report:?}");
+        preview.stream = Some(loads);
+        let early = preview.frame();
+        let mut full = MapView::new(&plan, shapes.clone(), vec![], size, Lang::Fr).unwrap();
+        full.set_view(2.5, 46.5, 8.0).unwrap();
+        full.stream = preview
+            .stream
+            .take()
+            .map(|l| l.with_overview_features(shapes.len()));
+        let later = full.frame();
+        assert_eq!(preview.choropleth.legend, full.choropleth.legend);
+        // Names come with the overview (placed from it, they do not move).
+        let named = |d: &crate::scene::DisplayList| {
+            d.items
+                .iter()
+                .filter(|i| matches!(i, crate::scene::Item::Label { .. }))
+                .count()
+        };
+        assert_eq!((named(&early), named(&later) > 0), (0, true));
+        let (a, b) = (polygons(&early), polygons(&later));
+        assert!(a.len() > 20, "{}", a.len());
+        let fills: std::collections::HashSet<&str> =
+            a.iter().filter_map(|p| p.split(" [").next()).collect();
+        assert!(fills.len() >= 2, "{fills:?}");
+        assert_eq!(a, b);
+        // The preview looked no overview shape up: the full map links them.
+        let drawn = full
+            .stream
+            .as_ref()
+            .unwrap()
+            .shapes_in(0, full.camera.bounds(), &full.shapes, &|_| None)
+            .unwrap();
+        assert!(drawn.iter().all(|s| s.overview_index(|_| None).is_some()));
+    }
+
     /// An `epci` layer: a coarse overview and a medium and full grid.
     fn setup() -> (Loads, Server, Vec<Shape>) {
         let overview = grid(1.0, 0);

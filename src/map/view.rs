@@ -16,7 +16,7 @@ use super::{Choropleth, Shape};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::Zoom;
 use crate::geom::tiles::TileId;
-use crate::manifest::{LayerInfo, Manifest};
+use crate::manifest::{LayerInfo, Manifest, ValueColumn};
 use crate::scene::{DisplayList, Item};
 #[cfg(feature = "places")]
 use crate::sites::places::Places;
@@ -68,6 +68,10 @@ pub struct Plan {
     pub view: Option<InitialView>,
     /// Raster tiles under the choropleth (`basemap` attributes), if any.
     pub basemap: Option<TileSource>,
+    /// The layer's values file and the drawn field's column in it, when the
+    /// manifest has them: the classes without the overview
+    /// ([`MapView::preview`]).
+    pub values: Option<(String, ValueColumn)>,
 }
 
 /// A plain decimal number ("-1.55", "50.2931", "8"): the digits as an
@@ -230,6 +234,10 @@ impl Plan {
                 .collect(),
             view: None,
             basemap: None,
+            values: l
+                .values
+                .as_ref()
+                .and_then(|v| Some((v.path.clone(), v.column(field)?.clone()))),
         })
     }
 }
@@ -400,6 +408,12 @@ pub struct MapView {
     /// field: the summaries say it all the same.
     #[cfg(feature = "places")]
     pub illectronism: HashMap<String, f64>,
+    /// Built by [`MapView::preview`]: streamed shapes are classified by
+    /// their value in single precision, as the overview and the values
+    /// file keep it, and not named (a name goes where its overview shape
+    /// puts it: placed from the detail, it would move when the overview
+    /// comes).
+    preview: bool,
 }
 
 /// The name of the computed coverage field in the field switcher.
@@ -468,6 +482,34 @@ impl MapView {
         size: [f64; 2],
         lang: Lang,
     ) -> Result<MapView, ClassifyError> {
+        Self::classified(plan, shapes, outlines, size, lang, None)
+    }
+
+    /// The map of a page that opens on a region, before its overview is
+    /// read: no overview shapes, the classes from every feature's value
+    /// (the layer's values file), the detail drawn as it streams in
+    /// ([`MapView::stream`]). Not for a scoped page, whose classes are its
+    /// territory's.
+    pub fn preview(
+        plan: &Plan,
+        values: &[Option<f64>],
+        size: [f64; 2],
+        lang: Lang,
+    ) -> Result<MapView, ClassifyError> {
+        let mut view = Self::classified(plan, Vec::new(), Vec::new(), size, lang, Some(values))?;
+        view.preview = true;
+        Ok(view)
+    }
+
+    /// [`MapView::new`], classifying `values` if given, else the shapes'.
+    fn classified(
+        plan: &Plan,
+        shapes: Vec<Shape>,
+        outlines: Vec<Shape>,
+        size: [f64; 2],
+        lang: Lang,
+        values: Option<&[Option<f64>]>,
+    ) -> Result<MapView, ClassifyError> {
         // A scoped page keeps its territory's shapes, classified among themselves.
         let (shapes, outlines, scope) = match &plan.territory {
             Some(t) => {
@@ -486,14 +528,24 @@ impl MapView {
             .unwrap_or(METROPOLE);
         // Class labels carry a short unit ("%"); the legend title the full one.
         let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
-        let choropleth = Choropleth::new(
-            &shapes,
-            &plan.method,
-            plan.classes,
-            plan.palette,
-            short_unit,
-            lang,
-        )?;
+        let choropleth = match values {
+            Some(v) => Choropleth::of_values(
+                v,
+                &plan.method,
+                plan.classes,
+                plan.palette,
+                short_unit,
+                lang,
+            ),
+            None => Choropleth::new(
+                &shapes,
+                &plan.method,
+                plan.classes,
+                plan.palette,
+                short_unit,
+                lang,
+            ),
+        }?;
         let camera = match plan.view {
             Some(v) => v.camera(size),
             None => Camera::new(
@@ -546,7 +598,28 @@ impl MapView {
             lang,
             #[cfg(feature = "places")]
             illectronism: HashMap::new(),
+            preview: false,
         })
+    }
+
+    /// The index of a streamed shape's overview shape. Not looked up (nor
+    /// kept) while the map has no overview shapes ([`MapView::preview`]).
+    fn overview_of(&self, s: &Shape) -> Option<usize> {
+        if self.preview {
+            return None;
+        }
+        s.overview_index(|code| self.ids.get(code).copied())
+    }
+
+    /// The value a streamed shape is classified by: its overview shape's,
+    /// or its own (in single precision, as the values file has it, when
+    /// the classes come from there).
+    fn streamed_value(&self, s: &Shape, overview: Option<&Shape>) -> Option<f64> {
+        match overview {
+            Some(o) => o.value,
+            None if self.preview => s.value.map(|v| f64::from(v as f32)),
+            None => s.value,
+        }
     }
 
     /// Whether a (streamed) shape belongs to the page's territory.
@@ -1114,7 +1187,7 @@ impl MapView {
     fn opaque_frame(&self) -> DisplayList {
         let view = self.camera.bounds();
         let streamed = self.stream.as_ref().and_then(|stream| {
-            let link = |s: &Shape| s.overview_index(|code| self.ids.get(code).copied());
+            let link = |s: &Shape| self.overview_of(s);
             let shapes = stream.shapes_in(0, view, &self.shapes, &link);
             let outlines = stream.shapes_in(1, view, &self.outlines, &|_| None);
             (shapes.is_some() || outlines.is_some()).then_some((shapes, outlines))
@@ -1145,19 +1218,20 @@ impl MapView {
                 self.shapes.iter().collect(),
             ),
         };
+        if self.preview {
+            return d;
+        }
         // A detailed shape is named where its overview shape would be: the
         // overview's few vertices give the same place for a name at a tenth
         // of the cost, computed once for all levels (points have no room).
         let shown = shapes
             .into_iter()
             .map(|s| {
-                let overview = s
-                    .overview_index(|code| self.ids.get(code).copied())
-                    .and_then(|i| self.shapes.get(i));
+                let overview = self.overview_of(s).and_then(|i| self.shapes.get(i));
                 (s, overview)
             })
             .filter(|(s, o)| {
-                let value = o.map_or(s.value, |o| o.value);
+                let value = self.streamed_value(s, *o);
                 self.choropleth.shows(value, Some(&self.visible))
             })
             .map(|(s, o)| o.filter(|o| o.point().is_none()).unwrap_or(s));
@@ -1176,12 +1250,12 @@ impl MapView {
     fn frame_of(&self, shapes: &[&Shape], outlines: &[&Shape]) -> DisplayList {
         let mut d = DisplayList::default();
         for &s in shapes {
-            let (id, value) = match s
-                .overview_index(|code| self.ids.get(code).copied())
+            let (id, value) = match self
+                .overview_of(s)
                 .and_then(|i| Some((i, self.shapes.get(i)?)))
             {
                 Some((i, o)) => (i as u32, o.value),
-                None => (u32::MAX - 1, s.value),
+                None => (u32::MAX - 1, self.streamed_value(s, None)),
             };
             self.choropleth
                 .push_shape(&mut d, &self.camera, id, s, value, Some(&self.visible));
@@ -1249,6 +1323,7 @@ pub(crate) mod tests_support {
                 sources: vec![],
                 note: None,
                 table: None,
+                values: None,
             }],
             sources: vec![],
         };
@@ -1326,6 +1401,7 @@ mod tests {
             sources: vec![],
             note: None,
             table: None,
+            values: None,
         };
         Manifest {
             format: MANIFEST_FORMAT,
@@ -1944,6 +2020,26 @@ mod tests {
         assert!(v.legend_starts_open());
         v.resize(320.0, 420.0, 1.0);
         assert!(!v.legend_starts_open());
+    }
+
+    /// A preview classes a streamed shape by its value in single precision,
+    /// as the values file and the overview hold it; a map with its
+    /// overview, by its own.
+    #[test]
+    fn a_preview_classes_streamed_values_in_single_precision() {
+        let p = super::tests_support::plan();
+        let values: Vec<Option<f64>> = [0.1f32, 0.2, 0.3, 5.0, 9.0]
+            .iter()
+            .map(|v| Some(f64::from(*v)))
+            .collect();
+        let preview = MapView::preview(&p, &values, [400.0, 300.0], Lang::Fr).expect("preview");
+        let s = super::tests_support::square("a", "A", 0.0, Some(0.1));
+        assert_eq!(preview.streamed_value(&s, None), Some(f64::from(0.1f32)));
+        assert_ne!(f64::from(0.1f32), 0.1);
+        let full =
+            MapView::new(&p, vec![s.clone()], vec![], [400.0, 300.0], Lang::Fr).expect("view");
+        assert_eq!(full.streamed_value(&s, None), Some(0.1));
+        assert_eq!(preview.choropleth.legend.classes.len(), 3);
     }
 
     /// The built manifest's text and the bytes of layer `file`, when built.

@@ -52,8 +52,8 @@ use crate::map::table::SortKey;
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 #[cfg(feature = "places")]
 use crate::map::zones::ZonesPlan;
-use crate::map::{shapes_from_file, Shape};
-use crate::net::FetchError;
+use crate::map::{shapes_from_file, values, Shape};
+use crate::net::{ByteRange, FetchError};
 use crate::sites::places::{PlacesAttributes, PlacesPlan};
 use crate::style::legend::Lang;
 
@@ -199,6 +199,7 @@ impl Widget {
             resize: RefCell::new(None),
             stream_abort: RefCell::new(None),
             early: RefCell::new(None),
+            preview: RefCell::new(None),
             early_gate: RefCell::new(None),
             hold: Cell::new(false),
             load_started: Cell::new(0.0),
@@ -365,6 +366,11 @@ struct Inner {
     /// The detailed level of a `view` attribute, read while the overview
     /// loads (moved into the map once it is built).
     early: RefCell<Option<Loads>>,
+    /// The map of a `view` attribute before its overview is read, classed
+    /// from the layer's values file (`MapView::preview`): it takes the
+    /// early load and draws it once complete; the map built from the
+    /// overview replaces it.
+    preview: RefCell<Option<MapView>>,
     /// Resolves the promise the overview's decoding waits for, once the
     /// early load's index search is over and its feature ranges are on
     /// their way (the communes' index takes several reads in a row).
@@ -752,6 +758,7 @@ impl Inner {
             c.abort();
         }
         this.early.borrow_mut().take();
+        this.preview.borrow_mut().take();
         this.hold.set(false);
         this.base_error.borrow_mut().take();
         this.load_started.set(js_sys::Date::now());
@@ -821,6 +828,9 @@ impl Inner {
                 Ok(opened) => {
                     let Some(inner) = current() else { return };
                     let gate = inner.start_early(&opened);
+                    if gate.is_some() {
+                        inner.start_preview(&opened, &signal);
+                    }
                     drop(inner);
                     read_layers(opened, gate, &signal).await
                 }
@@ -853,24 +863,19 @@ impl Inner {
             {
                 view.illectronism = std::mem::take(&mut s.illectronism);
             }
-            view.stream = match self.early.borrow_mut().take() {
+            let early = self.early.borrow_mut().take().or_else(|| {
+                let preview = self.preview.borrow_mut().take();
+                preview.and_then(|p| p.stream)
+            });
+            view.stream = match early {
                 Some(early) => Some(early.with_overview_features(view.shapes.len())),
                 None => s.loads.take(),
             };
             // The previous map's tiles are not this one's.
             self.forget_tiles();
-            let credit = view.basemap.as_ref().map(Basemap::attribution);
-            self.attribution.set_text_content(credit);
-            self.attribution.set_hidden(credit.is_none());
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
             self.lang.set(s.lang);
-            let _ = render::legend(&self.legend, &view, &view.title);
-            // Plain-language mode: the classes start folded, the places first.
-            if self.host.has_attribute("simple") {
-                if let Ok(Some(d)) = self.legend.query_selector("details.classes") {
-                    let _ = d.remove_attribute("open");
-                }
-            }
+            self.dress(&view);
             let features = view.shapes.len();
             *self.view.borrow_mut() = Some(view);
             self.refresh_table();
@@ -960,6 +965,20 @@ impl Inner {
         }
     }
 
+    /// Shows a new map's basemap credit and legend.
+    fn dress(&self, view: &MapView) {
+        let credit = view.basemap.as_ref().map(Basemap::attribution);
+        self.attribution.set_text_content(credit);
+        self.attribution.set_hidden(credit.is_none());
+        let _ = render::legend(&self.legend, view, &view.title);
+        // Plain-language mode: the classes start folded, the places first.
+        if self.host.has_attribute("simple") {
+            if let Ok(Some(d)) = self.legend.query_selector("details.classes") {
+                let _ = d.remove_attribute("open");
+            }
+        }
+    }
+
     /// Sizes the canvas to the frame at the device pixel ratio and redraws at once
     /// (resize observers run before paint, so no blank frame shows); a
     /// panel that changed size is measured again.
@@ -978,8 +997,10 @@ impl Inner {
         let dpr = self.pixel_ratio();
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
-        if let Some(v) = self.view.borrow_mut().as_mut() {
-            v.resize(rect.width(), rect.height(), dpr);
+        for map in [&self.view, &self.preview] {
+            if let Some(v) = map.borrow_mut().as_mut() {
+                v.resize(rect.width(), rect.height(), dpr);
+            }
         }
         self.view_changed();
         if self.canvas.width() != w || self.canvas.height() != h {
@@ -1017,10 +1038,14 @@ impl Inner {
     /// Gives the core the boxes of the legend and the status line over the
     /// map (CSS pixels from the frame's corner; hidden ones are empty).
     fn measure_panels(&self) {
-        let Ok(mut view) = self.view.try_borrow_mut() else {
+        let (Ok(mut view), Ok(mut preview)) =
+            (self.view.try_borrow_mut(), self.preview.try_borrow_mut())
+        else {
             return;
         };
-        let Some(v) = view.as_mut() else { return };
+        let Some(v) = view.as_mut().or(preview.as_mut()) else {
+            return;
+        };
         let f = self.frame.get_bounding_client_rect();
         let boxes: Vec<[f64; 4]> = [&self.legend, &self.status]
             .iter()
@@ -1093,7 +1118,20 @@ impl Inner {
         self.ctx.clear_rect(0.0, 0.0, w, h);
         self.ctx.set_fill_style_str(&background);
         self.ctx.fill_rect(0.0, 0.0, w, h);
-        if let Some(v) = self.view.borrow_mut().as_mut() {
+        self.draw_map(w, &family, &fill_opacity);
+        #[cfg(feature = "places")]
+        self.refresh_place_list();
+    }
+
+    /// Draws the map (or its preview) on the cleared canvas, `w` device
+    /// pixels wide, names in font `family`, fills at `fill_opacity`.
+    fn draw_map(&self, w: f64, family: &str, fill_opacity: &str) {
+        let mut view = self.view.borrow_mut();
+        let mut preview = self.preview.borrow_mut();
+        // A preview is drawn once its detail is all in: elsewhere it has
+        // nothing to show.
+        let complete = |p: &&mut MapView| p.stream.as_ref().is_some_and(|l| l.progress().is_none());
+        if let Some(v) = view.as_mut().or(preview.as_mut().filter(complete)) {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
             let dpr = w / css_width;
             let shift = self.snapshot_camera.get().and_then(|c| v.shift_from(&c));
@@ -1108,11 +1146,11 @@ impl Inner {
                 self.load_tiles(&tiles);
                 render::tiles(&self.ctx, &tiles.draw, &self.tiles.borrow(), dpr);
             }
-            v.set_fill_opacity(&fill_opacity);
+            v.set_fill_opacity(fill_opacity);
             let opacity = crate::share::fixed(v.fill_opacity(), 3, '.').unwrap_or_default();
             let _ = self.legend.style().set_property("--fill", &opacity);
             let frame = v.frame();
-            render::replay(&self.ctx, &frame, dpr, &family);
+            render::replay(&self.ctx, &frame, dpr, family);
             *self.last_frame.borrow_mut() = frame;
             self.drawn.set(Some(v.camera));
             self.last_draw.set(js_sys::Date::now());
@@ -1123,8 +1161,6 @@ impl Inner {
                     .ok();
             }
         }
-        #[cfg(feature = "places")]
-        self.refresh_place_list();
     }
 
     /// Copies the canvas (the last full drawing) for a drag to move.
@@ -1246,6 +1282,89 @@ impl Inner {
         Some(gate)
     }
 
+    /// On a page not scoped to a territory, reads the drawn field's column
+    /// of the layer's values file (5 KB for the EPCIs), beside the
+    /// overview: the early load is then classed and drawn without waiting
+    /// for the national overview (1.4 MB for the communes). Without the
+    /// file, or if it fails, the map waits for the overview as before.
+    fn start_preview(&self, opened: &Opened, signal: &AbortSignal) {
+        let plan = &opened.plan;
+        let Some((path, column)) = plan.values.clone().filter(|_| plan.territory.is_none()) else {
+            return;
+        };
+        let Ok(url) = resolve(&path, Some(&opened.manifest_url)) else {
+            return;
+        };
+        let (plan, lang, signal) = (plan.clone(), opened.lang, signal.clone());
+        let (weak, generation) = (self.me.clone(), self.generation.get());
+        spawn_local(async move {
+            let values = match values::column_range(&column) {
+                Ok((start, end)) if start < end => {
+                    let range = ByteRange {
+                        start,
+                        end: Some(end),
+                    };
+                    fetch::fetch_range(&url, range, &signal)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Ok(_) => Ok(Vec::new()),
+                Err(e) => Err(e.to_string()),
+            }
+            .and_then(|b| values::decode(&b, &column).map_err(|e| e.to_string()));
+            let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) else {
+                return;
+            };
+            match values {
+                Ok(values) => inner.show_preview(&plan, lang, &values),
+                Err(_) if signal.aborted() => {}
+                Err(why) => {
+                    let message = i18n::about_file(&path, &why, lang);
+                    web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
+                }
+            }
+        });
+    }
+
+    /// Builds the preview map from every feature's value and gives it the
+    /// early load (drawn, and reported, once complete).
+    fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
+        if self.view.borrow().is_some() {
+            return;
+        }
+        let size = [
+            f64::from(self.frame.client_width()),
+            f64::from(self.frame.client_height()),
+        ];
+        let Ok(mut view) = MapView::preview(plan, values, size, lang) else {
+            return;
+        };
+        let Some(early) = self.early.borrow_mut().take() else {
+            return;
+        };
+        view.choropleth.patterns = self.patterns.get();
+        view.resize(size[0], size[1], self.pixel_ratio());
+        if let Some(px) = render::measure_reference(&self.ctx, &self.theme().1) {
+            view.calibrate_text(px);
+        }
+        view.stream = Some(early);
+        self.dress(&view);
+        *self.preview.borrow_mut() = Some(view);
+        self.measure_panels();
+        // An early load over before the file came: drawn and reported now.
+        let report = self
+            .preview
+            .borrow_mut()
+            .as_mut()
+            .and_then(|v| v.stream.as_mut())
+            .filter(|l| l.progress().is_none())
+            .and_then(Loads::take_report);
+        if let Some(r) = report {
+            self.request_redraw();
+            self.rendered(&r, self.load_started.get());
+        }
+    }
+
     /// Runs `f` on the stream of the current view load `view`, if still
     /// current: the map's, or the early one before the map is built.
     fn with_stream<T>(&self, task: &Pump, f: impl FnOnce(&mut Loads) -> T) -> Option<T> {
@@ -1253,10 +1372,11 @@ impl Inner {
             return None;
         }
         let mut view = self.view.borrow_mut();
+        let mut preview = self.preview.borrow_mut();
         let mut early = self.early.borrow_mut();
-        let loads = match view.as_mut() {
-            Some(v) => v.stream.as_mut()?,
-            None => early.as_mut()?,
+        let loads = match (view.as_mut(), preview.as_mut()) {
+            (Some(v), _) | (None, Some(v)) => v.stream.as_mut()?,
+            (None, None) => early.as_mut()?,
         };
         (loads.view() == task.view).then(|| f(loads))
     }
@@ -1277,6 +1397,10 @@ impl Inner {
             Some((None, _)) if self.base_error.borrow().is_some() => {
                 let why = self.base_error.borrow().clone().unwrap_or_default();
                 self.set_status("error", &why);
+            }
+            // The detail of a `view` attribute is in, the map not built yet.
+            Some((None, _)) if self.view.borrow().is_none() => {
+                self.set_status("loading", i18n::text(Text::Loading, self.lang.get()));
             }
             Some((None, level)) => {
                 let mut text = self.ready_text.borrow().clone();
@@ -1409,7 +1533,7 @@ fn pump(task: &Rc<Pump>) {
     if busy == 0 {
         inner.hold.set(false);
         inner.request_redraw();
-        if inner.view.borrow().is_none() {
+        if inner.view.borrow().is_none() && inner.preview.borrow().is_none() {
             // An early load: `finish` reports it once the map is built.
             return;
         }
@@ -1659,7 +1783,7 @@ async fn read_layers(
         let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
             return Ok(0);
         };
-        let range = crate::net::ByteRange {
+        let range = ByteRange {
             start: 0,
             end: Some(PROBE_BYTES),
         };

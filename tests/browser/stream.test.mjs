@@ -186,7 +186,11 @@ describe('detailed levels by range', () => {
     // Every read goes to the server (an earlier test's ranges are cached).
     await withoutCache(await browser.context.newCDPSession(page));
     const consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    const warnings = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
     const ranges = [];
     page.on('request', (r) => {
       const range = r.headers().range;
@@ -204,7 +208,7 @@ describe('detailed levels by range', () => {
       });
     }, ARRAS);
     await page.goto(`${server.url}/carte.html`);
-    return { page, consoleErrors, ranges };
+    return { page, consoleErrors, warnings, ranges };
   }
 
   test('a view attribute loads its detailed level beside the overview', async () => {
@@ -231,6 +235,75 @@ describe('detailed levels by range', () => {
     assert.ok(classes.some((c) => c.colour === pixel), pixel);
     assert.deepEqual(consoleErrors, []);
     await page.close();
+  });
+
+  test('a view attribute draws its region, classed from the values file, before the overview arrives', async () => {
+    // The national overview trickles (20 KB/s: its 166 KB gzip copy takes
+    // 8 s); the detail and the drawn field's column (5 KB) do not.
+    await server.fault('mode=slow&bps=20000&path=/layers/epci-overview.fgb');
+    try {
+      const { page, consoleErrors, ranges } = await openOnArras();
+      await page.waitForFunction(() => window.__renders.length >= 1);
+      await page.waitForFunction(() => true, null, { polling: 'raf' });
+      // The region is drawn and its legend shown; the map is not ready yet.
+      const early = await page.evaluate(() => {
+        const el = document.querySelector('maillage-map');
+        const canvas = el.shadowRoot.querySelector('canvas');
+        window.__early = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        const legend = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((b) => b.textContent);
+        return { render: window.__renders[0], ready: window.__ready, legend };
+      });
+      assert.equal(early.ready, false, 'the overview is still coming');
+      assert.equal(early.render.level, 'medium', JSON.stringify(early.render));
+      assert.equal(early.render.failed, false);
+      assert.equal(early.legend.length, 5, JSON.stringify(early.legend));
+      // One range of the values file: the drawn field's column, 1,246 floats.
+      const values = ranges.filter((r) => r.path === '/layers/epci-values.bin');
+      assert.equal(values.length, 1);
+      assert.match(values[0].range, /^bytes=\d+-\d+$/);
+      const [from, to] = values[0].range.slice(6).split('-').map(Number);
+      assert.equal(to - from + 1, 1246 * 4);
+      await screenshot(page, 'view-attribute-before-overview');
+      await page.waitForFunction(() => window.__ready, null, { timeout: 60_000 });
+      await page.waitForFunction(() => true, null, { polling: 'raf' });
+      // Arras was painted in its class's colour, the same once the overview is in.
+      const { classes, pixel } = await colourAt(page, ...ARRAS_SOUTH);
+      const before = await page.evaluate(([lon, lat]) => {
+        const el = document.querySelector('maillage-map');
+        const canvas = el.shadowRoot.querySelector('canvas');
+        const [x, y] = el.project(lon, lat);
+        const k = canvas.width / canvas.getBoundingClientRect().width;
+        const i = (Math.round(y * k) * window.__early.width + Math.round(x * k)) * 4;
+        const [r, g, b] = window.__early.data.slice(i, i + 3);
+        return `rgb(${r}, ${g}, ${b})`;
+      }, ARRAS_SOUTH);
+      assert.ok(classes.some((c) => c.colour === pixel), `${pixel} not in ${JSON.stringify(classes)}`);
+      assert.equal(before, pixel);
+      assert.deepEqual(await page.evaluate(() => window.__renders.length), 1, 'one render for one view');
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    } finally {
+      await server.fault('mode=none');
+    }
+  });
+
+  test('without its values file a view attribute waits for the overview and says why', async () => {
+    await server.fault('mode=status&code=404&path=/layers/epci-values.bin');
+    try {
+      const { page, consoleErrors, warnings } = await openOnArras();
+      await page.waitForFunction(() => window.__renders.length >= 1 && window.__ready);
+      const first = await page.evaluate(() => window.__renders[0]);
+      assert.equal(first.level, 'medium');
+      assert.equal(first.failed, false);
+      const { classes, pixel } = await colourAt(page, ...ARRAS_SOUTH);
+      assert.ok(classes.some((c) => c.colour === pixel), pixel);
+      // Only the browser's own line about the 404.
+      assert.deepEqual(consoleErrors, ['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+      await page.close();
+      assert.ok(warnings.some((w) => w.includes('epci-values.bin') && w.includes('404')), JSON.stringify(warnings));
+    } finally {
+      await server.fault('mode=none');
+    }
   });
 
   test('a view attribute whose detail is slow shows the overview meanwhile', async () => {
