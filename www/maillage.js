@@ -111,7 +111,7 @@ class MaillageMap extends HTMLElement {
     this.#widget = null;
   }
 
-  /** Screen position [x, y] (CSS px) of a lon/lat point, or undefined before the map is ready. */
+  /** Screen position [x, y] (CSS px) of a lon/lat point, or undefined before anything is drawn. */
   project(lon, lat) {
     const p = this.#widget?.project(lon, lat);
     return p ? Array.from(p) : undefined;
@@ -123,7 +123,7 @@ class MaillageMap extends HTMLElement {
     this.#widget.setView(lon, lat, zoom);
   }
 
-  /** The current view as {lon, lat, zoom}, or undefined before the map is ready. */
+  /** The current view as {lon, lat, zoom}, or undefined before anything is drawn. */
   getView() {
     const v = this.#widget?.getView();
     return v ? { lon: v[0], lat: v[1], zoom: v[2] } : undefined;

@@ -283,7 +283,7 @@ impl IndexSearch {
         if !self.queue.is_empty() {
             return None;
         }
-        self.hits.sort_by_key(|h| (h.range.start, h.index));
+        self.hits.sort_unstable_by_key(|h| (h.range.start, h.index));
         self.hits.dedup();
         let mut fetches: Vec<ByteRange> = Vec::new();
         for hit in &self.hits {

@@ -75,7 +75,7 @@ impl Territory {
             .chain(self.codes.iter().filter(|c| c.len() <= 3).cloned())
             .filter(|d| !d.is_empty())
             .collect();
-        deps.sort();
+        deps.sort_unstable();
         deps.dedup();
         (kept, deps)
     }

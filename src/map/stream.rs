@@ -1037,7 +1037,7 @@ fn feature_ranges(hits: &[Hit], cached: &BTreeMap<u64, Cached>, gap: u64) -> Vec
         .iter()
         .filter(|h| !cached.contains_key(&h.index))
         .collect();
-    wanted.sort_by_key(|h| h.index);
+    wanted.sort_unstable_by_key(|h| h.index);
     wanted.dedup();
     let mut out: Vec<ByteRange> = Vec::new();
     let mut last_index: Option<u64> = None;

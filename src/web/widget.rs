@@ -117,6 +117,11 @@ const PROBE_BYTES: u64 = 12;
 /// at most this much later.
 const GATE_MS: u32 = 200;
 
+/// How long the overview's reading waits for a preview's first complete
+/// drawing at most (see `Inner::preview_gate`): a detail slower than this
+/// has the overview read beside it, to show meanwhile.
+const PREVIEW_WAIT_MS: u32 = 1000;
+
 /// Dispatched after each completed view load: detail `{features, bytes,
 /// requests, ms, level, file}`.
 const RENDER: &str = "maillage:render";
@@ -201,6 +206,7 @@ impl Widget {
             early: RefCell::new(None),
             preview: RefCell::new(None),
             early_gate: RefCell::new(None),
+            preview_gate: RefCell::new(None),
             hold: Cell::new(false),
             load_started: Cell::new(0.0),
             prefetched,
@@ -223,11 +229,10 @@ impl Widget {
     }
 
     /// Screen position (CSS pixels from the map's top-left corner) of a
-    /// lon/lat point in the current view, or `undefined` before the map is
-    /// loaded: lets a page place its own marker or check what is drawn.
+    /// lon/lat point in the current view, or `undefined` before anything
+    /// is drawn: lets a page place its own marker or check what is drawn.
     pub fn project(&self, lon: f64, lat: f64) -> Option<Vec<f64>> {
-        let view = self.inner.view.borrow();
-        view.as_ref().map(|v| v.camera.project(lon, lat).to_vec())
+        self.inner.camera().map(|c| c.project(lon, lat).to_vec())
     }
 
     /// Moves the map to `lon`, `lat` (degrees) at `zoom` (0 to 22), as a
@@ -248,13 +253,13 @@ impl Widget {
         Ok(())
     }
 
-    /// The current view as `[lon, lat, zoom]`, or `undefined` before the map is loaded.
+    /// The current view as `[lon, lat, zoom]`, or `undefined` before
+    /// anything is drawn.
     #[wasm_bindgen(js_name = getView)]
     pub fn get_view(&self) -> Option<Vec<f64>> {
-        let view = self.inner.view.borrow();
-        view.as_ref().map(|v| {
-            let [lon, lat] = v.camera.center();
-            vec![lon, lat, v.camera.zoom().get()]
+        self.inner.camera().map(|c| {
+            let [lon, lat] = c.center();
+            vec![lon, lat, c.zoom().get()]
         })
     }
 
@@ -375,6 +380,11 @@ struct Inner {
     /// early load's index search is over and its feature ranges are on
     /// their way (the communes' index takes several reads in a row).
     early_gate: RefCell<Option<js_sys::Function>>,
+    /// Resolves the promise the overview's reading waits for while a
+    /// preview is coming: once the preview has drawn its whole detail, or
+    /// has been given up. The overview's 1.4 MB (communes) and its
+    /// decoding then come after the first paint instead of delaying it.
+    preview_gate: RefCell<Option<js_sys::Function>>,
     /// Set from the map's building to its first drawing while the detail
     /// of a `view` attribute loads: drawing the overview a few
     /// milliseconds before the detail replaces it would only delay the
@@ -759,6 +769,7 @@ impl Inner {
         }
         this.early.borrow_mut().take();
         this.preview.borrow_mut().take();
+        this.preview_gate.borrow_mut().take();
         this.hold.set(false);
         this.base_error.borrow_mut().take();
         this.load_started.set(js_sys::Date::now());
@@ -828,11 +839,12 @@ impl Inner {
                 Ok(opened) => {
                     let Some(inner) = current() else { return };
                     let gate = inner.start_early(&opened);
-                    if gate.is_some() {
-                        inner.start_preview(&opened, &signal);
-                    }
+                    let preview = gate
+                        .is_some()
+                        .then(|| inner.start_preview(&opened, &signal))
+                        .flatten();
                     drop(inner);
-                    read_layers(opened, gate, &signal).await
+                    read_layers(opened, preview, gate, &signal).await
                 }
                 Err(e) => Err(e),
             };
@@ -1014,7 +1026,8 @@ impl Inner {
     /// later so that progress is drawn at most every `PROGRESS_REDRAW_MS`
     /// (the view load's completion is drawn at once by `pump`).
     fn request_progress_redraw(&self) {
-        if self.view.borrow().is_none() || self.progress_timer.get().is_some() {
+        let none = self.view.borrow().is_none() && self.preview.borrow().is_none();
+        if none || self.progress_timer.get().is_some() {
             return;
         }
         let since = js_sys::Date::now() - self.last_draw.get();
@@ -1128,10 +1141,16 @@ impl Inner {
     fn draw_map(&self, w: f64, family: &str, fill_opacity: &str) {
         let mut view = self.view.borrow_mut();
         let mut preview = self.preview.borrow_mut();
-        // A preview is drawn once its detail is all in: elsewhere it has
-        // nothing to show.
-        let complete = |p: &&mut MapView| p.stream.as_ref().is_some_and(|l| l.progress().is_none());
-        if let Some(v) = view.as_mut().or(preview.as_mut().filter(complete)) {
+        // A preview's whole detail drawn: the overview may come.
+        let complete = view.is_none()
+            && preview
+                .as_ref()
+                .and_then(|p| p.stream.as_ref())
+                .is_some_and(|l| l.progress().is_none());
+        if complete {
+            self.open_preview_gate();
+        }
+        if let Some(v) = view.as_mut().or(preview.as_mut()) {
             let css_width = f64::from(self.frame.client_width()).max(1.0);
             let dpr = w / css_width;
             let shift = self.snapshot_camera.get().and_then(|c| v.shift_from(&c));
@@ -1287,14 +1306,12 @@ impl Inner {
     /// overview: the early load is then classed and drawn without waiting
     /// for the national overview (1.4 MB for the communes). Without the
     /// file, or if it fails, the map waits for the overview as before.
-    fn start_preview(&self, opened: &Opened, signal: &AbortSignal) {
+    /// Returns the promise the overview's reading waits for (see
+    /// `preview_gate`), if the column is being read.
+    fn start_preview(&self, opened: &Opened, signal: &AbortSignal) -> Option<js_sys::Promise> {
         let plan = &opened.plan;
-        let Some((path, column)) = plan.values.clone().filter(|_| plan.territory.is_none()) else {
-            return;
-        };
-        let Ok(url) = resolve(&path, Some(&opened.manifest_url)) else {
-            return;
-        };
+        let (path, column) = plan.values.clone().filter(|_| plan.territory.is_none())?;
+        let url = resolve(&path, Some(&opened.manifest_url)).ok()?;
         let (plan, lang, signal) = (plan.clone(), opened.lang, signal.clone());
         let (weak, generation) = (self.me.clone(), self.generation.get());
         spawn_local(async move {
@@ -1323,7 +1340,28 @@ impl Inner {
                     web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
                 }
             }
+            // Without a preview, the overview is read at once.
+            if inner.preview.borrow().is_none() {
+                inner.open_preview_gate();
+            }
         });
+        Some(js_sys::Promise::new(&mut |resolve, _| {
+            self.preview_gate.replace(Some(resolve));
+        }))
+    }
+
+    /// The camera of the map, or of its preview.
+    fn camera(&self) -> Option<Camera> {
+        let view = self.view.borrow();
+        let preview = self.preview.borrow();
+        view.as_ref().or(preview.as_ref()).map(|v| v.camera)
+    }
+
+    /// Lets the overview be read (see `preview_gate`).
+    fn open_preview_gate(&self) {
+        if let Some(resolve) = self.preview_gate.take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     }
 
     /// Builds the preview map from every feature's value and gives it the
@@ -1359,9 +1397,18 @@ impl Inner {
             .and_then(|v| v.stream.as_mut())
             .filter(|l| l.progress().is_none())
             .and_then(Loads::take_report);
-        if let Some(r) = report {
-            self.request_redraw();
-            self.rendered(&r, self.load_started.get());
+        match report {
+            Some(r) => {
+                self.request_redraw();
+                self.rendered(&r, self.load_started.get());
+            }
+            None => {
+                // As for the map: the first drawing waits for the detail,
+                // or at most a progress interval.
+                self.hold.set(true);
+                self.last_draw.set(js_sys::Date::now());
+                self.request_progress_redraw();
+            }
         }
     }
 
@@ -1775,9 +1822,15 @@ async fn open(
 /// server answers range requests before any view needs them.
 async fn read_layers(
     o: Opened,
+    preview: Option<js_sys::Promise>,
     gate: Option<js_sys::Promise>,
     signal: &AbortSignal,
 ) -> Result<Summary, LoadError> {
+    // A preview's detail goes first, then the overview (see `preview_gate`).
+    if let (Some(preview), Some(window)) = (preview, web_sys::window()) {
+        let timer = fetch::timer(&window, PREVIEW_WAIT_MS);
+        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&preview, &timer))).await;
+    }
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
         let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
