@@ -117,6 +117,9 @@ const PROBE_BYTES: u64 = 12;
 /// at most this much later.
 const GATE_MS: u32 = 200;
 
+/// A preview's plan, language and every feature's value.
+type PendingPreview = (Plan, Lang, Vec<Option<f64>>);
+
 /// How long the overview's reading waits for a preview's first complete
 /// drawing at most (see `Inner::preview_gate`): a detail slower than this
 /// has the overview read beside it, to show meanwhile.
@@ -205,6 +208,7 @@ impl Widget {
             stream_abort: RefCell::new(None),
             early: RefCell::new(None),
             preview: RefCell::new(None),
+            pending_preview: RefCell::new(None),
             early_gate: RefCell::new(None),
             preview_gate: RefCell::new(None),
             hold: Cell::new(false),
@@ -376,6 +380,10 @@ struct Inner {
     /// early load and draws it once complete; the map built from the
     /// overview replaces it.
     preview: RefCell<Option<MapView>>,
+    /// The values a preview is built from, when they came while the early
+    /// load still searched its index: built once its feature ranges are
+    /// on their way (building takes the main thread for a while).
+    pending_preview: RefCell<Option<PendingPreview>>,
     /// Resolves the promise the overview's decoding waits for, once the
     /// early load's index search is over and its feature ranges are on
     /// their way (the communes' index takes several reads in a row).
@@ -769,6 +777,7 @@ impl Inner {
         }
         this.early.borrow_mut().take();
         this.preview.borrow_mut().take();
+        this.pending_preview.borrow_mut().take();
         this.preview_gate.borrow_mut().take();
         this.hold.set(false);
         this.base_error.borrow_mut().take();
@@ -1332,17 +1341,19 @@ impl Inner {
             let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) else {
                 return;
             };
+            let searching = inner.early.borrow().as_ref().is_some_and(Loads::searching);
             match values {
+                Ok(values) if searching => {
+                    *inner.pending_preview.borrow_mut() = Some((plan, lang, values));
+                }
                 Ok(values) => inner.show_preview(&plan, lang, &values),
                 Err(_) if signal.aborted() => {}
                 Err(why) => {
                     let message = i18n::about_file(&path, &why, lang);
                     web_sys::console::warn_1(&JsValue::from_str(&format!("maillage: {message}")));
+                    // Without a preview, the overview is read at once.
+                    inner.open_preview_gate();
                 }
-            }
-            // Without a preview, the overview is read at once.
-            if inner.preview.borrow().is_none() {
-                inner.open_preview_gate();
             }
         });
         Some(js_sys::Promise::new(&mut |resolve, _| {
@@ -1366,18 +1377,16 @@ impl Inner {
 
     /// Builds the preview map from every feature's value and gives it the
     /// early load (drawn, and reported, once complete).
+    /// Without a preview, the overview is read at once.
     fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
-        if self.view.borrow().is_some() {
-            return;
-        }
         let size = [
             f64::from(self.frame.client_width()),
             f64::from(self.frame.client_height()),
         ];
-        let Ok(mut view) = MapView::preview(plan, values, size, lang) else {
-            return;
-        };
-        let Some(early) = self.early.borrow_mut().take() else {
+        let view = MapView::preview(plan, values, size, lang).ok();
+        let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
+        let (Some(mut view), Some(early)) = (view, early) else {
+            self.open_preview_gate();
             return;
         };
         view.choropleth.patterns = self.patterns.get();
@@ -1649,6 +1658,16 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
     if inner.with_stream(&task, |l| l.searching()) != Some(true) {
         if let Some(resolve) = inner.early_gate.take() {
             let _ = resolve.call0(&JsValue::NULL);
+        }
+        // Built in a task of its own, after those that send the ranges.
+        let pending = inner.pending_preview.borrow_mut().take();
+        if let Some((plan, lang, values)) = pending {
+            let (weak, generation) = (task.inner.clone(), task.generation);
+            spawn_local(async move {
+                if let Some(inner) = weak.upgrade().filter(|i| i.generation.get() == generation) {
+                    inner.show_preview(&plan, lang, &values);
+                }
+            });
         }
     }
 }
