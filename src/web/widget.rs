@@ -209,6 +209,7 @@ impl Widget {
             early: RefCell::new(None),
             preview: RefCell::new(None),
             pending_preview: RefCell::new(None),
+            dressed: Cell::new(false),
             early_gate: RefCell::new(None),
             preview_gate: RefCell::new(None),
             hold: Cell::new(false),
@@ -384,6 +385,9 @@ struct Inner {
     /// load still searched its index: built once its feature ranges are
     /// on their way (building takes the main thread for a while).
     pending_preview: RefCell<Option<PendingPreview>>,
+    /// Whether the current load's legend is shown: a preview's comes with
+    /// its first drawing.
+    dressed: Cell<bool>,
     /// Resolves the promise the overview's decoding waits for, once the
     /// early load's index search is over and its feature ranges are on
     /// their way (the communes' index takes several reads in a row).
@@ -777,6 +781,7 @@ impl Inner {
         }
         this.early.borrow_mut().take();
         this.preview.borrow_mut().take();
+        this.dressed.set(false);
         this.pending_preview.borrow_mut().take();
         this.preview_gate.borrow_mut().take();
         this.hold.set(false);
@@ -988,6 +993,7 @@ impl Inner {
 
     /// Shows a new map's basemap credit and legend.
     fn dress(&self, view: &MapView) {
+        self.dressed.set(true);
         let credit = view.basemap.as_ref().map(Basemap::attribution);
         self.attribution.set_text_content(credit);
         self.attribution.set_hidden(credit.is_none());
@@ -1160,6 +1166,9 @@ impl Inner {
             self.open_preview_gate();
         }
         if let Some(v) = view.as_mut().or(preview.as_mut()) {
+            if !self.dressed.replace(true) {
+                self.dress(v);
+            }
             let css_width = f64::from(self.frame.client_width()).max(1.0);
             let dpr = w / css_width;
             let shift = self.snapshot_camera.get().and_then(|c| v.shift_from(&c));
@@ -1391,13 +1400,11 @@ impl Inner {
         };
         view.choropleth.patterns = self.patterns.get();
         view.resize(size[0], size[1], self.pixel_ratio());
-        if let Some(px) = render::measure_reference(&self.ctx, &self.theme().1) {
-            view.calibrate_text(px);
-        }
         view.stream = Some(early);
-        self.dress(&view);
+        // No names, so no text calibration nor panels to avoid; the legend
+        // comes with the first drawing (see `draw_map`), so that the page
+        // lays nothing out while the detail is read.
         *self.preview.borrow_mut() = Some(view);
-        self.measure_panels();
         // An early load over before the file came: drawn and reported now.
         let report = self
             .preview
