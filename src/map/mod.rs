@@ -315,22 +315,15 @@ fn rgba(c: Rgb) -> Rgba {
     Rgba([c.r, c.g, c.b, 255])
 }
 
-impl Choropleth {
-    /// Classifies the shapes' values.
-    pub fn new(
-        shapes: &[Shape],
-        method: &Method,
-        classes: usize,
-        palette: Palette,
-        unit: &str,
-        lang: Lang,
-    ) -> Result<Self, ClassifyError> {
-        let values: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
-        Self::of_values(&values, method, classes, palette, unit, lang)
-    }
+/// Every shape's value, in order: what [`Choropleth::new`] classifies.
+pub fn values_of(shapes: &[Shape]) -> Vec<Option<f64>> {
+    shapes.iter().map(|s| s.value).collect()
+}
 
-    /// Classifies values known without their shapes ([`values`]).
-    pub fn of_values(
+impl Choropleth {
+    /// Classifies every feature's value (a layer's shapes', see
+    /// [`values_of`], or its values file's, see [`values`]).
+    pub fn new(
         values: &[Option<f64>],
         method: &Method,
         classes: usize,
@@ -539,7 +532,7 @@ mod tests {
             })
             .collect();
         let mut c = Choropleth::new(
-            &shapes,
+            &values_of(&shapes),
             &Method::Quantiles,
             5,
             Palette::Viridis,
@@ -582,7 +575,7 @@ mod tests {
             })
             .collect();
         let c = Choropleth::new(
-            &shapes,
+            &values_of(&shapes),
             &Method::Quantiles,
             3,
             Palette::Viridis,
@@ -636,7 +629,7 @@ mod tests {
         assert_eq!(shapes[0].point(), Some([2.0, 45.0]));
         assert_eq!(square(0.0, 0.0, None, "s").point(), None);
         let c = Choropleth::new(
-            &shapes,
+            &values_of(&shapes),
             &Method::EqualIntervals,
             3,
             Palette::Viridis,
@@ -691,7 +684,7 @@ mod tests {
             .expect("CU d'Arras");
         assert_eq!(arras.value.map(|v| (v * 10.0).round() / 10.0), Some(15.8));
         let c = Choropleth::new(
-            &shapes,
+            &values_of(&shapes),
             &Method::Quantiles,
             5,
             Palette::Viridis,

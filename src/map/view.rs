@@ -528,24 +528,22 @@ impl MapView {
             .unwrap_or(METROPOLE);
         // Class labels carry a short unit ("%"); the legend title the full one.
         let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
-        let choropleth = match values {
-            Some(v) => Choropleth::of_values(
-                v,
-                &plan.method,
-                plan.classes,
-                plan.palette,
-                short_unit,
-                lang,
-            ),
-            None => Choropleth::new(
-                &shapes,
-                &plan.method,
-                plan.classes,
-                plan.palette,
-                short_unit,
-                lang,
-            ),
-        }?;
+        let own;
+        let values = match values {
+            Some(v) => v,
+            None => {
+                own = super::values_of(&shapes);
+                &own
+            }
+        };
+        let choropleth = Choropleth::new(
+            values,
+            &plan.method,
+            plan.classes,
+            plan.palette,
+            short_unit,
+            lang,
+        )?;
         let camera = match plan.view {
             Some(v) => v.camera(size),
             None => Camera::new(
@@ -1095,7 +1093,14 @@ impl MapView {
         }
         let method = Method::Manual(COVERAGE_BREAKS.to_vec());
         let classes = COVERAGE_BREAKS.len() + 1;
-        match Choropleth::new(&self.shapes, &method, classes, Palette::YlGnBu, "%", lang) {
+        match Choropleth::new(
+            &super::values_of(&self.shapes),
+            &method,
+            classes,
+            Palette::YlGnBu,
+            "%",
+            lang,
+        ) {
             Ok(c) => {
                 self.visible = vec![true; c.classification.classes()];
                 // The reader's choice of patterns stays.
