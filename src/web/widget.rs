@@ -378,8 +378,9 @@ struct Inner {
     early: RefCell<Option<Loads>>,
     /// The map of a `view` attribute before its overview is read, classed
     /// from the layer's values file (`MapView::preview`): it takes the
-    /// early load and draws it once complete; the map built from the
-    /// overview replaces it.
+    /// early load and draws it as it arrives (after a progress interval, as
+    /// the map does); the map built from the overview replaces it. It
+    /// takes no gestures.
     preview: RefCell<Option<MapView>>,
     /// The values a preview is built from, when they came while the early
     /// load still searched its index: built once its feature ranges are
@@ -1166,7 +1167,7 @@ impl Inner {
             self.open_preview_gate();
         }
         if let Some(v) = view.as_mut().or(preview.as_mut()) {
-            if !self.dressed.replace(true) {
+            if !self.dressed.get() {
                 self.dress(v);
             }
             let css_width = f64::from(self.frame.client_width()).max(1.0);
@@ -1385,8 +1386,9 @@ impl Inner {
     }
 
     /// Builds the preview map from every feature's value and gives it the
-    /// early load (drawn, and reported, once complete).
-    /// Without a preview, the overview is read at once.
+    /// early load (reported once complete). If no preview can be made
+    /// (the map is already built, or the values classify to an error), the
+    /// overview is read at once.
     fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
         let size = [
             f64::from(self.frame.client_width()),
