@@ -272,7 +272,7 @@ impl CommuneIndex {
                 (c, folded)
             })
             .collect();
-        rows.sort_by(|(ca, fa), (cb, fb)| {
+        rows.sort_unstable_by(|(ca, fa), (cb, fb)| {
             population(cb)
                 .total_cmp(&population(ca))
                 .then_with(|| fa.cmp(fb))
@@ -303,7 +303,7 @@ impl CommuneIndex {
 
         let mut by_code: Vec<usize> = (0..index.communes.len()).collect();
         let code = |i: usize| index.communes.get(i).map_or("", |c| c.code.as_str());
-        by_code.sort_by(|&a, &b| code(a).cmp(code(b)).then(a.cmp(&b)));
+        by_code.sort_unstable_by(|&a, &b| code(a).cmp(code(b)).then(a.cmp(&b)));
         index.by_code = by_code;
         index
     }

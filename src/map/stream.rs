@@ -777,7 +777,7 @@ impl Loads {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         let mut order: Vec<usize> = (1..l.caches.len()).collect();
-        order.sort_by_key(|&f| (f != target, f.abs_diff(target)));
+        order.sort_unstable_by_key(|&f| (f != target, f.abs_diff(target), f));
         for f in order {
             let Some(cache) = l.caches.get(f) else {
                 continue;

@@ -42,13 +42,14 @@ impl MapView {
         match key {
             SortKey::Name => {
                 let names: Vec<String> = self.shapes.iter().map(|s| sort_key(&s.name)).collect();
-                order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+                // Ties by position, as a stable sort would leave them.
+                order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
                 if descending {
                     order.reverse();
                 }
             }
             SortKey::Value => {
-                order.sort_by(|&a, &b| {
+                order.sort_unstable_by(|&a, &b| {
                     let (x, y) = (self.shapes[a].value, self.shapes[b].value);
                     match (x, y) {
                         (Some(x), Some(y)) if descending => y.total_cmp(&x),
@@ -57,6 +58,7 @@ impl MapView {
                         (None, Some(_)) => std::cmp::Ordering::Greater,
                         (None, None) => std::cmp::Ordering::Equal,
                     }
+                    .then(a.cmp(&b))
                 });
             }
         }
