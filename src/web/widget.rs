@@ -915,8 +915,18 @@ impl Inner {
                 if self.restarted.get() {
                     text.push_str(i18n::text(Text::Restarted, lang));
                 }
-                self.set_status("ready", &text);
                 *self.ready_text.borrow_mut() = text;
+                // A preview's view load is over already: its level is said now.
+                let level = self
+                    .view
+                    .borrow()
+                    .as_ref()
+                    .and_then(|v| v.stream.as_ref())
+                    .map(|l| (l.progress().is_none(), l.level()));
+                match level {
+                    Some((true, level)) => self.show_level(&level),
+                    _ => self.set_status("ready", &self.ready_text.borrow()),
+                }
                 // Laid out now: fit the territory beside the legend and the
                 // status line, names sized for the page's font.
                 self.measure_panels();
@@ -1467,15 +1477,19 @@ impl Inner {
             Some((None, _)) if self.view.borrow().is_none() => {
                 self.set_status("loading", i18n::text(Text::Loading, self.lang.get()));
             }
-            Some((None, level)) => {
-                let mut text = self.ready_text.borrow().clone();
-                if level != "overview" {
-                    text = format!("{text} · {}", i18n::level_label(&level, self.lang.get()));
-                }
-                self.set_status("ready", &text);
-            }
+            Some((None, level)) => self.show_level(&level),
             None => {}
         }
+    }
+
+    /// The status line of a built map whose view load is over: what it
+    /// read, and the level it shows.
+    fn show_level(&self, level: &str) {
+        let mut text = self.ready_text.borrow().clone();
+        if level != "overview" {
+            text = format!("{text} · {}", i18n::level_label(level, self.lang.get()));
+        }
+        self.set_status("ready", &text);
     }
 
     /// `maillage:render` for a completed view load.

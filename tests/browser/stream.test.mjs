@@ -251,9 +251,11 @@ describe('detailed levels by range', () => {
         const canvas = el.shadowRoot.querySelector('canvas');
         window.__early = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         const legend = [...el.shadowRoot.querySelectorAll('.legend button[data-class]')].map((b) => b.textContent);
-        return { render: window.__renders[0], ready: window.__ready, legend };
+        const status = el.shadowRoot.querySelector('.status').textContent;
+        return { render: window.__renders[0], ready: window.__ready, legend, status };
       });
       assert.equal(early.ready, false, 'the overview is still coming');
+      assert.equal(early.status, 'Chargement de la carte…');
       assert.equal(early.render.level, 'medium', JSON.stringify(early.render));
       assert.equal(early.render.failed, false);
       assert.equal(early.legend.length, 5, JSON.stringify(early.legend));
@@ -279,6 +281,9 @@ describe('detailed levels by range', () => {
       }, ARRAS_SOUTH);
       assert.ok(classes.some((c) => c.colour === pixel), `${pixel} not in ${JSON.stringify(classes)}`);
       assert.equal(before, pixel);
+      // Built, the map says what it read and the level it shows.
+      const status = await page.evaluate(() => document.querySelector('maillage-map').shadowRoot.querySelector('.status').textContent);
+      assert.match(status, /^5 couches · 1\s253 territoires · détail moyen$/);
       assert.deepEqual(await page.evaluate(() => window.__renders.length), 1, 'one render for one view');
       assert.deepEqual(consoleErrors, []);
       await page.close();
