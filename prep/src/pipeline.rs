@@ -633,7 +633,7 @@ impl<'a> Writer<'a> {
         for f in data.fields.iter().filter(|f| f.choropleth) {
             let (_, shapes) = maillage::map::shapes_from_file(&bytes, name(0), name(1), &f.name)
                 .map_err(|e| err(format!("{written}: {e}")))?;
-            columns.push((f.name.clone(), shapes.iter().map(|s| s.value).collect()));
+            columns.push((f.name.clone(), maillage::map::values_of(&shapes)));
         }
         let (table, columns) = maillage::map::values::encode(&columns).map_err(err)?;
         let path = format!("{}-values.bin", self.id);

@@ -250,7 +250,7 @@ fn overview_is_light_and_manifest_describes_fields() {
 /// classes of its overview as the widget decodes it.
 #[test]
 fn values_files_class_like_the_overviews() {
-    use maillage::map::{shapes_from_file, values};
+    use maillage::map::{shapes_from_file, values, values_of};
     use maillage::style::classify::{classify, Method};
     let m = manifest();
     for (id, features, fields) in [("epci", 1_253, 9), ("communes", 34_867, 6)] {
@@ -274,7 +274,7 @@ fn values_files_class_like_the_overviews() {
                 values::decode(&bytes[start as usize..end as usize], column).expect("column");
             let (_, shapes) =
                 shapes_from_file(&overview, code, name, &column.field).expect("decode");
-            let from_overview: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+            let from_overview = values_of(&shapes);
             // Exact Jenks is quadratic: the EPCIs only.
             let jenks = (id == "epci").then_some(Method::Jenks);
             for method in [Method::Quantiles, Method::EqualIntervals]

@@ -1441,7 +1441,7 @@ mod tests {
         )
         .unwrap();
         let plan = plan();
-        let all: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+        let all = super::super::values_of(&shapes);
         let (bytes, columns) = values::encode(&[("rate".into(), all)]).unwrap();
         let column = values::decode(&bytes, &columns[0]).unwrap();
         let size = [800.0, 600.0];

@@ -1053,7 +1053,7 @@ impl MapView {
                     title: self.title.clone(),
                     short_unit: self.short_unit.clone(),
                     choropleth: self.choropleth.clone(),
-                    values: self.shapes.iter().map(|s| s.value).collect(),
+                    values: super::values_of(&self.shapes),
                 });
             }
             return self.refresh_coverage(lang);

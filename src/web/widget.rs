@@ -944,11 +944,7 @@ impl Inner {
                     .and_then(|v| v.stream.as_ref())
                     .is_some_and(|l| l.progress().is_some());
                 if early {
-                    // The first drawing waits for the detail, or at most a
-                    // progress interval.
-                    self.hold.set(true);
-                    self.last_draw.set(js_sys::Date::now());
-                    self.request_progress_redraw();
+                    self.hold_first_drawing();
                 } else {
                     self.request_redraw();
                 }
@@ -1430,14 +1426,17 @@ impl Inner {
                 self.request_redraw();
                 self.rendered(&r, self.load_started.get());
             }
-            None => {
-                // As for the map: the first drawing waits for the detail,
-                // or at most a progress interval.
-                self.hold.set(true);
-                self.last_draw.set(js_sys::Date::now());
-                self.request_progress_redraw();
-            }
+            None => self.hold_first_drawing(),
         }
+    }
+
+    /// The first drawing of a map (or preview) whose early load is under
+    /// way waits for the detail, or at most a progress interval (see
+    /// `hold`).
+    fn hold_first_drawing(&self) {
+        self.hold.set(true);
+        self.last_draw.set(js_sys::Date::now());
+        self.request_progress_redraw();
     }
 
     /// Runs `f` on the stream of the current view load `view`, if still
