@@ -31,6 +31,25 @@ use super::mercator::{
 };
 use crate::num::ClampTo;
 
+/// A camera's world → CSS pixel transform ([`Camera::projector`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Projector {
+    scale: f64,
+    center: [f64; 2],
+    half: [f64; 2],
+}
+
+impl Projector {
+    /// World coordinate → CSS pixel, as [`Camera::project_world`] (the same
+    /// operations in the same order: the same bits).
+    pub fn project(&self, world: [f64; 2]) -> [f64; 2] {
+        [
+            (world[0] - self.center[0]) * self.scale + self.half[0],
+            (world[1] - self.center[1]) * self.scale + self.half[1],
+        ]
+    }
+}
+
 /// What the map shows: centre, zoom and the element's size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Camera {
@@ -179,14 +198,20 @@ impl Camera {
         }
     }
 
-    /// World coordinate → CSS pixel; the hot path for drawing features whose
-    /// coordinates were projected once when loaded.
+    /// World coordinate → CSS pixel, for one point; loops over vertices take
+    /// a [`Projector`] once instead.
     pub fn project_world(&self, world: [f64; 2]) -> [f64; 2] {
-        let s = self.scale();
-        [
-            (world[0] - self.center[0]) * s + self.width / 2.0,
-            (world[1] - self.center[1]) * s + self.height / 2.0,
-        ]
+        self.projector().project(world)
+    }
+
+    /// Its world → CSS pixel transform with the scale (`256 · 2^zoom`, a
+    /// software `exp2` in wasm) computed once: a frame projects every vertex.
+    pub fn projector(&self) -> Projector {
+        Projector {
+            scale: self.scale(),
+            center: self.center,
+            half: [self.width / 2.0, self.height / 2.0],
+        }
     }
 
     /// CSS pixel → world coordinate (not clamped to the world).
@@ -482,6 +507,26 @@ mod tests {
 
     fn close(a: [f64; 2], b: [f64; 2], eps: f64) -> bool {
         (a[0] - b[0]).abs() < eps && (a[1] - b[1]).abs() < eps
+    }
+
+    #[test]
+    fn the_projector_projects_as_the_camera() {
+        // The centre lands mid-screen; 1/1024 of the world is 2^(3+8-10) =
+        // 2 px at zoom 3; every point gives the camera's very bits.
+        let cam = Camera::new([0.0, 0.0], z(3.0), 800.0, 600.0);
+        let p = cam.projector();
+        assert_eq!(p.project([0.5, 0.5]), [400.0, 300.0]);
+        assert_eq!(p.project([0.5 + 1.0 / 1024.0, 0.5]), [402.0, 300.0]);
+        let paris = Camera::new([2.3522, 48.8566], z(9.37), 1024.0, 768.0);
+        let p = paris.projector();
+        for w in [[0.0, 0.0], [0.506, 0.341], [0.51, 0.36], [1.0, 1.0]] {
+            let [x, y] = p.project(w);
+            let scale = 256.0 * 9.37f64.exp2();
+            let [cx, cy] = paris.unproject_world([512.0, 384.0]);
+            assert_eq!(x.to_bits(), ((w[0] - cx) * scale + 512.0).to_bits());
+            assert_eq!(y.to_bits(), ((w[1] - cy) * scale + 384.0).to_bits());
+            assert_eq!(p.project(w), paris.project_world(w));
+        }
     }
 
     #[test]

@@ -305,6 +305,7 @@ pub fn place<'a>(
     panels: &[[f64; 4]],
 ) -> Vec<Item> {
     let (w, h, scale) = (camera.width(), camera.height(), camera.scale());
+    let projector = camera.projector();
     let line_px = LABEL_SIZE * LEADING;
     let candidates: Vec<(&Anchor, &[Layout], [f64; 2])> = shapes
         .into_iter()
@@ -334,7 +335,7 @@ pub fn place<'a>(
                 return None;
             }
             let a = s.anchor()?;
-            let p = camera.project_world(a.at);
+            let p = projector.project(a.at);
             ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, layouts, p))
         })
         .take(1 << 20)

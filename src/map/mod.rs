@@ -109,10 +109,8 @@ impl Shape {
     /// which a few dozen are on screen.
     pub fn on_screen(&self, camera: &Camera) -> bool {
         let [x0, y0, x1, y1] = self.extent();
-        let ([sx0, sy0], [sx1, sy1]) = (
-            camera.project_world([x0, y0]),
-            camera.project_world([x1, y1]),
-        );
+        let p = camera.projector();
+        let ([sx0, sy0], [sx1, sy1]) = (p.project([x0, y0]), p.project([x1, y1]));
         sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= camera.width() && sy0 <= camera.height()
     }
 
@@ -402,6 +400,7 @@ impl Choropleth {
         }
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
+        let projector = camera.projector();
         let style = if self.shows(value, visible) {
             self.style_of(value)
         } else {
@@ -424,13 +423,7 @@ impl Choropleth {
                     ..style
                 },
             ),
-            None => d.push_polygon(
-                id,
-                s.world_parts(),
-                |p| camera.project_world(p),
-                size,
-                style,
-            ),
+            None => d.push_polygon(id, s.world_parts(), |p| projector.project(p), size, style),
         }
     }
 
@@ -448,11 +441,12 @@ impl Choropleth {
         for (i, s) in shapes.iter().enumerate() {
             self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
+        let projector = camera.projector();
         for s in outlines.iter().filter(|s| s.on_screen(camera)) {
             d.push_polygon(
                 u32::MAX,
                 s.world_parts(),
-                |p| camera.project_world(p),
+                |p| projector.project(p),
                 size,
                 PolygonStyle {
                     fill: None,

@@ -111,7 +111,8 @@ impl Zones {
             return;
         }
         let size = [camera.width(), camera.height()];
-        let project = |p: [f64; 2]| camera.project_world(p);
+        let projector = camera.projector();
+        let project = |p: [f64; 2]| projector.project(p);
         for s in shapes {
             if keep(s) && s.on_screen(camera) {
                 d.push_polygon(u32::MAX, s.world_parts(), project, size, ZONE_STYLE);

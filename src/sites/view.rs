@@ -119,11 +119,8 @@ impl SitesView {
     /// The groups of shown places for a camera: clusters below
     /// [`CLUSTER_UNTIL`], places at the same spot above.
     pub fn groups(&self, camera: &Camera) -> Vec<Group> {
-        let screen: Vec<[f64; 2]> = self
-            .world
-            .iter()
-            .map(|w| camera.project_world(*w))
-            .collect();
+        let projector = camera.projector();
+        let screen: Vec<[f64; 2]> = self.world.iter().map(|w| projector.project(*w)).collect();
         let radius = if camera.zoom().get() < CLUSTER_UNTIL {
             CLUSTER_RADIUS
         } else {
