@@ -6,7 +6,7 @@ use crate::indicators::Ifn;
 use crate::indicators::{read_ifn, read_insee_illectronism, IfnLevel};
 use crate::layer::LayerData;
 use crate::model::Territory;
-use crate::report::Report;
+use crate::report::{Action, Report};
 use crate::sites::{self, SiteInputs};
 use crate::sources::{Catalogue, Resolved};
 use crate::stages::Stages;
@@ -261,9 +261,10 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         .map(|(c, _)| c.code.clone())
         .collect();
     weak_4g.sort_unstable();
-    let (levels, areas, zone_communes) = stages.run("geometry (topology)", || {
+    let (levels, areas, zone_communes, gaps) = stages.run("geometry (topology)", || {
         geometry(&territory, &zone_members)
     });
+    report_gaps(&territory, &gaps, &mut report);
 
     std::fs::create_dir_all(&o.out_dir)
         .map_err(|e| BuildError(format!("cannot create {}: {e}", o.out_dir.display())))?;
@@ -729,15 +730,62 @@ fn bbox<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> [f64; 4] {
     }
 }
 
+/// Gaps of at least this area (m²) between commune contours are reported:
+/// smaller ones are slivers where neighbouring contours of the source do
+/// not quite meet.
+const GAP_REPORTED_M2: f64 = 10_000.0;
+
+/// Reports the land no commune contour covers (holes of their union): no
+/// row of the source names it, yet it is a hole in every layer.
+fn report_gaps(t: &Territory, gaps: &[topo::Gap], report: &mut Report) {
+    for g in gaps {
+        let area = topo::ring_area_m2(&g.ring.0).abs();
+        if area < GAP_REPORTED_M2 {
+            continue;
+        }
+        let ring = geo_types::Polygon::new(g.ring.clone(), vec![]);
+        let Some(at) = geo::InteriorPoint::interior_point(&ring) else {
+            continue;
+        };
+        let names: Vec<String> = g
+            .around
+            .iter()
+            .filter_map(|&i| t.communes.get(i))
+            .map(|c| format!("{} ({})", c.name, c.code))
+            .collect();
+        report.note(
+            crate::datafrance::SOURCE,
+            "communes.csv",
+            1,
+            Action::Warning,
+            "contour-gap",
+            format!(
+                "{:.2} km² around {:.4}° E, {:.4}° N lie in no commune contour (along {}): a hole in the commune, EPCI and département layers",
+                area / 1e6,
+                at.x(),
+                at.y(),
+                names.join(", ")
+            ),
+        );
+    }
+}
+
 /// Builds every polygon geometry at every level from the commune topology.
 /// Group layers are dissolved first and simplified as their own topology,
-/// so borders between groups stay shared at every level.
+/// so borders between groups stay shared at every level. Also returns the
+/// gaps between the commune contours ([`Topology::gaps`]).
 fn geometry(
     t: &Territory,
     zone_members: &[bool],
-) -> (Vec<LevelGeometry>, Vec<f64>, Vec<Vec<usize>>) {
+) -> (
+    Vec<LevelGeometry>,
+    Vec<f64>,
+    Vec<Vec<usize>>,
+    Vec<topo::Gap>,
+) {
     let polys: Vec<MultiPolygon<f64>> = t.communes.iter().map(|c| c.geometry.clone()).collect();
     let topology = Topology::build(&polys);
+    let gaps = topology.gaps();
     let epci_of: Vec<Option<usize>> = t
         .communes
         .iter()
@@ -846,7 +894,7 @@ fn geometry(
         .last()
         .map(|l| l.epcis.iter().map(|g| topo::area_m2(g) / 1e6).collect())
         .unwrap_or_default();
-    (levels, full, zone_communes)
+    (levels, full, zone_communes, gaps)
 }
 
 /// Attributes of the derived zones: members, population, area and

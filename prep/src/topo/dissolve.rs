@@ -3,7 +3,7 @@
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 
-use super::build::{planar_area2, ArcRef, Topology};
+use super::build::{planar_area2, ArcRef, FastMap, Topology};
 
 /// A traced boundary ring of a group.
 struct Traced {
@@ -12,6 +12,15 @@ struct Traced {
     area2: f64,
     min: Coord<f64>,
     max: Coord<f64>,
+}
+
+/// A region no polygon covers but polygons surround ([`Topology::gaps`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    /// Its boundary: a hole of the polygons' union (clockwise, closed).
+    pub ring: LineString<f64>,
+    /// The polygons along it, by index, ascending.
+    pub around: Vec<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -87,6 +96,60 @@ impl Topology {
     /// all be kept).
     pub fn dissolve_topology(&self, group_of: &[Option<usize>], n_groups: usize) -> Topology {
         Topology::build(&self.dissolve(group_of, n_groups))
+    }
+
+    /// The holes of the union of all the polygons, each with the polygons
+    /// along it. On contours that should tile a territory (the communes),
+    /// each is land no contour covers, and so a hole in every layer
+    /// dissolved from them, which no row of the source can name.
+    pub fn gaps(&self) -> Vec<Gap> {
+        let all = vec![Some(0); self.polygon_count()];
+        let holes: Vec<LineString<f64>> = self
+            .dissolve(&all, 1)
+            .into_iter()
+            .flat_map(|mp| mp.0)
+            .flat_map(|p| p.interiors().to_vec())
+            .collect();
+        if holes.is_empty() {
+            return Vec::new();
+        }
+        let key = |c: &Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+        let mut ring_of: FastMap<(u64, u64), usize> = FastMap::default();
+        for (h, ring) in holes.iter().enumerate() {
+            for c in &ring.0 {
+                ring_of.insert(key(c), h);
+            }
+        }
+        let mut around = vec![Vec::new(); holes.len()];
+        for a in 0..self.arcs.len() {
+            // A boundary arc of the union has the outside on one side.
+            let uses = self.arc_uses(a);
+            let left = uses.iter().filter(|u| !u.reversed).count();
+            if uses.is_empty() || (left != 0 && left != uses.len()) {
+                continue;
+            }
+            // An arc of a hole: a vertex inside it (its ends, nodes, may
+            // also be on another ring), or both ends for a single segment.
+            let c = self.arc_coords(a);
+            let hole = match c {
+                [first, last] => ring_of
+                    .get(&key(first))
+                    .filter(|h| ring_of.get(&key(last)) == Some(h)),
+                _ => c.get(1).and_then(|m| ring_of.get(&key(m))),
+            };
+            if let Some(&h) = hole {
+                around[h].extend(uses.iter().map(|u| u.polygon));
+            }
+        }
+        holes
+            .into_iter()
+            .zip(around)
+            .map(|(ring, mut around)| {
+                around.sort_unstable();
+                around.dedup();
+                Gap { ring, around }
+            })
+            .collect()
     }
 
     fn start_node(&self, r: ArcRef) -> u32 {
@@ -401,6 +464,28 @@ mod tests {
         let total: f64 = polys.iter().map(area_m2).sum();
         let merged: f64 = out.iter().map(area_m2).sum();
         assert!((total - merged).abs() / total < 1e-12);
+    }
+
+    #[test]
+    fn a_missing_cell_is_a_gap_between_its_eight_neighbours() {
+        // 4×4 grid without cell 5 (column 1, row 1): one gap of one cell,
+        // along the 4 cells that share a side with it (indices in the input
+        // without the missing one: 1, 4, 5 and 8; the diagonal ones only
+        // touch a corner).
+        let mut cells = grid(4, 0.0, 0.0, 1.0);
+        cells.remove(5);
+        let gaps = Topology::build(&cells).gaps();
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(gaps[0].around, vec![1, 4, 5, 8]);
+        assert_eq!(
+            Polygon::new(gaps[0].ring.clone(), vec![]).unsigned_area(),
+            1.0
+        );
+        // A missing cell on the edge is a bay, not a gap; a full grid has none.
+        let mut edge = grid(4, 0.0, 0.0, 1.0);
+        edge.remove(1);
+        assert!(Topology::build(&edge).gaps().is_empty());
+        assert!(Topology::build(&grid(4, 0.0, 0.0, 1.0)).gaps().is_empty());
     }
 
     #[test]

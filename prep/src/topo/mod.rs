@@ -24,6 +24,6 @@ mod simplify;
 pub use area::{area_m2, overlap_area_m2, ring_area_m2};
 pub use build::{ArcRef, ArcUse, RingView, Topology};
 pub use check::TopologyCheck;
-pub use dissolve::canonical;
+pub use dissolve::{canonical, Gap};
 pub use quantise::quantise;
 pub use simplify::{Simplified, SimplifyOptions};
