@@ -760,10 +760,12 @@ fn report_gaps(t: &Territory, gaps: &[topo::Gap], report: &mut Report) {
             Action::Warning,
             "contour-gap",
             format!(
-                "{:.2} km² around {:.4}° E, {:.4}° N lie in no commune contour (along {}): a hole in the commune, EPCI and département layers",
+                "{:.2} km² around {:.4}° {}, {:.4}° {} lie in no commune contour (along {}): a hole in the commune, EPCI and département layers",
                 area / 1e6,
-                at.x(),
-                at.y(),
+                at.x().abs(),
+                if at.x() < 0.0 { 'W' } else { 'E' },
+                at.y().abs(),
+                if at.y() < 0.0 { 'S' } else { 'N' },
                 names.join(", ")
             ),
         );
