@@ -467,7 +467,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_cell_is_a_gap_between_its_eight_neighbours() {
+    fn a_missing_cell_is_a_gap_along_its_four_side_neighbours() {
         // 4×4 grid without cell 5 (column 1, row 1): one gap of one cell,
         // along the 4 cells that share a side with it (indices in the input
         // without the missing one: 1, 4, 5 and 8; the diagonal ones only
