@@ -528,16 +528,12 @@ impl MapView {
             .unwrap_or(METROPOLE);
         // Class labels carry a short unit ("%"); the legend title the full one.
         let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
-        let own;
-        let values = match values {
-            Some(v) => v,
-            None => {
-                own = super::values_of(&shapes);
-                &own
-            }
-        };
+        let values = values.map_or_else(
+            || std::borrow::Cow::Owned(super::values_of(&shapes)),
+            std::borrow::Cow::Borrowed,
+        );
         let choropleth = Choropleth::new(
-            values,
+            &values,
             &plan.method,
             plan.classes,
             plan.palette,

@@ -873,10 +873,7 @@ impl Inner {
     /// listener may remove the element).
     fn finish(&self, outcome: Result<Summary, LoadError>) {
         let outcome = outcome.and_then(|mut s| {
-            let size = [
-                f64::from(self.frame.client_width()),
-                f64::from(self.frame.client_height()),
-            ];
+            let size = self.frame_size();
             let (shapes, outlines) = (
                 std::mem::take(&mut s.shapes),
                 std::mem::take(&mut s.outlines),
@@ -1310,18 +1307,13 @@ impl Inner {
     fn start_early(&self, opened: &Opened) -> Option<js_sys::Promise> {
         *self.manifest_url.borrow_mut() = opened.manifest_url.clone();
         let initial = opened.plan.view?;
-        let size = [
-            f64::from(self.frame.client_width()),
-            f64::from(self.frame.client_height()),
-        ];
+        let size = self.frame_size();
         let mut loads = Loads::for_plan(&opened.manifest, &opened.plan, 0);
         let view = loads.set_view(&initial.camera(size))?;
         // At the overview level there is nothing to read ahead.
         loads.progress()?;
         *self.early.borrow_mut() = Some(loads);
-        let gate = js_sys::Promise::new(&mut |resolve, _| {
-            self.early_gate.replace(Some(resolve));
-        });
+        let gate = gate(&self.early_gate);
         self.start_pump(view, self.load_started.get());
         Some(gate)
     }
@@ -1372,9 +1364,7 @@ impl Inner {
                 }
             }
         });
-        Some(js_sys::Promise::new(&mut |resolve, _| {
-            self.preview_gate.replace(Some(resolve));
-        }))
+        Some(gate(&self.preview_gate))
     }
 
     /// The camera of the map, or of its preview.
@@ -1386,9 +1376,15 @@ impl Inner {
 
     /// Lets the overview be read (see `preview_gate`).
     fn open_preview_gate(&self) {
-        if let Some(resolve) = self.preview_gate.take() {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
+        open_gate(&self.preview_gate);
+    }
+
+    /// The element's size in CSS pixels (lays the page out if needed).
+    fn frame_size(&self) -> [f64; 2] {
+        [
+            f64::from(self.frame.client_width()),
+            f64::from(self.frame.client_height()),
+        ]
     }
 
     /// Builds the preview map from every feature's value and gives it the
@@ -1396,10 +1392,7 @@ impl Inner {
     /// (the map is already built, or the values classify to an error), the
     /// overview is read at once.
     fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
-        let size = [
-            f64::from(self.frame.client_width()),
-            f64::from(self.frame.client_height()),
-        ];
+        let size = self.frame_size();
         let view = MapView::preview(plan, values, size, lang).ok();
         let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
         let (Some(mut view), Some(early)) = (view, early) else {
@@ -1678,9 +1671,7 @@ async fn read(task: Rc<Pump>, fetch: Fetch) {
         return;
     };
     if inner.with_stream(&task, |l| l.searching()) != Some(true) {
-        if let Some(resolve) = inner.early_gate.take() {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
+        open_gate(&inner.early_gate);
         // Built in a task of its own, after those that send the ranges.
         let pending = inner.pending_preview.borrow_mut().take();
         if let Some((plan, lang, values)) = pending {
@@ -1858,6 +1849,29 @@ async fn open(
     })
 }
 
+/// A promise that `open_gate(resolver)` resolves: a load waits on it for
+/// another to reach a point (see `Inner::early_gate`, `Inner::preview_gate`).
+fn gate(resolver: &RefCell<Option<js_sys::Function>>) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        resolver.replace(Some(resolve));
+    })
+}
+
+/// Resolves the promise of `gate(resolver)`, if not yet.
+fn open_gate(resolver: &RefCell<Option<js_sys::Function>>) {
+    if let Some(resolve) = resolver.take() {
+        let _ = resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// Waits for `gate` (if any) to open, `ms` milliseconds at most.
+async fn wait_at_most(gate: Option<js_sys::Promise>, ms: u32) {
+    if let (Some(gate), Some(window)) = (gate, web_sys::window()) {
+        let timer = fetch::timer(&window, ms);
+        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&gate, &timer))).await;
+    }
+}
+
 /// Reads the overviews (choropleth and outlines) whole and, at the same
 /// time, the first bytes of the first layer file, which prove that the
 /// server answers range requests before any view needs them.
@@ -1868,10 +1882,7 @@ async fn read_layers(
     signal: &AbortSignal,
 ) -> Result<Summary, LoadError> {
     // A preview's detail goes first, then the overview (see `preview_gate`).
-    if let (Some(preview), Some(window)) = (preview, web_sys::window()) {
-        let timer = fetch::timer(&window, PREVIEW_WAIT_MS);
-        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&preview, &timer))).await;
-    }
+    wait_at_most(preview, PREVIEW_WAIT_MS).await;
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
         let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
@@ -1910,10 +1921,7 @@ async fn read_layers(
     // Decoding takes the main thread: the early load's index search goes
     // first, so that its feature ranges leave now (waited for at most
     // `GATE_MS`, whatever happens to that load).
-    if let (Some(gate), Some(window)) = (gate, web_sys::window()) {
-        let timer = fetch::timer(&window, GATE_MS);
-        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&gate, &timer))).await;
-    }
+    wait_at_most(gate, GATE_MS).await;
     let plan = &o.plan;
     let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
