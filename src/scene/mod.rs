@@ -348,6 +348,69 @@ impl DisplayList {
         })
     }
 
+    /// The polygons grouped by paint, in the order they are painted: a
+    /// frame has thousands of polygons but about ten paints, and each canvas
+    /// call costs a flush of its state. Each polygon is traced once for its
+    /// fill: a fill batch whose polygons share a stroke pen is handed whole
+    /// to that pen's path (`addPath`), so only strokes without a fill
+    /// (outlines, hidden classes) are traced again. Hatches are few and
+    /// traced on their own.
+    pub fn paint_batches(&self) -> PaintBatches {
+        let mut b = PaintBatches::default();
+        let polygons = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                Item::Polygon { rings, style, .. } => Some((i, rings.len() == 1, style)),
+                Item::Label { .. } | Item::Marker { .. } => None,
+            });
+        for (i, single, style) in polygons {
+            let pen = style.stroke.map(|(colour, width)| {
+                let found = b
+                    .pens
+                    .iter()
+                    .position(|p| p.colour == colour && p.width == width);
+                found.unwrap_or_else(|| {
+                    b.pens.push(PenBatch {
+                        colour,
+                        width,
+                        items: Vec::new(),
+                    });
+                    b.pens.len() - 1
+                })
+            });
+            match style.fill {
+                Some(colour) => {
+                    let same = |f: &&mut FillBatch| {
+                        f.colour == colour && f.single == single && f.pen == pen
+                    };
+                    match b.fills.iter_mut().find(same) {
+                        Some(f) => f.items.push(i),
+                        None => b.fills.push(FillBatch {
+                            colour,
+                            single,
+                            pen,
+                            items: vec![i],
+                        }),
+                    }
+                }
+                None => {
+                    if let Some(p) = pen {
+                        b.pens[p].items.push(i);
+                    }
+                }
+            }
+            if let Some(h) = style.hatch {
+                match b.hatches.iter_mut().find(|(k, _)| *k == h) {
+                    Some((_, items)) => items.push(i),
+                    None => b.hatches.push((h, vec![i])),
+                }
+            }
+        }
+        b
+    }
+
     /// Number of vertices, for the render report.
     pub fn vertex_count(&self) -> usize {
         self.items
@@ -358,6 +421,48 @@ impl DisplayList {
             })
             .sum()
     }
+}
+
+/// The polygons of a display list grouped by paint ([`DisplayList::paint_batches`]);
+/// `items` are indices into the list's items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PaintBatches {
+    /// Fills, in painting order.
+    pub fills: Vec<FillBatch>,
+    /// Patterns over fills, after all fills.
+    pub hatches: Vec<(Hatch, Vec<usize>)>,
+    /// Strokes, after the hatches, in order of first use (base outlines
+    /// come last in a list, so they are stroked last).
+    pub pens: Vec<PenBatch>,
+}
+
+/// Polygons filled in one colour, traced into one path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FillBatch {
+    /// Fill colour.
+    pub colour: Rgba,
+    /// Single-ring polygons (markers, which may overlap) are filled with the
+    /// non-zero rule so that overlaps stay filled; the others even-odd: the
+    /// polygons of one colour form a partition, so even-odd over their
+    /// union is each one's own.
+    pub single: bool,
+    /// The pen (index in [`PaintBatches::pens`]) that strokes these
+    /// polygons: its path takes this batch's whole.
+    pub pen: Option<usize>,
+    /// The polygons.
+    pub items: Vec<usize>,
+}
+
+/// A stroke colour and width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PenBatch {
+    /// Stroke colour.
+    pub colour: Rgba,
+    /// Width, CSS pixels.
+    pub width: f32,
+    /// Polygons stroked by this pen and not filled (outlines): traced for
+    /// it alone. The filled ones come with their fill batches.
+    pub items: Vec<usize>,
 }
 
 fn ring_contains(ring: &[[f32; 2]], x: f32, y: f32) -> bool {
@@ -376,6 +481,85 @@ fn ring_contains(ring: &[[f32; 2]], x: f32, y: f32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn polygons_are_batched_by_paint_and_traced_once_for_a_stroke_with_their_fill() {
+        let white = Some((Rgba([255, 255, 255, 255]), 0.5));
+        let grey = Some((Rgba([150, 150, 150, 255]), 0.5));
+        let base = Some((Rgba([60, 60, 60, 255]), 1.0));
+        let [c1, c2, c3] = [
+            Rgba([1, 0, 0, 255]),
+            Rgba([2, 0, 0, 255]),
+            Rgba([3, 0, 0, 255]),
+        ];
+        let diagonal = Hatch::diagonal(Rgba([0, 0, 0, 255]));
+        let ring = vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]];
+        let polygon = |rings: usize, fill, stroke, hatch| Item::Polygon {
+            feature: 0,
+            rings: vec![ring.clone(); rings],
+            style: PolygonStyle {
+                fill,
+                stroke,
+                hatch,
+            },
+        };
+        let list = DisplayList {
+            items: vec![
+                polygon(2, Some(c1), white, None),
+                polygon(1, Some(c2), white, None),
+                polygon(2, Some(c1), white, None),
+                Item::Label {
+                    lines: vec!["Arras".into()],
+                    x: 0.0,
+                    y: 0.0,
+                    size: 12.0,
+                    leading: 14.0,
+                    fill: c1,
+                    halo: c2,
+                },
+                // A class the legend hides: its outline only.
+                polygon(2, None, grey, None),
+                polygon(2, Some(c3), white, Some(diagonal)),
+                // A département's outline, last.
+                polygon(2, None, base, None),
+                // One ring of c1 (non-zero rule), then c1 without a stroke.
+                polygon(1, Some(c1), white, None),
+                polygon(2, Some(c1), None, None),
+            ],
+        };
+        let b = list.paint_batches();
+        let fill = |colour, single, pen, items: &[usize]| FillBatch {
+            colour,
+            single,
+            pen,
+            items: items.to_vec(),
+        };
+        assert_eq!(
+            b.fills,
+            vec![
+                fill(c1, false, Some(0), &[0, 2]),
+                fill(c2, true, Some(0), &[1]),
+                fill(c3, false, Some(0), &[5]),
+                fill(c1, true, Some(0), &[7]),
+                fill(c1, false, None, &[8]),
+            ]
+        );
+        assert_eq!(b.hatches, vec![(diagonal, vec![5])]);
+        let pen = |(colour, width): (Rgba, f32), items: &[usize]| PenBatch {
+            colour,
+            width,
+            items: items.to_vec(),
+        };
+        // The white pen strokes five polygons, all through their fills.
+        assert_eq!(
+            b.pens,
+            vec![
+                pen(white.unwrap(), &[]),
+                pen(grey.unwrap(), &[4]),
+                pen(base.unwrap(), &[6]),
+            ]
+        );
+    }
 
     fn square(x: f64, y: f64, s: f64) -> Vec<Vec<[f64; 2]>> {
         vec![vec![[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]
