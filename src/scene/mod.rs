@@ -484,9 +484,9 @@ mod tests {
 
     #[test]
     fn polygons_are_batched_by_paint_and_traced_once_for_a_stroke_with_their_fill() {
-        let white = Some((Rgba([255, 255, 255, 255]), 0.5));
-        let grey = Some((Rgba([150, 150, 150, 255]), 0.5));
-        let base = Some((Rgba([60, 60, 60, 255]), 1.0));
+        let white = (Rgba([255, 255, 255, 255]), 0.5);
+        let grey = (Rgba([150, 150, 150, 255]), 0.5);
+        let base = (Rgba([60, 60, 60, 255]), 1.0);
         let [c1, c2, c3] = [
             Rgba([1, 0, 0, 255]),
             Rgba([2, 0, 0, 255]),
@@ -505,9 +505,9 @@ mod tests {
         };
         let list = DisplayList {
             items: vec![
-                polygon(2, Some(c1), white, None),
-                polygon(1, Some(c2), white, None),
-                polygon(2, Some(c1), white, None),
+                polygon(2, Some(c1), Some(white), None),
+                polygon(1, Some(c2), Some(white), None),
+                polygon(2, Some(c1), Some(white), None),
                 Item::Label {
                     lines: vec!["Arras".into()],
                     x: 0.0,
@@ -518,12 +518,12 @@ mod tests {
                     halo: c2,
                 },
                 // A class the legend hides: its outline only.
-                polygon(2, None, grey, None),
-                polygon(2, Some(c3), white, Some(diagonal)),
+                polygon(2, None, Some(grey), None),
+                polygon(2, Some(c3), Some(white), Some(diagonal)),
                 // A département's outline, last.
-                polygon(2, None, base, None),
+                polygon(2, None, Some(base), None),
                 // One ring of c1 (non-zero rule), then c1 without a stroke.
-                polygon(1, Some(c1), white, None),
+                polygon(1, Some(c1), Some(white), None),
                 polygon(2, Some(c1), None, None),
             ],
         };
@@ -553,11 +553,7 @@ mod tests {
         // The white pen strokes five polygons, all through their fills.
         assert_eq!(
             b.pens,
-            vec![
-                pen(white.unwrap(), &[]),
-                pen(grey.unwrap(), &[4]),
-                pen(base.unwrap(), &[6]),
-            ]
+            vec![pen(white, &[]), pen(grey, &[4]), pen(base, &[6]),]
         );
     }
 
