@@ -1015,9 +1015,10 @@ impl Inner {
         }
     }
 
-    /// Sizes the canvas to the frame at the device pixel ratio and redraws at once
-    /// (resize observers run before paint, so no blank frame shows); a
-    /// panel that changed size is measured again.
+    /// Takes the frame's new size (the canvas takes it once there is a map
+    /// to draw, see `fit_canvas`) and redraws at once (resize observers run
+    /// before paint, so no blank frame shows); a panel that changed size is
+    /// measured again.
     fn resized(&self, entries: &js_sys::Array) {
         let frame = entries
             .iter()
