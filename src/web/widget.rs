@@ -1189,14 +1189,17 @@ impl Inner {
     fn draw_map(&self, w: f64, family: &str, fill_opacity: &str) {
         let mut view = self.view.borrow_mut();
         let mut preview = self.preview.borrow_mut();
-        // A preview's whole detail drawn: the overview may come.
+        // A preview's whole detail drawn: the overview may come, once this
+        // frame is on screen. Opened now, the overview's requests would be
+        // set up between this drawing and its paint (the futures run at the
+        // microtask checkpoint after this callback).
         let complete = view.is_none()
             && preview
                 .as_ref()
                 .and_then(|p| p.stream.as_ref())
                 .is_some_and(|l| l.progress().is_none());
         if complete {
-            self.open_preview_gate();
+            self.open_preview_gate_after_paint();
         }
         if let Some(v) = view.as_mut().or(preview.as_mut()) {
             if !self.dressed.get() {
@@ -1406,6 +1409,20 @@ impl Inner {
     /// Lets the overview be read (see `preview_gate`).
     fn open_preview_gate(&self) {
         open_gate(&self.preview_gate);
+    }
+
+    /// Lets the overview be read from a task queued now: during a frame's
+    /// callbacks, that is after the frame is painted.
+    fn open_preview_gate_after_paint(&self) {
+        let Some(resolve) = self.preview_gate.take() else {
+            return;
+        };
+        let queued = self
+            .window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        if queued.is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     }
 
     /// The element's size in CSS pixels (lays the page out if needed).
