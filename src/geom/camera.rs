@@ -48,6 +48,11 @@ impl Projector {
             (world[1] - self.center[1]) * self.scale + self.half[1],
         ]
     }
+
+    /// The camera's size in CSS pixels (`width`, `height`).
+    pub fn size(&self) -> [f64; 2] {
+        [self.half[0] * 2.0, self.half[1] * 2.0]
+    }
 }
 
 /// What the map shows: centre, zoom and the element's size.
@@ -516,6 +521,7 @@ mod tests {
         let cam = Camera::new([0.0, 0.0], z(3.0), 800.0, 600.0);
         let p = cam.projector();
         assert_eq!(p.project([0.5, 0.5]), [400.0, 300.0]);
+        assert_eq!(p.size(), [800.0, 600.0]);
         assert_eq!(p.project([0.5 + 1.0 / 1024.0, 0.5]), [402.0, 300.0]);
         let paris = Camera::new([2.3522, 48.8566], z(9.37), 1024.0, 768.0);
         let p = paris.projector();

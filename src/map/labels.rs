@@ -319,7 +319,7 @@ pub fn place<'a>(
             // Off screen: its anchor, inside it, is too. Not computed: a
             // regional view of the national overview would otherwise find
             // the anchors of all of France's territories on its first frame.
-            if !s.on_screen(camera) {
+            if !s.on_screen(&projector) {
                 return None;
             }
             // A name is at most `REACH_SLACK` times as wide as the box

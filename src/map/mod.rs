@@ -20,7 +20,7 @@ use std::cell::OnceCell;
 
 use self::labels::{Anchor, Layout};
 use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
-use crate::geom::camera::Camera;
+use crate::geom::camera::{Camera, Projector};
 use crate::num::ClampTo;
 use crate::scene::{DisplayList, Hatch, Pattern, PolygonStyle, Rgba};
 use crate::style::classify::{classify, Classification, ClassifyError, Method};
@@ -103,15 +103,16 @@ impl Shape {
         *self.overview.get_or_init(|| find(&self.code))
     }
 
-    /// Whether its box meets `camera`'s view. A frame skips the shapes
+    /// Whether its box meets the view of `view` (a camera's projector,
+    /// taken once per frame). A frame skips the shapes
     /// that do not before projecting their every vertex (`tan` and `ln`
     /// each): a regional view keeps all of France's overview shapes, of
     /// which a few dozen are on screen.
-    pub fn on_screen(&self, camera: &Camera) -> bool {
+    pub fn on_screen(&self, view: &Projector) -> bool {
         let [x0, y0, x1, y1] = self.extent();
-        let p = camera.projector();
-        let ([sx0, sy0], [sx1, sy1]) = (p.project([x0, y0]), p.project([x1, y1]));
-        sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= camera.width() && sy0 <= camera.height()
+        let ([sx0, sy0], [sx1, sy1]) = (view.project([x0, y0]), view.project([x1, y1]));
+        let [w, h] = view.size();
+        sx1 >= 0.0 && sy1 >= 0.0 && sx0 <= w && sy0 <= h
     }
 
     /// Its parts in world coordinates (kept): what frames draw and names
@@ -395,12 +396,12 @@ impl Choropleth {
         value: Option<f64>,
         visible: Option<&[bool]>,
     ) {
-        if !s.on_screen(camera) {
+        let projector = camera.projector();
+        if !s.on_screen(&projector) {
             return;
         }
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
-        let projector = camera.projector();
         let style = if self.shows(value, visible) {
             self.style_of(value)
         } else {
@@ -442,7 +443,7 @@ impl Choropleth {
             self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
         let projector = camera.projector();
-        for s in outlines.iter().filter(|s| s.on_screen(camera)) {
+        for s in outlines.iter().filter(|s| s.on_screen(&projector)) {
             d.push_polygon(
                 u32::MAX,
                 s.world_parts(),
@@ -493,13 +494,13 @@ mod tests {
             800.0,
             600.0,
         );
-        assert!(square(2.0, 50.0, None, "arras").on_screen(&cam));
+        assert!(square(2.0, 50.0, None, "arras").on_screen(&cam.projector()));
         // Straddling the left edge (x from −0.5° to 0.5° of it): still drawn.
-        assert!(square(0.07, 49.5, None, "edge").on_screen(&cam));
-        assert!(!square(5.0, 43.0, None, "marseille").on_screen(&cam));
-        assert!(!square(-1.0, 50.0, None, "west").on_screen(&cam));
+        assert!(square(0.07, 49.5, None, "edge").on_screen(&cam.projector()));
+        assert!(!square(5.0, 43.0, None, "marseille").on_screen(&cam.projector()));
+        assert!(!square(-1.0, 50.0, None, "west").on_screen(&cam.projector()));
         // No vertex: nowhere.
-        assert!(!Shape::default().on_screen(&cam));
+        assert!(!Shape::default().on_screen(&cam.projector()));
     }
 
     #[test]

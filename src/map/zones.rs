@@ -114,7 +114,7 @@ impl Zones {
         let projector = camera.projector();
         let project = |p: [f64; 2]| projector.project(p);
         for s in shapes {
-            if keep(s) && s.on_screen(camera) {
+            if keep(s) && s.on_screen(&projector) {
                 d.push_polygon(u32::MAX, s.world_parts(), project, size, ZONE_STYLE);
             }
         }

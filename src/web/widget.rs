@@ -1053,7 +1053,7 @@ impl Inner {
     /// page's first paint, 10 to 17 ms of the main thread in software
     /// rendering, on the way to the first map.
     fn fit_canvas(&self) -> bool {
-        if self.view.borrow().is_none() && self.preview.borrow().is_none() {
+        if self.camera().is_none() {
             return false;
         }
         let (w, h) = self.device_size.get().unwrap_or_else(|| {
@@ -1073,8 +1073,7 @@ impl Inner {
     /// later so that progress is drawn at most every `PROGRESS_REDRAW_MS`
     /// (the view load's completion is drawn at once by `pump`).
     fn request_progress_redraw(&self) {
-        let none = self.view.borrow().is_none() && self.preview.borrow().is_none();
-        if none || self.progress_timer.get().is_some() {
+        if self.camera().is_none() || self.progress_timer.get().is_some() {
             return;
         }
         let since = js_sys::Date::now() - self.last_draw.get();
