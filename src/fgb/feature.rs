@@ -130,18 +130,18 @@ fn positions(g: &Table<'_>) -> Result<Vec<[f64; 2]>> {
             reason: "odd number of xy values",
         });
     }
-    xy.chunks_exact(16)
-        .map(|c| {
-            let (x, y) = c.split_at(8);
-            let f = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(f64::NAN, f64::from_le_bytes);
-            let p = [f(x), f(y)];
-            if p.iter().all(|v| v.is_finite()) {
-                Ok(p)
-            } else {
-                Err(FgbError::NonFinite)
-            }
-        })
-        .collect()
+    // A plain loop (not a `collect` of results): every vertex passes here,
+    // in wasm's baseline compiler on a map's first load.
+    let mut out = Vec::with_capacity(xy.len() / 16);
+    for c in xy.chunks_exact(16) {
+        let f = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(f64::NAN, f64::from_le_bytes);
+        let p = [f(&c[..8]), f(&c[8..])];
+        if !(p[0].is_finite() && p[1].is_finite()) {
+            return Err(FgbError::NonFinite);
+        }
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// Positions split at `ends` (counted in positions); none or a single end means one part.

@@ -85,16 +85,26 @@ const ADVANCE: [u16; 95] = [
 /// Estimated width of `text` in ems (letters outside ASCII counted as
 /// wide ones: Unicode case tables would weigh more than they gain).
 pub fn text_em(text: &str) -> f64 {
+    ems(milli_em(text))
+}
+
+/// Width of `text` in thousandths of an em: whole numbers, so that the
+/// widths of a name's lines add up exactly (see [`layouts`]).
+fn milli_em(text: &str) -> u64 {
     text.chars()
         .map(|c| {
             // Outside ASCII (accented letters mostly): a wide letter.
-            let milli = ADVANCE
+            ADVANCE
                 .get((c as usize).wrapping_sub(32))
                 .copied()
-                .unwrap_or(640);
-            f64::from(milli) / 1000.0
+                .map_or(640, u64::from)
         })
         .sum()
+}
+
+/// Thousandths of an em to ems.
+fn ems(milli: u64) -> f64 {
+    milli as f64 / 1000.0
 }
 
 /// The factor that turns [`text_em`] widths into the page font's: the
@@ -179,33 +189,40 @@ fn may_break_after(word: &str) -> bool {
 
 /// The name on one line, then on two split where the wider line is the
 /// narrowest (when it has more than one word).
+///
+/// Each split's width comes from running sums of the words' widths: only
+/// the chosen lines are written out (every territory's name is set at the
+/// first frame that could show it, in wasm's baseline compiler).
 pub fn layouts(text: &str) -> Vec<Layout> {
     let ws: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let n = ws.len();
-    if n == 0 {
+    let widths: Vec<u64> = ws.iter().map(|w| milli_em(w)).collect();
+    let Some(last) = widths.len().checked_sub(1) else {
         return Vec::new();
-    }
-    let one = words(&ws);
+    };
+    let space = milli_em(" ");
+    let total = widths.iter().sum::<u64>() + space * last as u64;
     let mut out = vec![Layout {
-        em: text_em(&one),
-        lines: vec![one],
+        lines: vec![words(&ws)],
+        em: ems(total),
     }];
-    let mut best: Option<Layout> = None;
-    for i in 1..n {
-        if !may_break_after(ws[i - 1]) {
+    // (words on the first line, the wider line's width)
+    let mut best: Option<(usize, u64)> = None;
+    let mut left = 0;
+    for (i, (w, width)) in ws.iter().zip(&widths).enumerate().take(last) {
+        left += width + if i > 0 { space } else { 0 };
+        if !may_break_after(w) {
             continue;
         }
-        let (a, b) = (words(&ws[..i]), words(&ws[i..]));
-        let em = text_em(&a).max(text_em(&b));
-        if best.as_ref().is_none_or(|l| em < l.em) {
-            best = Some(Layout {
-                lines: vec![a, b],
-                em,
-            });
+        let wider = left.max(total - left - space);
+        if best.is_none_or(|(_, b)| wider < b) {
+            best = Some((i + 1, wider));
         }
     }
-    if let Some(two) = best {
-        out.push(two);
+    if let Some((k, wider)) = best {
+        out.push(Layout {
+            lines: vec![words(&ws[..k]), words(&ws[k..])],
+            em: ems(wider),
+        });
     }
     out
 }

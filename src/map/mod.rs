@@ -120,14 +120,19 @@ impl Shape {
     pub fn world_parts(&self) -> &[Vec<Vec<[f64; 2]>>] {
         use crate::geom::mercator::lon_lat_to_world;
         self.world.get_or_init(|| {
-            self.parts
-                .iter()
-                .map(|part| {
-                    part.iter()
-                        .map(|ring| ring.iter().map(|&p| lon_lat_to_world(p)).collect())
-                        .collect()
-                })
-                .collect()
+            let mut parts = Vec::with_capacity(self.parts.len());
+            for part in &self.parts {
+                let mut rings = Vec::with_capacity(part.len());
+                for ring in part {
+                    let mut out = Vec::with_capacity(ring.len());
+                    for &p in ring {
+                        out.push(lon_lat_to_world(p));
+                    }
+                    rings.push(out);
+                }
+                parts.push(rings);
+            }
+            parts
         })
     }
 
@@ -141,8 +146,14 @@ impl Shape {
                 f64::NEG_INFINITY,
                 f64::NEG_INFINITY,
             ];
-            for &[lon, lat] in self.parts.iter().flatten().flatten() {
-                b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+            // Plain loops: the first frame finds every shape's box, and
+            // wasm's baseline compiler, which runs it, inlines no iterator.
+            for part in &self.parts {
+                for ring in part {
+                    for &[lon, lat] in ring {
+                        b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+                    }
+                }
             }
             if b[0] > b[2] {
                 return b;
