@@ -3,8 +3,9 @@
 // A program that prints figures, not a test: run it with scripts/bench, which
 // builds everything first (layers, widget, server, npm packages, vendor/).
 //
-// For each view, at 1024×768 and device pixel ratio 1, RUNS runs of each page
-// (alternating), each in a new page with the HTTP cache off (every run
+// After one uncounted page of each side (a fresh browser's first page pays
+// its start-up), for each view, at 1024×768 and device pixel ratio 1, RUNS
+// runs of each page (alternating), each in a new page with the HTTP cache off (every run
 // fetches everything): time from navigation start to the complete first
 // paint (the page's own performance.now(), see www/bench/*.js), bytes and
 // requests counted by the server (/__stats, reset before each run). Then the
@@ -141,6 +142,13 @@ async function main() {
     const probe = await browser.context.newPage();
     out.chromium = await probe.evaluate(() => navigator.userAgent);
     await probe.close();
+    // One page of each side first, not counted: a fresh browser's first
+    // page pays its start-up (about 180 ms more, always the widget's, which
+    // goes first), as `ab.mjs` throws its first pair away.
+    for (const side of ['widget', 'peer']) {
+      const { page } = await within(RUN_TIMEOUT + 15_000, `${side} warm-up`, load(browser, pageUrl(server, side, VIEWS[0])));
+      await page.close();
+    }
     for (const view of VIEWS) {
       const runs = { widget: [], peer: [] };
       for (let i = 0; i < RUNS; i += 1) {
