@@ -174,4 +174,37 @@ describe('bad networks and servers', () => {
       await env.server.fault('mode=none');
     }
   });
+  test('a module that cannot be fetched leaves the fallback text and says why', async () => {
+    try {
+      await env.server.fault('mode=status&code=404&times=1&path=/pkg/maillage_bg.wasm');
+      const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/carte.html`);
+      const e = await nthEvent(page, 1);
+      assert.equal(e.type, 'maillage:error', JSON.stringify(e));
+      assert.equal(e.detail.kind, 'load');
+      assert.match(e.detail.message, /404 .*maillage_bg\.wasm/);
+      // The element was never defined: its fallback content stays.
+      assert.equal(await page.evaluate(() => customElements.get('maillage-map')), undefined);
+      assert.ok(consoleErrors.some((m) => /la carte n'a pas pu démarrer/.test(m)), consoleErrors.join(' | '));
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+    }
+  });
+
+  test('a module served without the application/wasm type still starts, with a warning', async () => {
+    const { page, consoleErrors } = await openPage(env.browser.context, 'about:blank');
+    const warnings = [];
+    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await page.route('**/maillage_bg.wasm', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    });
+    await page.goto(`${env.server.url}/carte.html`);
+    const e = await nthEvent(page, 1);
+    assert.equal(e.type, 'maillage:ready', JSON.stringify(e));
+    assert.equal(e.detail.features, 1253);
+    assert.ok(warnings.some((m) => /maillage_bg\.wasm is not served as application\/wasm/.test(m)), warnings.join(' | '));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
 });
