@@ -19,7 +19,7 @@ pub mod zones;
 use std::cell::OnceCell;
 
 use self::labels::{Anchor, Layout};
-use crate::fgb::{decode_feature, feature_slices, FgbError, Geometry, Header, Value};
+use crate::fgb::{decode_feature, feature_slices, header_len, FgbError, Geometry, Header, Value};
 use crate::geom::camera::{Camera, Projector};
 use crate::num::ClampTo;
 use crate::scene::{DisplayList, Hatch, Pattern, PolygonStyle, Rgba};
@@ -209,27 +209,116 @@ pub fn shapes_from_file(
     name: &str,
     field: &str,
 ) -> Result<(Header, Vec<Shape>), FgbError> {
-    let header = Header::parse(bytes)?;
-    let start = usize::try_from(header.features_offset()?).map_err(|_| FgbError::BadOffset {
-        what: "features",
-        at: u64::MAX,
-    })?;
-    let body = bytes.get(start..).ok_or(FgbError::Truncated {
-        what: "features",
-        need: start as u64,
-        have: bytes.len() as u64,
-    })?;
-    let shapes = shapes_from_features(&header, body, code, name, field)?;
-    // A file cut between two features decodes without an error: the
-    // header's count tells (0 is "unknown" in FlatGeobuf).
-    let found = feature_slices(body).count() as u64;
-    if header.features_count > 0 && found != header.features_count {
-        return Err(FgbError::FeatureCount {
-            declared: header.features_count,
-            found,
-        });
+    FileShapes::new(code, name, field).finish(bytes)
+}
+
+/// [`shapes_from_file`] as the file's bytes arrive: each [`FileShapes::feed`]
+/// decodes the features complete so far, so that decoding a national
+/// overview runs while the rest of it downloads instead of after.
+#[derive(Debug)]
+pub struct FileShapes<'a> {
+    names: [&'a str; 3],
+    /// The header, its columns and where the features start, once read.
+    header: Option<(Header, Columns, usize)>,
+    /// Where the next undecoded feature starts.
+    next: usize,
+    shapes: Vec<Shape>,
+    found: u64,
+}
+
+impl<'a> FileShapes<'a> {
+    /// A decoder taking `code`, `name` and `field` by column name.
+    pub fn new(code: &'a str, name: &'a str, field: &'a str) -> Self {
+        Self {
+            names: [code, name, field],
+            header: None,
+            next: 0,
+            shapes: Vec::new(),
+            found: 0,
+        }
     }
-    Ok((header, shapes))
+
+    /// Decodes the features complete in `bytes`, the file's bytes read so
+    /// far from offset 0 (each call with the previous ones' bytes and more).
+    /// A header still incomplete waits; a malformed one is an error now.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), FgbError> {
+        if self.header.is_none() {
+            let total = match header_len(bytes) {
+                Err(FgbError::Truncated { .. }) => return Ok(()),
+                other => other?,
+            };
+            if (bytes.len() as u64) < total {
+                return Ok(());
+            }
+            let header = Header::parse(bytes)?;
+            let start =
+                usize::try_from(header.features_offset()?).map_err(|_| FgbError::BadOffset {
+                    what: "features",
+                    at: u64::MAX,
+                })?;
+            let [code, name, field] = self.names;
+            let columns = Columns::of(&header, code, name, field);
+            self.next = start;
+            self.header = Some((header, columns, start));
+        }
+        let Some((header, columns, _)) = &self.header else {
+            return Ok(());
+        };
+        // Only whole features: the last one may still be arriving.
+        while let Some(len) = bytes
+            .get(self.next..self.next.saturating_add(4))
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        {
+            let end = usize::try_from(u32::from_le_bytes(len))
+                .ok()
+                .and_then(|n| self.next.checked_add(4)?.checked_add(n));
+            let Some(feature) = end.and_then(|end| bytes.get(self.next..end)) else {
+                break;
+            };
+            if let Some(shape) = columns.shape(decode_feature(feature, header)?) {
+                self.shapes.push(shape);
+            }
+            self.found += 1;
+            self.next += feature.len();
+        }
+        Ok(())
+    }
+
+    /// Decodes what is left of the whole file `bytes` and checks the
+    /// feature count: the same shapes, or the same error, as
+    /// [`shapes_from_file`] on `bytes`.
+    pub fn finish(mut self, bytes: &[u8]) -> Result<(Header, Vec<Shape>), FgbError> {
+        self.feed(bytes)?;
+        let Some((header, columns, start)) = self.header else {
+            // Too short for its header: say what is missing.
+            return Err(Header::parse(bytes).err().unwrap_or(FgbError::Truncated {
+                what: "header",
+                need: 12,
+                have: bytes.len() as u64,
+            }));
+        };
+        let rest = bytes.get(self.next..).ok_or(FgbError::Truncated {
+            what: "features",
+            need: start as u64,
+            have: bytes.len() as u64,
+        })?;
+        // A cut last feature is the error `feature_slices` names.
+        for slice in feature_slices(rest) {
+            if let Some(shape) = columns.shape(decode_feature(slice?, &header)?) {
+                self.shapes.push(shape);
+            }
+            self.found += 1;
+        }
+        // A file cut between two features decodes without an error: the
+        // header's count tells (0 is "unknown" in FlatGeobuf).
+        if header.features_count > 0 && self.found != header.features_count {
+            return Err(FgbError::FeatureCount {
+                declared: header.features_count,
+                found: self.found,
+            });
+        }
+        Ok((header, self.shapes))
+    }
 }
 
 /// Decodes consecutive length-prefixed features (a merged range of a search,
@@ -241,29 +330,52 @@ pub fn shapes_from_features(
     name: &str,
     field: &str,
 ) -> Result<Vec<Shape>, FgbError> {
-    let (ci, ni, fi) = (
-        header.column_index(code),
-        header.column_index(name),
-        header.column_index(field),
-    );
-    // EPCIs list their départements; a commune has one.
-    let di = header
-        .column_index("departements")
-        .or_else(|| header.column_index("departement"));
-    let ei = header.column_index("epci");
-    let pi = header.column_index("population");
-    // The values are moved out of the decoded feature, not copied (a
-    // national overview is 35,000 features), but for a column asked for
-    // twice (the zones' id is both code and name).
-    let cols = [ci, ni, fi, di, ei, pi];
-    let once: [bool; 6] =
-        std::array::from_fn(|k| cols.iter().filter(|c| **c == cols[k]).count() == 1);
+    let columns = Columns::of(header, code, name, field);
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
-        let mut f = decode_feature(slice?, header)?;
+        if let Some(shape) = columns.shape(decode_feature(slice?, header)?) {
+            out.push(shape);
+        }
+    }
+    Ok(out)
+}
+
+/// Where a file's kept properties are: code, name, field, départements,
+/// EPCI and population, by column position.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    at: [Option<usize>; 6],
+    /// Whether each is asked for once: its value is then moved out of the
+    /// decoded feature, not copied (a national overview is 35,000
+    /// features), but for a column asked for twice (the zones' id is both
+    /// code and name).
+    once: [bool; 6],
+}
+
+impl Columns {
+    fn of(header: &Header, code: &str, name: &str, field: &str) -> Self {
+        // EPCIs list their départements; a commune has one.
+        let departements = header
+            .column_index("departements")
+            .or_else(|| header.column_index("departement"));
+        let at = [
+            header.column_index(code),
+            header.column_index(name),
+            header.column_index(field),
+            departements,
+            header.column_index("epci"),
+            header.column_index("population"),
+        ];
+        let once = std::array::from_fn(|k| at.iter().filter(|c| **c == at[k]).count() == 1);
+        Self { at, once }
+    }
+
+    /// The shape of a decoded feature, or `None` for one without polygons
+    /// or points.
+    fn shape(&self, mut f: crate::fgb::Feature) -> Option<Shape> {
         let mut take = |k: usize| {
-            let i = cols[k]?;
-            if once[k] {
+            let i = self.at[k]?;
+            if self.once[k] {
                 f.properties.get_mut(i)?.take()
             } else {
                 f.property(i).cloned()
@@ -275,13 +387,10 @@ pub fn shapes_from_features(
         let parts = match f.geometry.take() {
             Some(Geometry::Polygons(parts)) => parts,
             // One marker per feature (see `Shape::point`).
-            Some(Geometry::Points(points)) => match points.first() {
-                Some(&p) => vec![vec![vec![p]]],
-                None => continue,
-            },
-            _ => continue,
+            Some(Geometry::Points(points)) => vec![vec![vec![*points.first()?]]],
+            _ => return None,
         };
-        out.push(Shape {
+        Some(Shape {
             code,
             name,
             value,
@@ -290,9 +399,8 @@ pub fn shapes_from_features(
             epci,
             population,
             ..Shape::default()
-        });
+        })
     }
-    Ok(out)
 }
 
 /// How the choropleth is drawn: its classes, colours and legend.
@@ -669,6 +777,41 @@ mod tests {
         assert_eq!(numeric(Some(&Value::Double(f64::NAN))), None);
         assert_eq!(numeric(Some(&Value::String("12".into()))), None);
         assert_eq!(numeric(None), None);
+    }
+
+    /// Fed in pieces of any size, the incremental decoder ends with what
+    /// `shapes_from_file` gives on the whole file, shapes or error, for
+    /// every file of the hostile corpus (tests/fgb-corpus).
+    #[test]
+    fn file_decoded_as_it_arrives_is_decoded_as_a_whole() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fgb-corpus");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("corpus")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 43, "corpus files");
+        let (mut decoded, mut refused) = (0, 0);
+        for path in &files {
+            let bytes = std::fs::read(path).expect("read");
+            let whole = shapes_from_file(&bytes, "code", "name", "value");
+            for piece in [1, 7, 64, 4096] {
+                let mut d = FileShapes::new("code", "name", "value");
+                // An error while feeding is the whole file's error too.
+                let fed = (piece..bytes.len())
+                    .step_by(piece)
+                    .try_for_each(|end| d.feed(&bytes[..end]));
+                let got = fed.and_then(|()| d.finish(&bytes));
+                assert_eq!(got, whole, "{} in pieces of {piece}", path.display());
+            }
+            match whole {
+                Ok(_) => decoded += 1,
+                Err(_) => refused += 1,
+            }
+        }
+        // The corpus: 7 files that decode (valid, and hostile ones that are
+        // readable), 36 refused.
+        assert_eq!((decoded, refused), (7, 36), "decoded, refused");
     }
 
     /// On the real overview, when built (`cargo run --release -p maillage-prep -- build --out www/layers`).

@@ -7,7 +7,7 @@
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, Response};
 
 use crate::net::{
     check_answer, check_request, retry_delay, take_bytes, ByteRange, FetchError, ANSWER_TIMEOUT_MS,
@@ -71,6 +71,37 @@ pub async fn fetch_bytes(url: &str, signal: &AbortSignal) -> Result<Vec<u8>, Fet
         return Err(FetchError::Status(response.status()));
     }
     body_bytes(&response).await
+}
+
+/// [`fetch_bytes`], handing `seen` the bytes read so far after each piece
+/// of the body: a national overview is decoded while the rest of it
+/// downloads, instead of after its last byte.
+pub async fn fetch_bytes_as_they_come(
+    url: &str,
+    signal: &AbortSignal,
+    mut seen: impl FnMut(&[u8]),
+) -> Result<Vec<u8>, FetchError> {
+    let response = send(url, None, signal).await?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    let Some(body) = response.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let piece = JsFuture::from(reader.read()).await.map_err(network)?;
+        let field = |name: &str| js_sys::Reflect::get(&piece, &JsValue::from_str(name));
+        if field("done").map_err(network)?.is_truthy() {
+            return Ok(bytes);
+        }
+        let chunk = Uint8Array::new(&field("value").map_err(network)?);
+        let at = bytes.len();
+        bytes.resize(at + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[at..]);
+        seen(&bytes);
+    }
 }
 
 /// Sends a GET and waits for the status line and headers, trying again

@@ -52,7 +52,7 @@ use crate::map::table::SortKey;
 use crate::map::view::{Attributes, MapView, Plan, PlanError};
 #[cfg(feature = "places")]
 use crate::map::zones::ZonesPlan;
-use crate::map::{shapes_from_file, values, Shape};
+use crate::map::{shapes_from_file, values, FileShapes, Shape};
 use crate::net::{ByteRange, FetchError};
 use crate::sites::places::{PlacesAttributes, PlacesPlan};
 use crate::style::legend::Lang;
@@ -1960,15 +1960,38 @@ async fn read_layers(
             None => Ok(None),
         }
     };
-    let (probe, layer, outline) = join3(probe, read(o.plan.layer_path.clone()), outline).await;
+    let plan = &o.plan;
+    // Without an early load to go first (below), the layer is decoded as
+    // its bytes arrive, while the main thread would wait for the rest.
+    let streamed = gate.is_none();
+    let mut decoder = FileShapes::new(&plan.code_field, &plan.name_field, &plan.field);
+    let layer = async {
+        let path = plan.layer_path.clone();
+        let url = url_of(&path)?;
+        let bytes = if streamed {
+            // A malformed file's error comes again, and is reported, from
+            // `finish`.
+            fetch::fetch_bytes_as_they_come(&url, signal, |b| {
+                let _ = decoder.feed(b);
+            })
+            .await
+        } else {
+            fetch::fetch_bytes(&url, signal).await
+        };
+        match bytes {
+            Ok(bytes) => Ok((path, bytes)),
+            Err(error) => Err(LoadError::Layer { path, error }),
+        }
+    };
+    let (probe, layer, outline) = join3(probe, layer, outline).await;
     let range_bytes = probe?;
     let (path, bytes) = layer?;
     // Decoding takes the main thread: the early load's index search goes
     // first, so that its feature ranges leave now (waited for at most
     // `GATE_MS`, whatever happens to that load).
     wait_at_most(gate, GATE_MS).await;
-    let plan = &o.plan;
-    let (_, shapes) = shapes_from_file(&bytes, &plan.code_field, &plan.name_field, &plan.field)
+    let (_, shapes) = decoder
+        .finish(&bytes)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
     // With places, the summaries say the illectronism rate whatever the
     // drawn field: read from the same bytes (absent outside the file's
