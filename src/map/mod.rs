@@ -242,54 +242,17 @@ impl<'a> FileShapes<'a> {
     /// far from offset 0 (each call with the previous ones' bytes and more).
     /// A header still incomplete waits; a malformed one is an error now.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), FgbError> {
-        if self.header.is_none() {
-            let total = match header_len(bytes) {
-                Err(FgbError::Truncated { .. }) => return Ok(()),
-                other => other?,
-            };
-            if (bytes.len() as u64) < total {
-                return Ok(());
-            }
-            let header = Header::parse(bytes)?;
-            let start =
-                usize::try_from(header.features_offset()?).map_err(|_| FgbError::BadOffset {
-                    what: "features",
-                    at: u64::MAX,
-                })?;
-            let [code, name, field] = self.names;
-            let columns = Columns::of(&header, code, name, field);
-            self.next = start;
-            self.header = Some((header, columns, start));
-        }
-        let Some((header, columns, _)) = &self.header else {
-            return Ok(());
-        };
-        // Only whole features: the last one may still be arriving.
-        while let Some(len) = bytes
-            .get(self.next..self.next.saturating_add(4))
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        {
-            let end = usize::try_from(u32::from_le_bytes(len))
-                .ok()
-                .and_then(|n| self.next.checked_add(4)?.checked_add(n));
-            let Some(feature) = end.and_then(|end| bytes.get(self.next..end)) else {
-                break;
-            };
-            if let Some(shape) = columns.shape(decode_feature(feature, header)?) {
-                self.shapes.push(shape);
-            }
-            self.found += 1;
-            self.next += feature.len();
-        }
-        Ok(())
+        self.read_header(bytes)?;
+        self.decode(bytes, false)
     }
 
     /// Decodes what is left of the whole file `bytes` and checks the
     /// feature count: the same shapes, or the same error, as
     /// [`shapes_from_file`] on `bytes`.
     pub fn finish(mut self, bytes: &[u8]) -> Result<(Header, Vec<Shape>), FgbError> {
-        self.feed(bytes)?;
-        let Some((header, columns, start)) = self.header else {
+        self.read_header(bytes)?;
+        self.decode(bytes, true)?;
+        let Some((header, _, _)) = self.header else {
             // Too short for its header: say what is missing.
             return Err(Header::parse(bytes).err().unwrap_or(FgbError::Truncated {
                 what: "header",
@@ -297,18 +260,6 @@ impl<'a> FileShapes<'a> {
                 have: bytes.len() as u64,
             }));
         };
-        let rest = bytes.get(self.next..).ok_or(FgbError::Truncated {
-            what: "features",
-            need: start as u64,
-            have: bytes.len() as u64,
-        })?;
-        // A cut last feature is the error `feature_slices` names.
-        for slice in feature_slices(rest) {
-            if let Some(shape) = columns.shape(decode_feature(slice?, &header)?) {
-                self.shapes.push(shape);
-            }
-            self.found += 1;
-        }
         // A file cut between two features decodes without an error: the
         // header's count tells (0 is "unknown" in FlatGeobuf).
         if header.features_count > 0 && self.found != header.features_count {
@@ -318,6 +269,63 @@ impl<'a> FileShapes<'a> {
             });
         }
         Ok((header, self.shapes))
+    }
+
+    /// Reads the header once `bytes` hold all of it.
+    fn read_header(&mut self, bytes: &[u8]) -> Result<(), FgbError> {
+        if self.header.is_some() {
+            return Ok(());
+        }
+        let total = match header_len(bytes) {
+            Err(FgbError::Truncated { .. }) => return Ok(()),
+            other => other?,
+        };
+        if (bytes.len() as u64) < total {
+            return Ok(());
+        }
+        let header = Header::parse(bytes)?;
+        let start =
+            usize::try_from(header.features_offset()?).map_err(|_| FgbError::BadOffset {
+                what: "features",
+                at: u64::MAX,
+            })?;
+        let [code, name, field] = self.names;
+        let columns = Columns::of(&header, code, name, field);
+        self.next = start;
+        self.header = Some((header, columns, start));
+        Ok(())
+    }
+
+    /// Decodes the whole features from the next one on. A cut last feature
+    /// is an error once the file is `complete`; before, the rest of it may
+    /// still be arriving.
+    fn decode(&mut self, bytes: &[u8], complete: bool) -> Result<(), FgbError> {
+        let Some((header, columns, start)) = &self.header else {
+            return Ok(());
+        };
+        let Some(rest) = bytes.get(self.next..) else {
+            if !complete {
+                return Ok(());
+            }
+            return Err(FgbError::Truncated {
+                what: "features",
+                need: *start as u64,
+                have: bytes.len() as u64,
+            });
+        };
+        for slice in feature_slices(rest) {
+            let slice = match slice {
+                Ok(s) => s,
+                Err(_) if !complete => break,
+                Err(e) => return Err(e),
+            };
+            if let Some(shape) = columns.shape(decode_feature(slice, header)?) {
+                self.shapes.push(shape);
+            }
+            self.found += 1;
+            self.next += slice.len();
+        }
+        Ok(())
     }
 }
 

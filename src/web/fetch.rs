@@ -52,10 +52,7 @@ pub async fn fetch_range(
 /// Fetches a whole small document (the manifest) as text; any status other
 /// than 2xx is an error.
 pub async fn fetch_text(url: &str, signal: &AbortSignal) -> Result<String, FetchError> {
-    let response = send(url, None, signal).await?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
-    }
+    let response = send_ok(url, signal).await?;
     let text = JsFuture::from(response.text().map_err(network)?)
         .await
         .map_err(network)?;
@@ -66,10 +63,7 @@ pub async fn fetch_text(url: &str, signal: &AbortSignal) -> Result<String, Fetch
 /// Fetches a whole file (an overview, read in one request; the server may
 /// send its precompressed copy, which the browser decodes).
 pub async fn fetch_bytes(url: &str, signal: &AbortSignal) -> Result<Vec<u8>, FetchError> {
-    let response = send(url, None, signal).await?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
-    }
+    let response = send_ok(url, signal).await?;
     body_bytes(&response).await
 }
 
@@ -81,10 +75,7 @@ pub async fn fetch_bytes_as_they_come(
     signal: &AbortSignal,
     mut seen: impl FnMut(&[u8]),
 ) -> Result<Vec<u8>, FetchError> {
-    let response = send(url, None, signal).await?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
-    }
+    let response = send_ok(url, signal).await?;
     let Some(body) = response.body() else {
         return Ok(Vec::new());
     };
@@ -102,6 +93,16 @@ pub async fn fetch_bytes_as_they_come(
         chunk.copy_to(&mut bytes[at..]);
         seen(&bytes);
     }
+}
+
+/// [`send`] without a range, any status other than 2xx an error: a whole
+/// file or document.
+async fn send_ok(url: &str, signal: &AbortSignal) -> Result<Response, FetchError> {
+    let response = send(url, None, signal).await?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status()));
+    }
+    Ok(response)
 }
 
 /// Sends a GET and waits for the status line and headers, trying again
