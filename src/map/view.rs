@@ -636,13 +636,19 @@ impl MapView {
 
     /// Takes the screen boxes (`[x0, y0, x1, y1]`, CSS pixels from the
     /// map's top-left corner) of the panels over the map, as the page laid
-    /// them out; non-finite or empty boxes are dropped.
-    pub fn set_panels(&mut self, panels: &[[f64; 4]]) {
-        self.panels = panels
+    /// them out; non-finite or empty boxes are dropped. Returns whether the
+    /// boxes kept changed: a page's resize observer reports panels already
+    /// measured (the legend filled before the first drawing), which need
+    /// no drawing again.
+    pub fn set_panels(&mut self, panels: &[[f64; 4]]) -> bool {
+        let kept: Vec<[f64; 4]> = panels
             .iter()
             .filter(|r| r.iter().all(|v| v.is_finite()) && r[2] > r[0] && r[3] > r[1])
             .copied()
             .collect();
+        let changed = kept != self.panels;
+        self.panels = kept;
+        changed
     }
 
     /// Fits the territory (or metropolitan France) again, beside the panels.
@@ -2007,8 +2013,12 @@ mod tests {
         // the territory beside it.
         let t4 = v.camera.project(4.25, 50.25);
         let panel = [t4[0] - 30.0, 0.0, 800.0, t4[1] + 30.0];
-        v.set_panels(&[panel, [f64::NAN, 0.0, 1.0, 1.0]]);
+        assert!(v.set_panels(&[panel, [f64::NAN, 0.0, 1.0, 1.0]]));
         assert_eq!(v.panels, [panel]);
+        // The same boxes again (an empty one dropped as before): no change.
+        assert!(!v.set_panels(&[panel, [0.0, 0.0, 0.0, 5.0]]));
+        assert!(v.set_panels(&[[panel[0] + 1.0, panel[1], panel[2], panel[3]]]));
+        assert!(v.set_panels(&[panel]));
         assert_eq!(names(&v), ["T0", "T1", "T2", "T3"]);
         v.fit_home();
         // The long row of squares goes below the panel, where it is drawn larger.

@@ -1025,9 +1025,12 @@ impl Inner {
             .filter_map(|e| e.dyn_into::<ResizeObserverEntry>().ok())
             .filter(|e| e.target().is_same_node(Some(&self.frame)))
             .last();
-        self.measure_panels();
+        let panels_changed = self.measure_panels();
         let Some(entry) = frame else {
-            self.request_redraw();
+            // The first drawing's panels, reported after it: no second one.
+            if panels_changed {
+                self.request_redraw();
+            }
             return;
         };
         let rect = entry.content_rect();
@@ -1095,15 +1098,16 @@ impl Inner {
     }
 
     /// Gives the core the boxes of the legend and the status line over the
-    /// map (CSS pixels from the frame's corner; hidden ones are empty).
-    fn measure_panels(&self) {
+    /// map (CSS pixels from the frame's corner; hidden ones are empty);
+    /// returns whether they changed.
+    fn measure_panels(&self) -> bool {
         let (Ok(mut view), Ok(mut preview)) =
             (self.view.try_borrow_mut(), self.preview.try_borrow_mut())
         else {
-            return;
+            return false;
         };
         let Some(v) = view.as_mut().or(preview.as_mut()) else {
-            return;
+            return false;
         };
         let f = self.frame.get_bounding_client_rect();
         let boxes: Vec<[f64; 4]> = [&self.legend, &self.status]
@@ -1118,7 +1122,7 @@ impl Inner {
                 ]
             })
             .collect();
-        v.set_panels(&boxes);
+        v.set_panels(&boxes)
     }
 
     /// The theme's background colour (`--maillage-background`), font family
