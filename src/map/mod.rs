@@ -218,9 +218,10 @@ pub fn shapes_from_file(
 #[derive(Debug)]
 pub struct FileShapes<'a> {
     names: [&'a str; 3],
-    /// The header, its columns and where the features start, once read.
-    header: Option<(Header, Columns, usize)>,
-    /// Where the next undecoded feature starts.
+    /// The header and its columns, once read.
+    header: Option<(Header, Columns)>,
+    /// Where the next undecoded feature starts (the first one's offset
+    /// once the header is read).
     next: usize,
     shapes: Vec<Shape>,
     found: u64,
@@ -252,7 +253,7 @@ impl<'a> FileShapes<'a> {
     pub fn finish(mut self, bytes: &[u8]) -> Result<(Header, Vec<Shape>), FgbError> {
         self.read_header(bytes)?;
         self.decode(bytes, true)?;
-        let Some((header, _, _)) = self.header else {
+        let Some((header, _)) = self.header else {
             // Too short for its header: say what is missing.
             return Err(Header::parse(bytes).err().unwrap_or(FgbError::Truncated {
                 what: "header",
@@ -292,7 +293,7 @@ impl<'a> FileShapes<'a> {
         let [code, name, field] = self.names;
         let columns = Columns::of(&header, code, name, field);
         self.next = start;
-        self.header = Some((header, columns, start));
+        self.header = Some((header, columns));
         Ok(())
     }
 
@@ -300,16 +301,18 @@ impl<'a> FileShapes<'a> {
     /// is an error once the file is `complete`; before, the rest of it may
     /// still be arriving.
     fn decode(&mut self, bytes: &[u8], complete: bool) -> Result<(), FgbError> {
-        let Some((header, columns, start)) = &self.header else {
+        let Some((header, columns)) = &self.header else {
             return Ok(());
         };
+        // Past the end only before any feature: the file ends before its
+        // first one's offset.
         let Some(rest) = bytes.get(self.next..) else {
             if !complete {
                 return Ok(());
             }
             return Err(FgbError::Truncated {
                 what: "features",
-                need: *start as u64,
+                need: self.next as u64,
                 have: bytes.len() as u64,
             });
         };
