@@ -54,6 +54,17 @@ impl Feature {
 
 /// Decodes one feature from bytes starting at its u32 length prefix; bytes past it are ignored.
 pub fn decode_feature(bytes: &[u8], header: &Header) -> Result<Feature> {
+    decode_feature_keeping(bytes, header, None)
+}
+
+/// [`decode_feature`], with only the values of the columns `keep` marks
+/// (by position; `None` keeps all): the others are checked and skipped, and
+/// left `None`. A map keeps 6 of a national layer's 24 columns.
+pub fn decode_feature_keeping(
+    bytes: &[u8],
+    header: &Header,
+    keep: Option<&[bool]>,
+) -> Result<Feature> {
     let have = bytes.len() as u64;
     let len = read::<4>(bytes, 0, "feature length").map_err(|_| FgbError::Truncated {
         what: "feature length",
@@ -81,7 +92,7 @@ pub fn decode_feature(bytes: &[u8], header: &Header) -> Result<Feature> {
         None => None,
     };
     let properties = match t.vector(6, 1, "feature properties")? {
-        Some(b) => decode_properties(b, &header.columns)?,
+        Some(b) => decode_properties(b, &header.columns, keep)?,
         None => vec![None; header.columns.len()],
     };
     Ok(Feature {
@@ -188,9 +199,14 @@ impl<'a> Cursor<'a> {
 }
 
 /// The binary property encoding: repeated `u16` column index, then the value as the column's type.
+/// Values of columns `keep` does not mark are skipped (their length still checked).
 ///
 /// A single trailing byte is tolerated, as the reference reader does (some writers leave one).
-fn decode_properties(bytes: &[u8], columns: &[Column]) -> Result<Vec<Option<Value>>> {
+fn decode_properties(
+    bytes: &[u8],
+    columns: &[Column],
+    keep: Option<&[bool]>,
+) -> Result<Vec<Option<Value>>> {
     let mut out = vec![None; columns.len()];
     let mut cur = Cursor { bytes, pos: 0 };
     while bytes.len().saturating_sub(cur.pos) >= 2 {
@@ -199,32 +215,64 @@ fn decode_properties(bytes: &[u8], columns: &[Column]) -> Result<Vec<Option<Valu
             column: u64::from(column),
             reason,
         };
+        let i = usize::from(column);
         let slot = out
-            .get_mut(usize::from(column))
+            .get_mut(i)
             .ok_or(bad("column index past the header's columns"))?;
-        let ty = columns.get(usize::from(column)).map(|c| c.column_type);
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let value = match ty {
-            Some(ColumnType::Byte) => cur.arr().map(|b| Value::Byte(i8::from_le_bytes(b))),
-            Some(ColumnType::UByte) => cur.arr().map(|[b]| Value::UByte(b)),
-            Some(ColumnType::Bool) => cur.arr().map(|[b]| Value::Bool(b != 0)),
-            Some(ColumnType::Short) => cur.arr().map(|b| Value::Short(i16::from_le_bytes(b))),
-            Some(ColumnType::UShort) => cur.arr().map(|b| Value::UShort(u16::from_le_bytes(b))),
-            Some(ColumnType::Int) => cur.arr().map(|b| Value::Int(i32::from_le_bytes(b))),
-            Some(ColumnType::UInt) => cur.arr().map(|b| Value::UInt(u32::from_le_bytes(b))),
-            Some(ColumnType::Long) => cur.arr().map(|b| Value::Long(i64::from_le_bytes(b))),
-            Some(ColumnType::ULong) => cur.arr().map(|b| Value::ULong(u64::from_le_bytes(b))),
-            Some(ColumnType::Float) => cur.arr().map(|b| Value::Float(f32::from_le_bytes(b))),
-            Some(ColumnType::Double) => cur.arr().map(|b| Value::Double(f64::from_le_bytes(b))),
-            Some(ColumnType::String) => cur.sized().map(|b| Value::String(text(b))),
-            Some(ColumnType::Json) => cur.sized().map(|b| Value::Json(text(b))),
-            Some(ColumnType::DateTime) => cur.sized().map(|b| Value::DateTime(text(b))),
-            Some(ColumnType::Binary) => cur.sized().map(|b| Value::Binary(b.to_vec())),
+        let ty = columns.get(i).map(|c| c.column_type);
+        // The value's bytes by its type's size (or length prefix), then,
+        // for a kept column, the value.
+        let raw = match ty {
+            Some(ColumnType::Byte | ColumnType::UByte | ColumnType::Bool) => cur.take(1),
+            Some(ColumnType::Short | ColumnType::UShort) => cur.take(2),
+            Some(ColumnType::Int | ColumnType::UInt | ColumnType::Float) => cur.take(4),
+            Some(ColumnType::Long | ColumnType::ULong | ColumnType::Double) => cur.take(8),
+            Some(
+                ColumnType::String | ColumnType::Json | ColumnType::DateTime | ColumnType::Binary,
+            ) => cur.sized(),
             None => None,
         };
-        *slot = Some(value.ok_or(bad("value runs past the properties"))?);
+        let (Some(raw), Some(ty)) = (raw, ty) else {
+            return Err(bad("value runs past the properties"));
+        };
+        if keep.is_none_or(|k| k.get(i).copied().unwrap_or(false)) {
+            *slot = Some(value_of(ty, raw));
+        }
     }
     Ok(out)
+}
+
+/// A property value from its bytes, `raw` exactly as long as the type
+/// takes (see [`decode_properties`]).
+fn value_of(ty: ColumnType, raw: &[u8]) -> Value {
+    let text = || String::from_utf8_lossy(raw).into_owned();
+    match ty {
+        ColumnType::Byte => Value::Byte(i8::from_le_bytes(fixed(raw))),
+        ColumnType::UByte => Value::UByte(u8::from_le_bytes(fixed(raw))),
+        ColumnType::Bool => Value::Bool(raw.first().is_some_and(|b| *b != 0)),
+        ColumnType::Short => Value::Short(i16::from_le_bytes(fixed(raw))),
+        ColumnType::UShort => Value::UShort(u16::from_le_bytes(fixed(raw))),
+        ColumnType::Int => Value::Int(i32::from_le_bytes(fixed(raw))),
+        ColumnType::UInt => Value::UInt(u32::from_le_bytes(fixed(raw))),
+        ColumnType::Long => Value::Long(i64::from_le_bytes(fixed(raw))),
+        ColumnType::ULong => Value::ULong(u64::from_le_bytes(fixed(raw))),
+        ColumnType::Float => Value::Float(f32::from_le_bytes(fixed(raw))),
+        ColumnType::Double => Value::Double(f64::from_le_bytes(fixed(raw))),
+        ColumnType::String => Value::String(text()),
+        ColumnType::Json => Value::Json(text()),
+        ColumnType::DateTime => Value::DateTime(text()),
+        ColumnType::Binary => Value::Binary(raw.to_vec()),
+    }
+}
+
+/// `raw` as an `N`-byte array (zeros where it is shorter, which
+/// [`decode_properties`] never passes).
+fn fixed<const N: usize>(raw: &[u8]) -> [u8; N] {
+    let mut a = [0; N];
+    for (d, s) in a.iter_mut().zip(raw) {
+        *d = *s;
+    }
+    a
 }
 
 /// Splits consecutive length-prefixed features (a file without index, or one fetched range).

@@ -33,7 +33,9 @@ mod index;
 mod tests;
 
 pub use error::{FgbError, Result};
-pub use feature::{decode_feature, feature_slices, Feature, FeatureSlices, Geometry, Value};
+pub use feature::{
+    decode_feature, decode_feature_keeping, feature_slices, Feature, FeatureSlices, Geometry, Value,
+};
 pub use header::{
     header_len, Column, ColumnType, GeometryType, Header, MAGIC, MAX_COLUMNS, MAX_FEATURES,
     MAX_HEADER_SIZE, PREFIX_LEN,

@@ -409,9 +409,21 @@ fn every_property_type_round_trips() {
     let start = h.features_offset().unwrap() as usize;
     let mut seen = 0;
     for slice in feature_slices(&file[start..]) {
-        let f = decode_feature(slice.unwrap(), &h).unwrap();
+        let slice = slice.unwrap();
+        let f = decode_feature(slice, &h).unwrap();
         let n = id_of(&f);
         assert_eq!(f.properties, cell_values(n), "cell {n}");
+        // Only some columns kept: theirs as a whole decode has them, the
+        // others skipped (`None`), the geometry the same.
+        let keep: Vec<bool> = (0..h.columns.len()).map(|i| i % 3 == 0).collect();
+        let some = decode_feature_keeping(slice, &h, Some(&keep)).unwrap();
+        let want: Vec<Option<Value>> = cell_values(n)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.filter(|_| i % 3 == 0))
+            .collect();
+        assert_eq!(some.properties, want, "cell {n}");
+        assert_eq!(some.geometry, f.geometry);
         let Some(Geometry::Polygons(polys)) = &f.geometry else {
             panic!("cell {n}: {:?}", f.geometry)
         };
@@ -752,6 +764,15 @@ fn lying_lengths_give_specific_errors() {
     bad[s - 4..s].copy_from_slice(&0xFFFFu32.to_le_bytes());
     assert_eq!(
         decode_feature(&bad, &h),
+        Err(FgbError::BadProperty {
+            column: 11,
+            reason: "value runs past the properties"
+        })
+    );
+    // The same lie in a column that is skipped, not kept: still an error.
+    let keep = vec![false; h.columns.len()];
+    assert_eq!(
+        decode_feature_keeping(&bad, &h, Some(&keep)),
         Err(FgbError::BadProperty {
             column: 11,
             reason: "value runs past the properties"

@@ -16,6 +16,7 @@
 //! ```
 
 use crate::num::ClampTo;
+use std::cell::RefCell;
 use std::f64::consts::PI;
 use std::fmt;
 
@@ -156,8 +157,13 @@ pub fn lat_to_y(lat: f64) -> f64 {
     if (-TABLE_LIMIT..=TABLE_LIMIT).contains(&lat) {
         let k = ((lat + TABLE_LIMIT) * NODES_PER_DEGREE + 0.5).floor();
         let node = k / NODES_PER_DEGREE - TABLE_LIMIT;
-        let y = TABLE.with(|table| {
-            let c = table.get(k as usize)?;
+        let y = TABLE.with_borrow_mut(|table| {
+            let c = table.get_mut(k as usize)?;
+            // A node's coefficients are worked out the first time a
+            // latitude near it is: France takes about 60 of the 561.
+            if c[0].is_nan() {
+                *c = taylor_coefficients(node);
+            }
             let t = (lat - node).to_radians();
             Some(c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * (c[4] + t * c[5])))))
         });
@@ -177,7 +183,11 @@ const NODES_PER_DEGREE: f64 = 4.0;
 /// `ln((1 + t) / (1 − t))` with `t = tan(φ/2)`: `|φ/2|` stays under `π/4`,
 /// where `tan` needs no argument reduction.
 fn exact_lat_to_y(lat: f64) -> f64 {
-    let t = (clamp_latitude(lat).to_radians() / 2.0).tan();
+    y_of_half_tan((clamp_latitude(lat).to_radians() / 2.0).tan())
+}
+
+/// `y` from the half angle's tangent `t = tan(φ/2)`.
+fn y_of_half_tan(t: f64) -> f64 {
     (1.0 - ((1.0 + t) / (1.0 - t)).ln() / PI) / 2.0
 }
 
@@ -185,32 +195,30 @@ thread_local! {
     /// For each node `φk` (every quarter degree within `±TABLE_LIMIT`), the
     /// Taylor coefficients of `y` around it up to the fifth power: `y` of a
     /// latitude 1/8° away at most is then 5 multiplications and additions,
-    /// instead of a `tan` and an `ln` in wasm's software maths.
-    static TABLE: Vec<[f64; 6]> = taylor_table();
+    /// instead of a `tan` and an `ln` in wasm's software maths. NaN until
+    /// first needed.
+    static TABLE: RefCell<Vec<[f64; 6]>> =
+        RefCell::new(vec![[f64::NAN; 6]; (2.0 * TABLE_LIMIT * NODES_PER_DEGREE) as usize + 1]);
 }
 
-/// The derivatives of `y` are polynomials in `s = sec φ` and `T = tan φ`
-/// (those of `ln(sec φ + tan φ)`, times `−1/2π`).
-fn taylor_table() -> Vec<[f64; 6]> {
-    let nodes = (2.0 * TABLE_LIMIT * NODES_PER_DEGREE) as usize + 1;
+/// The Taylor coefficients of `y` around the latitude `lat` (degrees,
+/// within `±TABLE_LIMIT`). The derivatives of `y` are polynomials in
+/// `s = sec φ` and `T = tan φ` (those of `ln(sec φ + tan φ)`, times
+/// `−1/2π`), and all come from the half angle's tangent `h`: one `tan`, no
+/// `cos`, and `y` itself as [`exact_lat_to_y`] has it.
+fn taylor_coefficients(lat: f64) -> [f64; 6] {
     let k = -1.0 / (2.0 * PI);
-    (0..nodes)
-        .map(|i| {
-            let lat = i as f64 / NODES_PER_DEGREE - TABLE_LIMIT;
-            // From the half angle's tangent `h`: no `cos` in the module.
-            let h = (lat.to_radians() / 2.0).tan();
-            let (s, t) = ((1.0 + h * h) / (1.0 - h * h), 2.0 * h / (1.0 - h * h));
-            let t2 = t * t;
-            [
-                exact_lat_to_y(lat),
-                k * s,
-                k * s * t / 2.0,
-                k * s * (2.0 * t2 + 1.0) / 6.0,
-                k * s * t * (6.0 * t2 + 5.0) / 24.0,
-                k * s * (24.0 * t2 * t2 + 28.0 * t2 + 5.0) / 120.0,
-            ]
-        })
-        .collect()
+    let h = (lat.to_radians() / 2.0).tan();
+    let (s, t) = ((1.0 + h * h) / (1.0 - h * h), 2.0 * h / (1.0 - h * h));
+    let t2 = t * t;
+    [
+        y_of_half_tan(h),
+        k * s,
+        k * s * t / 2.0,
+        k * s * (2.0 * t2 + 1.0) / 6.0,
+        k * s * t * (6.0 * t2 + 5.0) / 24.0,
+        k * s * (24.0 * t2 * t2 + 28.0 * t2 + 5.0) / 120.0,
+    ]
 }
 
 /// Longitude of a world `x`.
@@ -290,6 +298,12 @@ mod tests {
             assert!((lat_to_y(lat) - exact_lat_to_y(lat)).abs() < 2e-15, "{lat}");
         }
         assert!(lat_to_y(f64::NAN).is_nan());
+        // A node's own `y` is the formula's, to the bit: the table's nodes
+        // are worked out as they are first met, in any order.
+        for lat in [-70.0, -21.0, 0.0, 16.25, 46.5, 51.0, 70.0] {
+            assert_eq!(taylor_coefficients(lat)[0], exact_lat_to_y(lat), "{lat}");
+            assert_eq!(lat_to_y(lat), exact_lat_to_y(lat), "{lat}");
+        }
         // Round trip through the inverse stays within 1e-12 degrees.
         for lat in [-85.0, -45.5, -0.001, 0.0, 12.3, 46.6, 50.4, 85.0] {
             assert!((y_to_lat(lat_to_y(lat)) - lat).abs() < 1e-12, "{lat}");

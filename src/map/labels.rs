@@ -132,12 +132,21 @@ fn is_format(c: char) -> bool {
 /// urbaine d'Arras" → "CU d'Arras"), a trailing acronym in brackets dropped,
 /// cut to [`MAX_LABEL_CHARS`] with "…". Empty when nothing is left.
 pub fn label_text(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| !c.is_control() && !is_format(*c))
-        .collect();
-    let mut text = words(&clean.split(' ').collect::<Vec<_>>());
+    // One pass, one string: a national view's first frame cleans the names
+    // of hundreds of territories.
+    let mut text = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c.is_control() || is_format(c) || (c == ' ' && text.ends_with(' ')) {
+            continue;
+        }
+        if c != ' ' || !text.is_empty() {
+            text.push(c);
+        }
+    }
+    if text.ends_with(' ') {
+        text.pop();
+    }
     for (long, short) in FORMS {
         let rest = text.strip_prefix(long).unwrap_or("-");
         if rest.is_empty() || rest.starts_with(' ') {
@@ -190,26 +199,49 @@ fn may_break_after(word: &str) -> bool {
 /// The name on one line, then on two split where the wider line is the
 /// narrowest (when it has more than one word).
 ///
-/// Each split's width comes from running sums of the words' widths: only
-/// the chosen lines are written out (every territory's name is set at the
-/// first frame that could show it, in wasm's baseline compiler).
+/// Only the chosen lines are written out (see [`best_break`]).
 pub fn layouts(text: &str) -> Vec<Layout> {
-    let ws: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let widths: Vec<u64> = ws.iter().map(|w| milli_em(w)).collect();
-    let Some(last) = widths.len().checked_sub(1) else {
+    let Some((total, best)) = best_break(text) else {
         return Vec::new();
     };
-    let space = milli_em(" ");
-    let total = widths.iter().sum::<u64>() + space * last as u64;
+    let ws: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
     let mut out = vec![Layout {
         lines: vec![words(&ws)],
         em: ems(total),
     }];
+    if let Some((k, wider)) = best {
+        out.push(Layout {
+            lines: vec![words(&ws[..k]), words(&ws[k..])],
+            em: ems(wider),
+        });
+    }
+    out
+}
+
+/// The width (ems) of the narrowest of [`layouts`], without writing any
+/// out; `None` without a word. Most territories of a national view are
+/// too small on screen for their name, which this alone tells.
+pub fn narrowest_em(text: &str) -> Option<f64> {
+    best_break(text).map(|(total, best)| ems(best.map_or(total, |(_, wider)| wider)))
+}
+
+/// The name's width on one line and, when it has more than one word, the
+/// best break in two (words on the first line, the wider line's width),
+/// in thousandths of an em; `None` without a word.
+///
+/// Each split's width comes from running sums of the words' widths, with
+/// nothing allocated: every territory's name is measured at the first
+/// frame that could show it, in wasm's baseline compiler.
+fn best_break(text: &str) -> Option<(u64, Option<(usize, u64)>)> {
+    let ws = || text.split(' ').filter(|w| !w.is_empty());
+    let last = ws().count().checked_sub(1)?;
+    let space = milli_em(" ");
+    let total = ws().map(milli_em).sum::<u64>() + space * last as u64;
     // (words on the first line, the wider line's width)
     let mut best: Option<(usize, u64)> = None;
     let mut left = 0;
-    for (i, (w, width)) in ws.iter().zip(&widths).enumerate().take(last) {
-        left += width + if i > 0 { space } else { 0 };
+    for (i, w) in ws().enumerate().take(last) {
+        left += milli_em(w) + if i > 0 { space } else { 0 };
         if !may_break_after(w) {
             continue;
         }
@@ -218,13 +250,7 @@ pub fn layouts(text: &str) -> Vec<Layout> {
             best = Some((i + 1, wider));
         }
     }
-    if let Some((k, wider)) = best {
-        out.push(Layout {
-            lines: vec![words(&ws[..k]), words(&ws[k..])],
-            em: ems(wider),
-        });
-    }
-    out
+    Some((total, best))
 }
 
 /// Where and how a shape's name may be drawn, for every view.
@@ -327,10 +353,10 @@ pub fn place<'a>(
     let candidates: Vec<(&Anchor, &[Layout], [f64; 2])> = shapes
         .into_iter()
         .filter_map(|s| {
-            // Narrower or lower on screen than the shortest name could be:
-            // no need to find where its name would go.
+            // Narrower on screen than the shortest name could be, or lower
+            // than one line: no need to find where its name would go.
             let [x0, y0, x1, y1] = s.extent();
-            if (x1 - x0) * scale < MIN_LABEL_PX || (y1 - y0) * scale < LABEL_SIZE {
+            if (x1 - x0) * scale < MIN_LABEL_PX || (y1 - y0) * scale < line_px {
                 return None;
             }
             // Off screen: its anchor, inside it, is too. Not computed: a
@@ -341,19 +367,15 @@ pub fn place<'a>(
             }
             // A name is at most `REACH_SLACK` times as wide as the box
             // (twice the nearer reach sideways, which sums to at most the
-            // box's width) and one line is no taller than the box: a box
-            // too small for the narrowest layout is refused below whatever
-            // its anchor, so the costly anchor search is skipped.
-            let layouts = s.layouts();
-            let narrowest = layouts.iter().map(|l| l.em).fold(f64::INFINITY, f64::min);
-            if narrowest * LABEL_SIZE * text_scale > REACH_SLACK * (x1 - x0) * scale
-                || line_px > (y1 - y0) * scale
-            {
+            // box's width): a box too narrow for the narrowest layout is
+            // refused below whatever its anchor, so the costly anchor
+            // search (and the layouts' text) is skipped.
+            if s.narrowest_em() * LABEL_SIZE * text_scale > REACH_SLACK * (x1 - x0) * scale {
                 return None;
             }
             let a = s.anchor()?;
             let p = projector.project(a.at);
-            ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, layouts, p))
+            ((0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1])).then_some((a, s.layouts(), p))
         })
         .take(1 << 20)
         .collect();
@@ -436,6 +458,11 @@ mod tests {
             "Lens LiévinnivéiL"
         );
         assert_eq!(label_text(" \u{200B}\u{FEFF} "), "");
+        assert_eq!(
+            label_text("  Pays \u{0} de\u{A0} Bray \r\n"),
+            "Pays de Bray"
+        );
+        assert_eq!(label_text("\u{2066} Communauté urbaine  \u{7}"), "CU");
         assert_eq!(label_text("(Sans nom)"), "(Sans nom)");
         let long = label_text(&"<script>".repeat(1000));
         assert_eq!(long.chars().count(), MAX_LABEL_CHARS);
@@ -470,6 +497,13 @@ mod tests {
         assert!((l[1].em - text_em("CC du Pays")).abs() < 1e-12);
         assert_eq!(layouts("Saint-Pol-sur-Ternoise").len(), 1);
         assert!(layouts("").is_empty());
+        // The narrowest width, without the lines: the two-line one here.
+        assert_eq!(narrowest_em("CC du Pays de Bray"), Some(l[1].em));
+        assert_eq!(
+            narrowest_em("Saint-Pol-sur-Ternoise"),
+            Some(text_em("Saint-Pol-sur-Ternoise"))
+        );
+        assert_eq!(narrowest_em("  "), None);
     }
 
     /// A shape drawn as the screen rectangle `r` (`[x0, y0, x1, y1]`) by `camera`.

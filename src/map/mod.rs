@@ -19,7 +19,9 @@ pub mod zones;
 use std::cell::OnceCell;
 
 use self::labels::{Anchor, Layout};
-use crate::fgb::{decode_feature, feature_slices, header_len, FgbError, Geometry, Header, Value};
+use crate::fgb::{
+    decode_feature_keeping, feature_slices, header_len, FgbError, Geometry, Header, Value,
+};
 use crate::geom::camera::{Camera, Projector};
 use crate::num::ClampTo;
 use crate::scene::{DisplayList, Hatch, Pattern, PolygonStyle, Rgba};
@@ -33,10 +35,15 @@ pub struct Shape {
     /// Where its name goes ([`labels`]), worked out at its first labelled
     /// frame and kept: not per frame.
     anchor: OnceCell<Option<Anchor>>,
-    /// Its name's layouts on 1 or 2 lines (name only, no geometry), kept:
-    /// the narrowest says, before any anchor is looked for, whether the
-    /// name could fit the shape on screen at all.
+    /// Its name's layouts on 1 or 2 lines (name only, no geometry), kept;
+    /// written out only for a shape whose name could fit on screen.
     layouts: OnceCell<Vec<Layout>>,
+    /// The narrowest of those layouts' width in ems (infinite without a
+    /// name), kept: before any anchor is looked for, it says whether the
+    /// name could fit the shape on screen at all. A national view's first
+    /// frame measures hundreds of names to find that none fits, and writes
+    /// none of their lines.
+    narrowest: OnceCell<f64>,
     /// Its box in world coordinates (west, north, east, south), computed at
     /// first need: names skip shapes too small on screen without working
     /// out where their name would go.
@@ -47,7 +54,8 @@ pub struct Shape {
     /// in wasm, and a frame then only scales and shifts.
     world: OnceCell<Vec<Vec<Vec<[f64; 2]>>>>,
     /// A streamed (detailed) shape's overview shape, as an index in the
-    /// map's list: looked up by code once, not at every frame.
+    /// map's list: looked up by code once, not at every frame (an overview
+    /// shape's is itself, set when the map is built).
     overview: OnceCell<Option<usize>>,
     /// Code (SIREN, INSEE code).
     pub code: String,
@@ -96,6 +104,14 @@ impl Shape {
             .get_or_init(|| labels::layouts(&labels::label_text(&self.name)))
     }
 
+    /// The width in ems of its name's narrowest layout ([`Shape::layouts`]),
+    /// computed once; infinite without a name.
+    pub fn narrowest_em(&self) -> f64 {
+        *self.narrowest.get_or_init(|| {
+            labels::narrowest_em(&labels::label_text(&self.name)).unwrap_or(f64::INFINITY)
+        })
+    }
+
     /// The index of its overview shape, found by `find` (from its code)
     /// the first time and kept. A map keeps one list of overview shapes
     /// for its life, so the answer never changes.
@@ -140,32 +156,40 @@ impl Shape {
     pub fn extent(&self) -> [f64; 4] {
         *self.extent.get_or_init(|| {
             use crate::geom::mercator::{lat_to_y, lon_to_x};
-            let mut b = [
+            let (mut w, mut s, mut e, mut n) = (
                 f64::INFINITY,
                 f64::INFINITY,
                 f64::NEG_INFINITY,
                 f64::NEG_INFINITY,
-            ];
-            // Plain loops: the first frame finds every shape's box, and
-            // wasm's baseline compiler, which runs it, inlines no iterator.
+            );
+            // Plain loops and comparisons: the first frame finds every
+            // shape's box, in wasm's baseline compiler, which inlines no
+            // iterator, and `f64::min` costs a NaN test more (a NaN
+            // compares false here too, and is skipped as `min` skips it).
             for part in &self.parts {
                 for ring in part {
                     for &[lon, lat] in ring {
-                        b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+                        if lon < w {
+                            w = lon;
+                        }
+                        if lon > e {
+                            e = lon;
+                        }
+                        if lat < s {
+                            s = lat;
+                        }
+                        if lat > n {
+                            n = lat;
+                        }
                     }
                 }
             }
-            if b[0] > b[2] {
-                return b;
+            if w > e {
+                return [w, s, e, n];
             }
             // Both projections are monotonic (y grows southwards): the
             // box's corners, not its every vertex, go through `tan` and `ln`.
-            [
-                lon_to_x(b[0]),
-                lat_to_y(b[3]),
-                lon_to_x(b[2]),
-                lat_to_y(b[1]),
-            ]
+            [lon_to_x(w), lat_to_y(n), lon_to_x(e), lat_to_y(s)]
         })
     }
 }
@@ -322,7 +346,7 @@ impl<'a> FileShapes<'a> {
                 Err(_) if !complete => break,
                 Err(e) => return Err(e),
             };
-            if let Some(shape) = columns.shape(decode_feature(slice, header)?) {
+            if let Some(shape) = columns.shape(columns.decode(slice, header)?) {
                 self.shapes.push(shape);
             }
             self.found += 1;
@@ -344,7 +368,7 @@ pub fn shapes_from_features(
     let columns = Columns::of(header, code, name, field);
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
-        if let Some(shape) = columns.shape(decode_feature(slice?, header)?) {
+        if let Some(shape) = columns.shape(columns.decode(slice?, header)?) {
             out.push(shape);
         }
     }
@@ -361,6 +385,9 @@ pub struct Columns {
     /// features), but for a column asked for twice (the zones' id is both
     /// code and name).
     once: [bool; 6],
+    /// The columns to decode, by position: these six, not the file's
+    /// every indicator.
+    keep: Vec<bool>,
 }
 
 impl Columns {
@@ -378,7 +405,15 @@ impl Columns {
             header.column_index("population"),
         ];
         let once = std::array::from_fn(|k| at.iter().filter(|c| **c == at[k]).count() == 1);
-        Self { at, once }
+        let keep = (0..header.columns.len())
+            .map(|i| at.contains(&Some(i)))
+            .collect();
+        Self { at, once, keep }
+    }
+
+    /// Decodes a feature's geometry and kept columns.
+    fn decode(&self, slice: &[u8], header: &Header) -> Result<crate::fgb::Feature, FgbError> {
+        decode_feature_keeping(slice, header, Some(&self.keep))
     }
 
     /// The shape of a decoded feature, or `None` for one without polygons
@@ -631,6 +666,29 @@ mod tests {
         assert!(!square(-1.0, 50.0, None, "west").on_screen(&cam.projector()));
         // No vertex: nowhere.
         assert!(!Shape::default().on_screen(&cam.projector()));
+    }
+
+    #[test]
+    fn a_box_spans_every_part_and_skips_nan_vertices() {
+        use crate::geom::mercator::{lat_to_y, lon_to_x};
+        let mut s = square(2.0, 50.0, None, "a");
+        // A second part south-west, and a broken vertex in the first ring.
+        s.parts
+            .push(vec![vec![[-1.5, 42.25], [-1.0, 42.25], [-1.0, 43.0]]]);
+        s.parts[0][0].insert(2, [f64::NAN, f64::NAN]);
+        s.parts[0][0].insert(3, [f64::NAN, 60.0]);
+        let want = [
+            lon_to_x(-1.5),
+            lat_to_y(60.0),
+            lon_to_x(3.0),
+            lat_to_y(42.25),
+        ];
+        assert_eq!(s.extent(), want);
+        assert!(want.iter().all(|v| v.is_finite()));
+        // No vertex: an empty (inverted) box.
+        let none = Shape::default().extent();
+        assert_eq!(none[0], f64::INFINITY);
+        assert_eq!(none[2], f64::NEG_INFINITY);
     }
 
     #[test]

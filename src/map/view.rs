@@ -562,6 +562,11 @@ impl MapView {
             .filter(|(_, s)| !s.code.is_empty())
             .map(|(i, s)| (s.code.clone(), i))
             .collect();
+        // An overview shape is its own overview: a national view's frame
+        // looks none up by code (1,253 string hashes on its first frame).
+        for (i, s) in shapes.iter().enumerate() {
+            let _ = s.overview.set(Some(i));
+        }
         Ok(MapView {
             stream: None,
             ids,
