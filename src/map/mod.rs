@@ -236,6 +236,10 @@ pub fn shapes_from_file(
     FileShapes::new(code, name, field).finish(bytes)
 }
 
+/// Most shapes a file's declared count reserves room for before they are
+/// decoded (the national overviews have 1,253 EPCIs and 101 départements).
+const RESERVED_SHAPES: usize = 4096;
+
 /// [`shapes_from_file`] as the file's bytes arrive: each [`FileShapes::feed`]
 /// decodes the features complete so far, so that decoding a national
 /// overview runs while the rest of it downloads instead of after.
@@ -316,6 +320,11 @@ impl<'a> FileShapes<'a> {
             })?;
         let [code, name, field] = self.names;
         let columns = Columns::of(&header, code, name, field);
+        // Room for the declared features at once (growing a list of
+        // shapes copies it each time), within reason: the count is the
+        // file's word.
+        let declared = usize::try_from(header.features_count).unwrap_or(0);
+        self.shapes.reserve(declared.min(RESERVED_SHAPES));
         self.next = start;
         self.header = Some((header, columns));
         Ok(())

@@ -292,12 +292,21 @@ impl DisplayList {
                             continue;
                         }
                     }
-                    bbox = [
-                        bbox[0].min(s[0]),
-                        bbox[1].min(s[1]),
-                        bbox[2].max(s[0]),
-                        bbox[3].max(s[1]),
-                    ];
+                    // Comparisons, not `f64::min`: no NaN comes here, and
+                    // the baseline compiler, which draws a map's first
+                    // frame, pays the NaN test at every vertex.
+                    if s[0] < bbox[0] {
+                        bbox[0] = s[0];
+                    }
+                    if s[1] < bbox[1] {
+                        bbox[1] = s[1];
+                    }
+                    if s[0] > bbox[2] {
+                        bbox[2] = s[0];
+                    }
+                    if s[1] > bbox[3] {
+                        bbox[3] = s[1];
+                    }
                     out.push([s[0] as f32, s[1] as f32]);
                     last = Some(s);
                 }
