@@ -182,8 +182,7 @@ impl Clusterer {
         self.seen.clear();
         self.seen.resize(points.len().div_ceil(64), 0);
         self.kept.clear();
-        let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
-        let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let mut b = crate::geom::EMPTY_BOX;
         for id in ids {
             let Some(&[x, y]) = points.get(id as usize) else {
                 continue;
@@ -201,19 +200,7 @@ impl Clusterer {
             }
             *word |= bit;
             self.kept.push((id, x, y));
-            // Finite here: plain comparisons (`f64::min` also handles NaN).
-            if x < min_x {
-                min_x = x;
-            }
-            if x > max_x {
-                max_x = x;
-            }
-            if y < min_y {
-                min_y = y;
-            }
-            if y > max_y {
-                max_y = y;
-            }
+            crate::geom::grow_box(&mut b, x, y);
         }
         let n = self.kept.len();
         if n == 0 {
@@ -221,6 +208,7 @@ impl Clusterer {
         }
 
         // The grid covers the kept points only (finite), whatever the view.
+        let [min_x, min_y, max_x, max_y] = b;
         let (w, h) = (max_x - min_x, max_y - min_y);
         let limit = n.saturating_mul(CELLS_PER_POINT).saturating_add(64);
         let mut cell = r.max(w.max(h) / limit as f64);

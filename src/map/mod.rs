@@ -156,37 +156,20 @@ impl Shape {
     pub fn extent(&self) -> [f64; 4] {
         *self.extent.get_or_init(|| {
             use crate::geom::mercator::{lat_to_y, lon_to_x};
-            let (mut w, mut s, mut e, mut n) = (
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            );
-            // Plain loops and comparisons: the first frame finds every
-            // shape's box, in wasm's baseline compiler, which inlines no
-            // iterator, and `f64::min` costs a NaN test more (a NaN
-            // compares false here too, and is skipped as `min` skips it).
+            // Plain loops: the first frame finds every shape's box, in
+            // wasm's baseline compiler, which inlines no iterator.
+            let mut b = crate::geom::EMPTY_BOX;
             for part in &self.parts {
                 for ring in part {
                     for &[lon, lat] in ring {
-                        if lon < w {
-                            w = lon;
-                        }
-                        if lon > e {
-                            e = lon;
-                        }
-                        if lat < s {
-                            s = lat;
-                        }
-                        if lat > n {
-                            n = lat;
-                        }
+                        crate::geom::grow_box(&mut b, lon, lat);
                     }
                 }
             }
-            if w > e {
-                return [w, s, e, n];
+            if b[0] > b[2] {
+                return b;
             }
+            let [w, s, e, n] = b;
             // Both projections are monotonic (y grows southwards): the
             // box's corners, not its every vertex, go through `tan` and `ln`.
             [lon_to_x(w), lat_to_y(n), lon_to_x(e), lat_to_y(s)]

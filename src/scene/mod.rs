@@ -271,12 +271,7 @@ impl DisplayList {
         let mut rings = Vec::new();
         for part in parts {
             let mut part_rings = Vec::new();
-            let mut bbox = [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ];
+            let mut bbox = crate::geom::EMPTY_BOX;
             for ring in part {
                 let mut out: Vec<[f32; 2]> = Vec::with_capacity(ring.len());
                 let mut last: Option<[f64; 2]> = None;
@@ -292,21 +287,7 @@ impl DisplayList {
                             continue;
                         }
                     }
-                    // Comparisons, not `f64::min`: no NaN comes here, and
-                    // the baseline compiler, which draws a map's first
-                    // frame, pays the NaN test at every vertex.
-                    if s[0] < bbox[0] {
-                        bbox[0] = s[0];
-                    }
-                    if s[1] < bbox[1] {
-                        bbox[1] = s[1];
-                    }
-                    if s[0] > bbox[2] {
-                        bbox[2] = s[0];
-                    }
-                    if s[1] > bbox[3] {
-                        bbox[3] = s[1];
-                    }
+                    crate::geom::grow_box(&mut bbox, s[0], s[1]);
                     out.push([s[0] as f32, s[1] as f32]);
                     last = Some(s);
                 }
