@@ -973,11 +973,16 @@ fn search(cache: &FileCache, bbox: Option<[f64; 4]>) -> Result<Step, FgbError> {
                 Part::Index,
             ));
         }
-        let bytes: Vec<u8> = (first..end)
-            .filter_map(|n| cache.nodes.get(&n))
-            .flatten()
-            .copied()
-            .collect();
+        // Node by node, not byte by byte: a level of the EPCIs' index is
+        // 50 KB, copied in wasm's baseline compiler on a first load. Room
+        // for the cached nodes at most, whatever the range says.
+        let nodes = usize::try_from(end.saturating_sub(first))
+            .unwrap_or(usize::MAX)
+            .min(cache.nodes.len());
+        let mut bytes = Vec::with_capacity(nodes * NODE_LEN as usize);
+        for node in (first..end).filter_map(|n| cache.nodes.get(&n)) {
+            bytes.extend_from_slice(node);
+        }
         s.feed(&bytes)?;
     }
     s.finish().map(Step::Found).ok_or(FgbError::BadIndex {
