@@ -152,20 +152,27 @@ impl Shape {
         })
     }
 
+    /// Its box in lon/lat `[west, south, east, north]`, every vertex of
+    /// every part (NaN ones left out); inverted (infinite) without one.
+    pub fn lon_lat_box(&self) -> [f64; 4] {
+        // Plain loops: the first frame finds every shape's box, in wasm's
+        // baseline compiler, which inlines no iterator.
+        let mut b = crate::geom::EMPTY_BOX;
+        for part in &self.parts {
+            for ring in part {
+                for &[lon, lat] in ring {
+                    crate::geom::grow_box(&mut b, lon, lat);
+                }
+            }
+        }
+        b
+    }
+
     /// Its box in world coordinates `[x0, y0, x1, y1]` (y downwards), kept.
     pub fn extent(&self) -> [f64; 4] {
         *self.extent.get_or_init(|| {
             use crate::geom::mercator::{lat_to_y, lon_to_x};
-            // Plain loops: the first frame finds every shape's box, in
-            // wasm's baseline compiler, which inlines no iterator.
-            let mut b = crate::geom::EMPTY_BOX;
-            for part in &self.parts {
-                for ring in part {
-                    for &[lon, lat] in ring {
-                        crate::geom::grow_box(&mut b, lon, lat);
-                    }
-                }
-            }
+            let b = self.lon_lat_box();
             if b[0] > b[2] {
                 return b;
             }

@@ -83,22 +83,12 @@ impl Territory {
 
 /// Bounding box (west, south, east, north) of shapes, if any has a position.
 pub fn bbox(shapes: &[Shape]) -> Option<[f64; 4]> {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
+    let mut b = crate::geom::EMPTY_BOX;
     for p in shapes
         .iter()
         .flat_map(|s| s.parts.iter().flatten().flatten())
     {
-        b = [
-            b[0].min(p[0]),
-            b[1].min(p[1]),
-            b[2].max(p[0]),
-            b[3].max(p[1]),
-        ];
+        crate::geom::grow_box(&mut b, p[0], p[1]);
     }
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }

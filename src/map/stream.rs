@@ -1190,7 +1190,7 @@ fn take(
                         .next();
                 let (bbox, cost) = shape
                     .as_ref()
-                    .map_or(([0.0; 4], 64), |s| (shape_bbox(s), shape_cost(s)));
+                    .map_or(([0.0; 4], 64), |s| (s.lon_lat_box(), shape_cost(s)));
                 decoded += usize::from(shape.is_some());
                 cache.features.insert(
                     index,
@@ -1205,25 +1205,6 @@ fn take(
             Ok(decoded)
         }
     }
-}
-
-/// Lon/lat box of a shape.
-fn shape_bbox(s: &Shape) -> [f64; 4] {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in s.parts.iter().flatten().flatten() {
-        b = [
-            b[0].min(p[0]),
-            b[1].min(p[1]),
-            b[2].max(p[0]),
-            b[3].max(p[1]),
-        ];
-    }
-    b
 }
 
 /// Estimated memory of a decoded shape: its rings twice, in lon/lat and

@@ -758,27 +758,12 @@ impl MapView {
         let Some(g) = p.sites.groups(&self.camera).into_iter().nth(i) else {
             return;
         };
-        let pts: Vec<[f64; 2]> = g
-            .members
-            .iter()
-            .filter_map(|&m| p.sites.table.sites.get(m as usize).map(|s| s.lon_lat))
-            .collect();
-        let b = pts.iter().fold(
-            [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ],
-            |b, q| {
-                [
-                    b[0].min(q[0]),
-                    b[1].min(q[1]),
-                    b[2].max(q[0]),
-                    b[3].max(q[1]),
-                ]
-            },
-        );
+        let mut b = crate::geom::EMPTY_BOX;
+        for &m in &g.members {
+            if let Some(s) = p.sites.table.sites.get(m as usize) {
+                crate::geom::grow_box(&mut b, s.lon_lat[0], s.lon_lat[1]);
+            }
+        }
         let z = self.camera.zoom().get();
         let fitted = if b[2] - b[0] > 1e-7 || b[3] - b[1] > 1e-7 {
             self.camera.fit_beside(b, 48.0, &self.panels)
