@@ -236,6 +236,12 @@ const RESERVED_SHAPES: usize = 4096;
 #[derive(Debug)]
 pub struct FileShapes<'a> {
     names: [&'a str; 3],
+    /// A second numeric column read beside the drawn field ([`FileShapes::also`]).
+    #[cfg(feature = "places")]
+    also: Option<&'a str>,
+    /// Its value for each shape, in the shapes' order.
+    #[cfg(feature = "places")]
+    also_values: Vec<Option<f64>>,
     /// The header and its columns, once read.
     header: Option<(Header, Columns)>,
     /// Where the next undecoded feature starts (the first one's offset
@@ -250,11 +256,25 @@ impl<'a> FileShapes<'a> {
     pub fn new(code: &'a str, name: &'a str, field: &'a str) -> Self {
         Self {
             names: [code, name, field],
+            #[cfg(feature = "places")]
+            also: None,
+            #[cfg(feature = "places")]
+            also_values: Vec::new(),
             header: None,
             next: 0,
             shapes: Vec::new(),
             found: 0,
         }
+    }
+
+    /// Also reads numeric column `column` of every shape, in the same pass
+    /// ([`FileShapes::finish_with_also`]): a places page says each
+    /// territory's illectronism rate whatever field it draws, and decoding
+    /// the national overview a second time for it took as long as the first.
+    #[cfg(feature = "places")]
+    pub fn also(mut self, column: &'a str) -> Self {
+        self.also = Some(column);
+        self
     }
 
     /// Decodes the features complete in `bytes`, the file's bytes read so
@@ -269,9 +289,27 @@ impl<'a> FileShapes<'a> {
     /// feature count: the same shapes, or the same error, as
     /// [`shapes_from_file`] on `bytes`.
     pub fn finish(mut self, bytes: &[u8]) -> Result<(Header, Vec<Shape>), FgbError> {
+        let header = self.complete(bytes)?;
+        Ok((header, self.shapes))
+    }
+
+    /// [`FileShapes::finish`], with the [`FileShapes::also`] column's value
+    /// of each shape (`None` where the file has none, or that column).
+    #[cfg(feature = "places")]
+    #[allow(clippy::type_complexity)]
+    pub fn finish_with_also(
+        mut self,
+        bytes: &[u8],
+    ) -> Result<(Header, Vec<Shape>, Vec<Option<f64>>), FgbError> {
+        let header = self.complete(bytes)?;
+        Ok((header, self.shapes, self.also_values))
+    }
+
+    /// Decodes what is left and checks the count (see [`FileShapes::finish`]).
+    fn complete(&mut self, bytes: &[u8]) -> Result<Header, FgbError> {
         self.read_header(bytes)?;
         self.decode(bytes, true)?;
-        let Some((header, _)) = self.header else {
+        let Some((header, _)) = self.header.take() else {
             // Too short for its header: say what is missing.
             return Err(Header::parse(bytes).err().unwrap_or(FgbError::Truncated {
                 what: "header",
@@ -287,7 +325,7 @@ impl<'a> FileShapes<'a> {
                 found: self.found,
             });
         }
-        Ok((header, self.shapes))
+        Ok(header)
     }
 
     /// Reads the header once `bytes` hold all of it.
@@ -309,7 +347,10 @@ impl<'a> FileShapes<'a> {
                 at: u64::MAX,
             })?;
         let [code, name, field] = self.names;
-        let columns = Columns::of(&header, code, name, field);
+        #[cfg(feature = "places")]
+        let columns = Columns::of(&header, code, name, field, self.also);
+        #[cfg(not(feature = "places"))]
+        let columns = Columns::of(&header, code, name, field, None);
         // Room for the declared features at once (growing a list of
         // shapes copies it each time), within reason: the count is the
         // file's word.
@@ -345,8 +386,15 @@ impl<'a> FileShapes<'a> {
                 Err(_) if !complete => break,
                 Err(e) => return Err(e),
             };
-            if let Some(shape) = columns.shape(columns.decode(slice, header)?) {
+            let feature = columns.decode(slice, header)?;
+            #[cfg(feature = "places")]
+            let also = columns.also.map(|i| numeric(feature.property(i)));
+            if let Some(shape) = columns.shape(feature) {
                 self.shapes.push(shape);
+                #[cfg(feature = "places")]
+                if self.also.is_some() {
+                    self.also_values.push(also.flatten());
+                }
             }
             self.found += 1;
             self.next += slice.len();
@@ -364,7 +412,7 @@ pub fn shapes_from_features(
     name: &str,
     field: &str,
 ) -> Result<Vec<Shape>, FgbError> {
-    let columns = Columns::of(header, code, name, field);
+    let columns = Columns::of(header, code, name, field, None);
     let mut out = Vec::new();
     for slice in feature_slices(bytes) {
         if let Some(shape) = columns.shape(columns.decode(slice?, header)?) {
@@ -384,13 +432,16 @@ pub struct Columns {
     /// features), but for a column asked for twice (the zones' id is both
     /// code and name).
     once: [bool; 6],
-    /// The columns to decode, by position: these six, not the file's
-    /// every indicator.
+    /// A second numeric column read beside them ([`FileShapes::also`]).
+    #[cfg(feature = "places")]
+    also: Option<usize>,
+    /// The columns to decode, by position: these six (and that one), not
+    /// the file's every indicator.
     keep: Vec<bool>,
 }
 
 impl Columns {
-    fn of(header: &Header, code: &str, name: &str, field: &str) -> Self {
+    fn of(header: &Header, code: &str, name: &str, field: &str, also: Option<&str>) -> Self {
         // EPCIs list their départements; a commune has one.
         let departements = header
             .column_index("departements")
@@ -404,10 +455,17 @@ impl Columns {
             header.column_index("population"),
         ];
         let once = std::array::from_fn(|k| at.iter().filter(|c| **c == at[k]).count() == 1);
+        let also = also.and_then(|c| header.column_index(c));
         let keep = (0..header.columns.len())
-            .map(|i| at.contains(&Some(i)))
+            .map(|i| at.contains(&Some(i)) || also == Some(i))
             .collect();
-        Self { at, once, keep }
+        Self {
+            at,
+            once,
+            #[cfg(feature = "places")]
+            also,
+            keep,
+        }
     }
 
     /// Decodes a feature's geometry and kept columns.
@@ -882,6 +940,52 @@ mod tests {
         assert_eq!((decoded, refused), (7, 36), "decoded, refused");
     }
 
+    /// A second column read in the same pass: each shape's value of it, in
+    /// the shapes' order, whether fed in pieces or whole; `None` for a
+    /// column that is not numeric or not in the file, and an empty list
+    /// when none is asked for.
+    #[test]
+    #[cfg(feature = "places")]
+    fn a_second_column_comes_with_the_shapes() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fgb-corpus");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus") {
+            let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+            let Ok((_, whole)) = shapes_from_file(&bytes, "code", "name", "value") else {
+                continue;
+            };
+            let values: Vec<Option<f64>> = whole.iter().map(|s| s.value).collect();
+            // The drawn field asked for again: the same values.
+            let (_, shapes, also) = FileShapes::new("code", "name", "value")
+                .also("value")
+                .finish_with_also(&bytes)
+                .expect("decodes");
+            assert_eq!(shapes, whole);
+            assert_eq!(also, values);
+            // Fed in pieces.
+            let mut d = FileShapes::new("code", "name", "name").also("value");
+            for end in (7..bytes.len()).step_by(7) {
+                d.feed(&bytes[..end]).expect("feeds");
+            }
+            let (_, _, fed) = d.finish_with_also(&bytes).expect("decodes");
+            assert_eq!(fed, values);
+            // A text column and a missing one: no value, one per shape.
+            for column in ["name", "absent"] {
+                let (_, _, none) = FileShapes::new("code", "name", "value")
+                    .also(column)
+                    .finish_with_also(&bytes)
+                    .expect("decodes");
+                assert_eq!(none, vec![None; whole.len()], "{column}");
+            }
+            let (_, _, asked) = FileShapes::new("code", "name", "value")
+                .finish_with_also(&bytes)
+                .expect("decodes");
+            assert!(asked.is_empty());
+            checked += 1;
+        }
+        assert_eq!(checked, 7, "corpus files that decode");
+    }
+
     /// On the real overview, when built (`cargo run --release -p maillage-prep -- build --out www/layers`).
     #[test]
     fn real_epci_overview_classifies() {
@@ -895,6 +999,18 @@ mod tests {
         assert_eq!(header.features_count, 1253);
         assert_eq!(shapes.len(), 1253);
         assert_eq!(shapes.iter().filter(|s| s.value.is_some()).count(), 91);
+        // A places page draws the fragility index and reads the rate
+        // beside it, in one pass: the same 91 values, shape by shape.
+        #[cfg(feature = "places")]
+        {
+            let (_, ifn, rates) = FileShapes::new("siren", "name", "ifn_total")
+                .also("illectronism_rate")
+                .finish_with_also(&bytes)
+                .expect("decode");
+            assert_eq!(ifn.iter().filter(|s| s.value.is_some()).count(), 1246);
+            let want: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+            assert_eq!(rates, want);
+        }
         let arras = shapes
             .iter()
             .find(|s| s.code == "200033579")

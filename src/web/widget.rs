@@ -1969,6 +1969,13 @@ async fn read_layers(
     // its bytes arrive, while the main thread would wait for the rest.
     let streamed = gate.is_none();
     let mut decoder = FileShapes::new(&plan.code_field, &plan.name_field, &plan.field);
+    // With places, the summaries say the illectronism rate whatever the
+    // drawn field: read in the same pass (absent outside the file's
+    // columns: then nothing is said).
+    #[cfg(feature = "places")]
+    if o.places.is_some() && plan.field != ILLECTRONISM {
+        decoder = decoder.also(ILLECTRONISM);
+    }
     let layer = async {
         let path = plan.layer_path.clone();
         let url = url_of(&path)?;
@@ -1994,25 +2001,20 @@ async fn read_layers(
     // first, so that its feature ranges leave now (waited for at most
     // `GATE_MS`, whatever happens to that load).
     wait_at_most(gate, GATE_MS).await;
+    #[cfg(not(feature = "places"))]
     let (_, shapes) = decoder
         .finish(&bytes)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
-    // With places, the summaries say the illectronism rate whatever the
-    // drawn field: read from the same bytes (absent outside the file's
-    // columns: then nothing is said).
     #[cfg(feature = "places")]
-    let illectronism: std::collections::HashMap<String, f64> = match &o.places {
-        Some(_) if plan.field != ILLECTRONISM => {
-            shapes_from_file(&bytes, &plan.code_field, &plan.name_field, ILLECTRONISM)
-                .map(|(_, s)| {
-                    s.into_iter()
-                        .filter_map(|s| Some((s.code, s.value?)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
-        _ => Default::default(),
-    };
+    let (_, shapes, also) = decoder
+        .finish_with_also(&bytes)
+        .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
+    #[cfg(feature = "places")]
+    let illectronism: std::collections::HashMap<String, f64> = shapes
+        .iter()
+        .zip(&also)
+        .filter_map(|(s, v)| Some((s.code.clone(), (*v)?)))
+        .collect();
     // The base outlines are a layer of their own: without them the map is
     // drawn, and says what is missing.
     let outlines = outline.and_then(|o| {
