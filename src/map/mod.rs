@@ -239,9 +239,9 @@ pub struct FileShapes<'a> {
     /// A second numeric column read beside the drawn field ([`FileShapes::also`]).
     #[cfg(feature = "places")]
     also: Option<&'a str>,
-    /// Its value for each shape, in the shapes' order.
+    /// Its value for each shape that has one, by the shape's code.
     #[cfg(feature = "places")]
-    also_values: Vec<Option<f64>>,
+    also_values: std::collections::HashMap<String, f64>,
     /// The header and its columns, once read.
     header: Option<(Header, Columns)>,
     /// Where the next undecoded feature starts (the first one's offset
@@ -259,7 +259,7 @@ impl<'a> FileShapes<'a> {
             #[cfg(feature = "places")]
             also: None,
             #[cfg(feature = "places")]
-            also_values: Vec::new(),
+            also_values: std::collections::HashMap::new(),
             header: None,
             next: 0,
             shapes: Vec::new(),
@@ -294,13 +294,14 @@ impl<'a> FileShapes<'a> {
     }
 
     /// [`FileShapes::finish`], with the [`FileShapes::also`] column's value
-    /// of each shape (`None` where the file has none, or that column).
+    /// of each shape by its code (shapes without one, or files without that
+    /// column, say nothing).
     #[cfg(feature = "places")]
     #[allow(clippy::type_complexity)]
     pub fn finish_with_also(
         mut self,
         bytes: &[u8],
-    ) -> Result<(Header, Vec<Shape>, Vec<Option<f64>>), FgbError> {
+    ) -> Result<(Header, Vec<Shape>, std::collections::HashMap<String, f64>), FgbError> {
         let header = self.complete(bytes)?;
         Ok((header, self.shapes, self.also_values))
     }
@@ -390,11 +391,11 @@ impl<'a> FileShapes<'a> {
             #[cfg(feature = "places")]
             let also = columns.also.map(|i| numeric(feature.property(i)));
             if let Some(shape) = columns.shape(feature) {
-                self.shapes.push(shape);
                 #[cfg(feature = "places")]
-                if self.also.is_some() {
-                    self.also_values.push(also.flatten());
+                if let Some(v) = also.flatten() {
+                    self.also_values.insert(shape.code.clone(), v);
                 }
+                self.shapes.push(shape);
             }
             self.found += 1;
             self.next += slice.len();
@@ -940,10 +941,9 @@ mod tests {
         assert_eq!((decoded, refused), (7, 36), "decoded, refused");
     }
 
-    /// A second column read in the same pass: each shape's value of it, in
-    /// the shapes' order, whether fed in pieces or whole; `None` for a
-    /// column that is not numeric or not in the file, and an empty list
-    /// when none is asked for.
+    /// A second column read in the same pass: each shape's value of it, by
+    /// code, whether fed in pieces or whole; nothing for a column that is
+    /// not numeric or not in the file, nor when none is asked for.
     #[test]
     #[cfg(feature = "places")]
     fn a_second_column_comes_with_the_shapes() {
@@ -954,7 +954,10 @@ mod tests {
             let Ok((_, whole)) = shapes_from_file(&bytes, "code", "name", "value") else {
                 continue;
             };
-            let values: Vec<Option<f64>> = whole.iter().map(|s| s.value).collect();
+            let values: std::collections::HashMap<String, f64> = whole
+                .iter()
+                .filter_map(|s| Some((s.code.clone(), s.value?)))
+                .collect();
             // The drawn field asked for again: the same values.
             let (_, shapes, also) = FileShapes::new("code", "name", "value")
                 .also("value")
@@ -969,13 +972,13 @@ mod tests {
             }
             let (_, _, fed) = d.finish_with_also(&bytes).expect("decodes");
             assert_eq!(fed, values);
-            // A text column and a missing one: no value, one per shape.
+            // A text column and a missing one: no value.
             for column in ["name", "absent"] {
                 let (_, _, none) = FileShapes::new("code", "name", "value")
                     .also(column)
                     .finish_with_also(&bytes)
                     .expect("decodes");
-                assert_eq!(none, vec![None; whole.len()], "{column}");
+                assert!(none.is_empty(), "{column}");
             }
             let (_, _, asked) = FileShapes::new("code", "name", "value")
                 .finish_with_also(&bytes)
@@ -984,6 +987,23 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 7, "corpus files that decode");
+        // The corpus has no values: a grid of 150 cells with a rate each
+        // (`col + row`), read beside their names, whole and in pieces.
+        let bytes = stream::tests::grid(1.0, 0);
+        let want: std::collections::HashMap<String, f64> = (0..10)
+            .flat_map(|r| (0..15).map(move |c| (format!("c{c}-{r}"), f64::from(c + r))))
+            .collect();
+        let (_, shapes, rates) = FileShapes::new("siren", "name", "name")
+            .also("rate")
+            .finish_with_also(&bytes)
+            .expect("decodes");
+        assert_eq!(shapes.len(), 150);
+        assert_eq!(rates, want);
+        let mut d = FileShapes::new("siren", "name", "name").also("rate");
+        for end in (64..bytes.len()).step_by(64) {
+            d.feed(&bytes[..end]).expect("feeds");
+        }
+        assert_eq!(d.finish_with_also(&bytes).expect("decodes").2, want);
     }
 
     /// On the real overview, when built (`cargo run --release -p maillage-prep -- build --out www/layers`).
@@ -1008,7 +1028,11 @@ mod tests {
                 .finish_with_also(&bytes)
                 .expect("decode");
             assert_eq!(ifn.iter().filter(|s| s.value.is_some()).count(), 1246);
-            let want: Vec<Option<f64>> = shapes.iter().map(|s| s.value).collect();
+            let want: std::collections::HashMap<String, f64> = shapes
+                .iter()
+                .filter_map(|s| Some((s.code.clone(), s.value?)))
+                .collect();
+            assert_eq!(rates.len(), 91);
             assert_eq!(rates, want);
         }
         let arras = shapes

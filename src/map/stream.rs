@@ -1236,7 +1236,7 @@ fn meets(a: [f64; 4], b: [f64; 4]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::geom::mercator::Zoom;
@@ -1247,7 +1247,7 @@ mod tests {
 
     /// Cells of `step`° over lon −5..10, lat 41..51: code `c{col}-{row}`,
     /// rate `col + row`, with `extra` more vertices per side for weight.
-    fn grid(step: f64, extra: usize) -> Vec<u8> {
+    pub(in crate::map) fn grid(step: f64, extra: usize) -> Vec<u8> {
         let mut w =
             FgbWriter::create_with_options("grid", Gt::Polygon, FgbWriterOptions::default())
                 .unwrap();

@@ -2006,15 +2006,9 @@ async fn read_layers(
         .finish(&bytes)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
     #[cfg(feature = "places")]
-    let (_, shapes, also) = decoder
+    let (_, shapes, illectronism) = decoder
         .finish_with_also(&bytes)
         .map_err(|e| LoadError::BadLayer(path.clone(), e.to_string()))?;
-    #[cfg(feature = "places")]
-    let illectronism: std::collections::HashMap<String, f64> = shapes
-        .iter()
-        .zip(&also)
-        .filter_map(|(s, v)| Some((s.code.clone(), (*v)?)))
-        .collect();
     // The base outlines are a layer of their own: without them the map is
     // drawn, and says what is missing.
     let outlines = outline.and_then(|o| {
