@@ -183,7 +183,9 @@ const NODES_PER_DEGREE: f64 = 4.0;
 /// `ln((1 + t) / (1 − t))` with `t = tan(φ/2)`: `|φ/2|` stays under `π/4`,
 /// where `tan` needs no argument reduction.
 fn exact_lat_to_y(lat: f64) -> f64 {
-    y_of_half_tan((clamp_latitude(lat).to_radians() / 2.0).tan())
+    y_of_half_tan(tan_within_quarter_turn(
+        clamp_latitude(lat).to_radians() / 2.0,
+    ))
 }
 
 /// `y` from the half angle's tangent `t = tan(φ/2)`.
@@ -208,7 +210,7 @@ thread_local! {
 /// `cos`, and `y` itself as [`exact_lat_to_y`] has it.
 fn taylor_coefficients(lat: f64) -> [f64; 6] {
     let k = -1.0 / (2.0 * PI);
-    let h = (lat.to_radians() / 2.0).tan();
+    let h = tan_within_quarter_turn(lat.to_radians() / 2.0);
     let (s, t) = ((1.0 + h * h) / (1.0 - h * h), 2.0 * h / (1.0 - h * h));
     let t2 = t * t;
     [
@@ -219,6 +221,63 @@ fn taylor_coefficients(lat: f64) -> [f64; 6] {
         k * s * t * (6.0 * t2 + 5.0) / 24.0,
         k * s * (24.0 * t2 * t2 + 28.0 * t2 + 5.0) / 120.0,
     ]
+}
+
+/// `tan(x)` for `|x| ≤ π/4`, where no argument reduction is needed: the
+/// kernel of FreeBSD's `tan` (`k_tan.c`, as Rust's libm ports it), so the
+/// same bits as `f64::tan` in wasm there. Why: `f64::tan` links libm's
+/// reduction of large arguments (`rem_pio2`, about 6 KB of the module) that
+/// half a latitude, within ±45°, never needs. NaN gives NaN.
+///
+/// Copyright 2004 Sun Microsystems, Inc. All Rights Reserved.
+/// Permission to use, copy, modify, and distribute this software is freely
+/// granted, provided that this notice is preserved.
+fn tan_within_quarter_turn(x: f64) -> f64 {
+    // The kernel's coefficients and π/4 in two parts, by their bits as
+    // k_tan.c gives them.
+    const T: [u64; 13] = [
+        0x3FD5_5555_5555_5563,
+        0x3FC1_1111_1110_FE7A,
+        0x3FAB_A1BA_1BB3_41FE,
+        0x3F96_64F4_8406_D637,
+        0x3F82_26E3_E96E_8493,
+        0x3F6D_6D22_C956_0328,
+        0x3F57_DBC8_FEE0_8315,
+        0x3F43_44D8_F2F2_6501,
+        0x3F30_26F7_1A8D_1068,
+        0x3F14_7E88_A037_92A6,
+        0x3F12_B80F_32F0_A7E9,
+        0xBEF3_75CB_DB60_5373,
+        0x3EFB_2A70_74BF_7AD4,
+    ];
+    const PIO4: u64 = 0x3FE9_21FB_5444_2D18;
+    const PIO4_LO: u64 = 0x3C81_A626_3314_5C07;
+    let t = |i: usize| f64::from_bits(T[i]);
+    let high = (x.to_bits() >> 32) as u32 & 0x7fff_ffff;
+    if high < 0x3e40_0000 {
+        // |x| < 2⁻²⁷: tan(x) rounds to x (±0 kept).
+        return x;
+    }
+    // Past 0.6744, tan(π/4 − y) = 1 − 2(tan y − tan² y / (1 + tan y)).
+    let big = high >= 0x3fe5_9428;
+    let x0 = if big {
+        (f64::from_bits(PIO4) - x.abs()) + f64::from_bits(PIO4_LO)
+    } else {
+        x
+    };
+    let z = x0 * x0;
+    let w = z * z;
+    let r = t(1) + w * (t(3) + w * (t(5) + w * (t(7) + w * (t(9) + w * t(11)))));
+    let v = z * (t(2) + w * (t(4) + w * (t(6) + w * (t(8) + w * (t(10) + w * t(12))))));
+    let s = z * x0;
+    let r = z * (s * (r + v)) + s * t(0);
+    let w = x0 + r;
+    if big {
+        let v = 1.0 - 2.0 * (x0 + (r - w * w / (w + 1.0)));
+        v.copysign(x)
+    } else {
+        w
+    }
 }
 
 /// Longitude of a world `x`.
@@ -272,6 +331,41 @@ mod tests {
         assert_eq!(lat_to_y(90.0), lat_to_y(MAX_LATITUDE));
         assert_eq!(lat_to_y(-90.0), lat_to_y(-MAX_LATITUDE));
         assert!((y_to_lat(0.0) - MAX_LATITUDE).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quarter_turn_tangent_is_libms_to_the_bit() {
+        // Every 1/100,000 of [−π/4, π/4], both branches of the kernel, the
+        // switch between them and the tiny arguments returned as they are:
+        // the very bits of libm's `tan` (what `f64::tan` is in wasm).
+        let quarter = std::f64::consts::FRAC_PI_4;
+        let mut checked = 0;
+        for i in -100_000..=100_000 {
+            let x = quarter * f64::from(i) / 100_000.0;
+            assert_eq!(
+                tan_within_quarter_turn(x).to_bits(),
+                libm::tan(x).to_bits(),
+                "{x}"
+            );
+            checked += 1;
+        }
+        for x in [
+            0.0, -0.0, 1e-300, -1e-9, 0.674_34, -0.674_34, 0.674_4, quarter, -quarter,
+        ] {
+            assert_eq!(
+                tan_within_quarter_turn(x).to_bits(),
+                libm::tan(x).to_bits(),
+                "{x}"
+            );
+        }
+        assert_eq!(checked, 200_001);
+        assert!(tan_within_quarter_turn(f64::NAN).is_nan());
+        // Half of the largest latitude drawn: tan(42.5°).
+        assert!(
+            (tan_within_quarter_turn((MAX_LATITUDE / 2.0).to_radians()) - 0.917_152_335_667_274)
+                .abs()
+                < 1e-15
+        );
     }
 
     #[test]
