@@ -185,6 +185,11 @@ pub struct LayerInfo {
     /// classifies its detail without first reading the national overview.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub values: Option<ValuesFile>,
+    /// Choropleth layers: each département's box as a page scoped to it
+    /// fits it ([`crate::map::scope::departement_boxes`]), so that such a
+    /// page reads the detail it needs beside the overview.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub departement_boxes: String,
 }
 
 /// A layer's values file: one column per choropleth field, each read alone
@@ -495,6 +500,7 @@ impl FromValue for LayerInfo {
             note: read_unless(MAP_ONLY, || v.field_or_default("note"))?,
             table: v.field_or_default("table")?,
             values: v.field_or_default("values")?,
+            departement_boxes: v.field_or_default("departement_boxes")?,
         })
     }
 }
@@ -606,6 +612,7 @@ mod tests {
             note: None,
             table: None,
             values: None,
+            departement_boxes: String::new(),
         }
     }
 

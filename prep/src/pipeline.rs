@@ -536,6 +536,8 @@ struct Writer<'a> {
     table: Option<TableFile>,
     /// Choropleth layers: the values file, from the overview.
     values: Option<ValuesFile>,
+    /// Choropleth layers: each département's box, from the overview.
+    departement_boxes: String,
 }
 
 impl<'a> Writer<'a> {
@@ -555,6 +557,7 @@ impl<'a> Writer<'a> {
             last: None,
             table: None,
             values: None,
+            departement_boxes: String::new(),
         }
     }
 
@@ -605,7 +608,9 @@ impl<'a> Writer<'a> {
         )
         .map_err(err)?;
         if level.overview && self.kind == LayerKind::Rates {
-            self.values = Some(self.values_file(&name, data)?);
+            let (values, boxes) = self.values_file(&name, data)?;
+            self.values = Some(values);
+            self.departement_boxes = boxes;
         }
         self.files.push(LayerFile {
             path: name,
@@ -626,25 +631,37 @@ impl<'a> Writer<'a> {
 
     /// Writes the layer's values file (see [`maillage::map::values`]) from
     /// the overview `written`, decoded as the widget decodes it: its
-    /// classes are then the overview's to the last bit.
-    fn values_file(&self, written: &str, data: &LayerData) -> Result<ValuesFile, BuildError> {
+    /// classes are then the overview's to the last bit. Also gives each
+    /// département's box from the same shapes
+    /// ([`maillage::map::scope::departement_boxes`]): the very box a page
+    /// scoped to it fits.
+    fn values_file(
+        &self,
+        written: &str,
+        data: &LayerData,
+    ) -> Result<(ValuesFile, String), BuildError> {
         let bytes = std::fs::read(self.o.out_dir.join(written)).map_err(err)?;
         let name = |i: usize| data.fields.get(i).map_or("", |f| f.name.as_str());
         let mut columns = Vec::new();
+        let mut boxes = String::new();
         for f in data.fields.iter().filter(|f| f.choropleth) {
             let (_, shapes) = maillage::map::shapes_from_file(&bytes, name(0), name(1), &f.name)
                 .map_err(|e| err(format!("{written}: {e}")))?;
+            if columns.is_empty() {
+                boxes = maillage::map::scope::departement_boxes(&shapes);
+            }
             columns.push((f.name.clone(), maillage::map::values_of(&shapes)));
         }
         let (table, columns) = maillage::map::values::encode(&columns).map_err(err)?;
         let path = format!("{}-values.bin", self.id);
         std::fs::write(self.o.out_dir.join(&path), &table).map_err(err)?;
-        Ok(ValuesFile {
+        let values = ValuesFile {
             path,
             bytes: table.len() as u64,
             sha256: crate::sources::sha256_hex(&table),
             columns,
-        })
+        };
+        Ok((values, boxes))
     }
 
     fn finish(self) -> LayerInfo {
@@ -675,6 +692,7 @@ impl<'a> Writer<'a> {
             note: self.note,
             table: self.table,
             values: self.values,
+            departement_boxes: self.departement_boxes,
         }
     }
 }

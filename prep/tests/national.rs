@@ -324,6 +324,72 @@ fn values_files_class_like_the_overviews() {
     assert_eq!(rate.map(|c| (c.count, c.no_data)), Some((91, 1_162)));
 }
 
+/// A page scoped to départements knows its view from the manifest: the
+/// very camera the map fits from its overview (before its panels), so the
+/// detail it needs loads beside the overview.
+#[test]
+fn departement_boxes_give_the_fit_of_scoped_pages() {
+    use maillage::map::view::{Attributes, MapView, Plan};
+    use maillage::map::{scope, shapes_from_file};
+    use maillage::style::legend::Lang;
+    let m = manifest();
+    for (id, entries) in [("epci", 101), ("communes", 101)] {
+        let layer = m.layer(id).expect(id);
+        assert_eq!(layer.departement_boxes.split(';').count(), entries, "{id}");
+        let overview = std::fs::read(built().dir.join(&layer.files[0].path)).expect("overview");
+        let field = &layer.default_style.as_ref().expect("style").field;
+        let (code, name) = (&layer.fields[0].name, &layer.fields[1].name);
+        let (_, shapes) = shapes_from_file(&overview, code, name, field).expect("decode");
+        for territory in ["62", "59 62 80", "2A", "971"] {
+            let attributes = Attributes {
+                layer: Some(id.into()),
+                territory: Some(territory.into()),
+                ..Attributes::default()
+            };
+            let (plan, _) = Plan::from_attributes(m, &attributes).expect("plan");
+            let t = plan.territory.clone().expect("territory");
+            let (kept, _) = t.filter(shapes.clone());
+            let exact = scope::bbox(&kept).expect("box");
+            let given = plan.territory_box.expect("box in the manifest");
+            for i in 0..4 {
+                // Rounded outwards to 1/10,000 of a degree.
+                let out = if i < 2 {
+                    exact[i] - given[i]
+                } else {
+                    given[i] - exact[i]
+                };
+                assert!(
+                    (0.0..1e-4).contains(&out),
+                    "{id} {territory} {i}: {given:?} {exact:?}"
+                );
+            }
+            let size = [1024.0, 540.0];
+            let early = plan.early_camera(|| size).expect("early camera");
+            let map = MapView::new(&plan, shapes.clone(), vec![], size, Lang::Fr).expect("map");
+            assert!(
+                (early.zoom().get() - map.camera.zoom().get()).abs() < 1e-3,
+                "{id} {territory}"
+            );
+            let (a, b) = (early.center(), map.camera.center());
+            assert!(
+                (a[0] - b[0]).abs() < 1e-3 && (a[1] - b[1]).abs() < 1e-3,
+                "{id} {territory}"
+            );
+        }
+        // An EPCI's SIREN: the map finds its box in the overview.
+        let siren = Attributes {
+            layer: Some(id.into()),
+            territory: Some("62 200033579".into()),
+            ..Attributes::default()
+        };
+        let (plan, _) = Plan::from_attributes(m, &siren).expect("plan");
+        assert_eq!(
+            (plan.territory_box, plan.early_camera(|| [1.0, 1.0])),
+            (None, None)
+        );
+    }
+}
+
 #[test]
 fn user_supplied_files_are_built_and_recorded() {
     let m = manifest();

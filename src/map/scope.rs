@@ -93,6 +93,77 @@ pub fn bbox(shapes: &[Shape]) -> Option<[f64; 4]> {
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }
 
+/// Each département's box in a layer, as a page scoped to it fits it: for
+/// every département code the shapes name, the box of the shapes a
+/// territory of that code keeps ([`Territory::contains`], as [`bbox`]
+/// grows it), rounded outwards to 1/10,000 of a degree. One string,
+/// `CODE:W,S,E,N` joined by `;`, for the manifest (`departement_boxes`,
+/// written by `maillage-prep` from the overview): a page scoped to
+/// départements then knows its view before reading the overview, and the
+/// manifest's reader only scans a string on the other pages.
+pub fn departement_boxes(shapes: &[Shape]) -> String {
+    let mut codes: Vec<&str> = shapes
+        .iter()
+        .flat_map(|s| s.departements.split(',').map(str::trim))
+        .filter(|d| !d.is_empty())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut out = Vec::new();
+    for code in codes {
+        let territory = Territory {
+            codes: vec![code.to_ascii_uppercase()],
+        };
+        let mut b = crate::geom::EMPTY_BOX;
+        for p in shapes
+            .iter()
+            .filter(|s| territory.contains(s))
+            .flat_map(|s| s.parts.iter().flatten().flatten())
+        {
+            crate::geom::grow_box(&mut b, p[0], p[1]);
+        }
+        if b[0] <= b[2] && b[1] <= b[3] {
+            let out_to = |x: f64, up: bool| {
+                let k = x * 1e4;
+                (if up { k.ceil() } else { k.floor() }) / 1e4
+            };
+            out.push(format!(
+                "{code}:{},{},{},{}",
+                out_to(b[0], false),
+                out_to(b[1], false),
+                out_to(b[2], true),
+                out_to(b[3], true)
+            ));
+        }
+    }
+    out.join(";")
+}
+
+/// The box of `territory` from a layer's [`departement_boxes`]: the union
+/// of its départements' boxes. `None` when it names an EPCI, or a
+/// département the string lacks or gives badly (the map then finds its
+/// box in the overview, as without the string).
+pub fn territory_box(boxes: &str, territory: &Territory) -> Option<[f64; 4]> {
+    let mut out = crate::geom::EMPTY_BOX;
+    for code in &territory.codes {
+        let numbers = boxes.split(';').find_map(|entry| {
+            let (c, numbers) = entry.split_once(':')?;
+            (c.trim() == code).then_some(numbers)
+        })?;
+        let mut b = [0.0; 4];
+        let mut parts = numbers.split(',');
+        for x in &mut b {
+            *x = super::view::decimal(parts.next()?.trim())?;
+        }
+        if parts.next().is_some() || !(b[0] <= b[2] && b[1] <= b[3]) {
+            return None;
+        }
+        crate::geom::grow_box(&mut out, b[0], b[1]);
+        crate::geom::grow_box(&mut out, b[2], b[3]);
+    }
+    (out[0] <= out[2]).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +224,45 @@ mod tests {
         assert_eq!(deps, ["80"]);
         assert_eq!(bbox(&kept), Some([1.0, 50.0, 2.0, 51.0]));
         assert_eq!(bbox(&[]), None);
+    }
+
+    #[test]
+    fn departement_boxes_are_the_fits_of_scoped_pages() {
+        let shapes = vec![
+            epci("200033579", "62", 2.0),
+            epci("245900410", "59", 3.0),
+            epci("200040491", "59, 62", 2.5),
+            epci("200069037", "80", -1.23456),
+        ];
+        let boxes = departement_boxes(&shapes);
+        assert_eq!(
+            boxes, "59:2.5,50,4,51;62:2,50,3.5,51;80:-1.2346,50,-0.2345,51",
+            "rounded outwards"
+        );
+        let t = |codes: &str| Territory::parse(codes, Lang::Fr).expect("codes");
+        // The box a scoped page fits, from the string alone.
+        for code in ["59", "62"] {
+            let (kept, _) = t(code).filter(shapes.clone());
+            assert_eq!(territory_box(&boxes, &t(code)), bbox(&kept), "{code}");
+        }
+        assert_eq!(
+            territory_box(&boxes, &t("62 80")),
+            Some([-1.2346, 50.0, 3.5, 51.0])
+        );
+        // An EPCI, an unknown département, a bad string: the overview decides.
+        assert_eq!(territory_box(&boxes, &t("62 200033579")), None);
+        assert_eq!(territory_box(&boxes, &t("75")), None);
+        for bad in [
+            "",
+            "62:1,2,3",
+            "62:1,2,3,4,5",
+            "62:3,2,1,4",
+            "62:a,b,c,d",
+            "62",
+        ] {
+            assert_eq!(territory_box(bad, &t("62")), None, "{bad}");
+        }
+        assert_eq!(departement_boxes(&[]), "");
     }
 
     #[test]

@@ -361,6 +361,8 @@ pub struct Loads {
     /// Features of the first layer's overview, for its report.
     overview_features: usize,
     cache_limit: usize,
+    /// A scoped page's territory (see [`Loads::with_scope`]).
+    scope: Option<[f64; 4]>,
 }
 
 impl Loads {
@@ -375,6 +377,7 @@ impl Loads {
             reported: true,
             overview_features,
             cache_limit: CACHE_LIMIT,
+            scope: None,
         };
         for layer in layers {
             loads.push(layer);
@@ -403,7 +406,22 @@ impl Loads {
         if let Some(l) = plan.outline_path.as_deref().and_then(by_overview) {
             layers.push(StreamLayer::from_info(l, "code", "name", ""));
         }
-        Loads::new(layers, overview_features)
+        let loads = Loads::new(layers, overview_features);
+        match plan.territory_box {
+            Some(b) => loads.with_scope(b),
+            None => loads,
+        }
+    }
+
+    /// A scoped page draws only its territory (box `territory`): a view
+    /// load covers a camera once it holds the part of the view within the
+    /// territory, padded by half of [`MARGIN`] of its size (a shape at its
+    /// edge reaches past the box of its overview's). The early load of a
+    /// scoped page, read for the fit of its box, then goes on when the map
+    /// fits the territory again beside its legend, a little farther out.
+    pub fn with_scope(mut self, territory: [f64; 4]) -> Self {
+        self.scope = Some(expand(territory, MARGIN / 2.0));
+        self
     }
 
     /// Adds a layer streamed with the others from the next view load on
@@ -450,13 +468,25 @@ impl Loads {
     pub fn set_view(&mut self, camera: &Camera) -> Option<u64> {
         let zoom = camera.zoom().get();
         let bounds = camera.bounds();
+        // What must be read: the view, or its part within the territory.
+        let needed = match self.scope {
+            Some(t) => [
+                bounds[0].max(t[0]),
+                bounds[1].max(t[1]),
+                bounds[2].min(t[2]),
+                bounds[3].min(t[3]),
+            ],
+            None => bounds,
+        };
         let covered = self.layers.iter().all(|l| {
             let file = l.layer.file_for_zoom(zoom);
             l.load.as_ref().is_some_and(|load| {
                 load.file == file
                     && match load.bbox {
                         None => true,
-                        Some(b) => contains(b, bounds),
+                        Some(b) => {
+                            needed[0] > needed[2] || needed[1] > needed[3] || contains(b, needed)
+                        }
                     }
             })
         });
@@ -1777,6 +1807,31 @@ pub(super) mod tests {
             |h| h.range.start >= lost.start && lost.end.is_some_and(|e| h.range.end <= Some(e))
         ));
         assert_eq!(drawn(&loads, &cam, &overview).len(), 258);
+    }
+
+    #[test]
+    fn a_scoped_load_covers_views_that_show_more_than_its_territory() {
+        // The territory: a 1° square around Arras; the early load reads the
+        // view that fits it, the map then fits it beside its legend,
+        // zoomed out a little (still the medium level).
+        let territory = [2.28, 49.79, 3.28, 50.79];
+        let early = camera([2.78, 50.29], 8.6);
+        let map = camera([2.9, 50.29], 8.3);
+        let far = camera([7.0, 50.29], 8.3);
+        let (scoped, _, _) = setup();
+        let mut scoped = scoped.with_scope(territory);
+        let (mut plain, _, _) = setup();
+        for loads in [&mut scoped, &mut plain] {
+            assert_eq!(loads.set_view(&early), Some(1));
+        }
+        assert!(!contains(expand(early.bounds(), MARGIN), map.bounds()));
+        // What the map shows beyond its territory is never drawn.
+        assert_eq!(scoped.set_view(&map), None);
+        assert_eq!(plain.set_view(&map), Some(2));
+        // Panned off the territory, nothing is left to read.
+        assert_eq!(scoped.set_view(&far), None);
+        // Zoomed in on it, the next level is read.
+        assert_eq!(scoped.set_view(&camera([2.78, 50.29], 10.5)), Some(2));
     }
 
     #[test]

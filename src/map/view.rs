@@ -72,6 +72,10 @@ pub struct Plan {
     /// manifest has them: the classes without the overview
     /// ([`MapView::preview`]).
     pub values: Option<(String, ValueColumn)>,
+    /// The territory's box as the manifest gives it
+    /// ([`super::scope::territory_box`]), when it lists only départements:
+    /// like a `view`, known before any layer is read.
+    pub territory_box: Option<[f64; 4]>,
 }
 
 /// A plain decimal number ("-1.55", "50.2931", "8"): the digits as an
@@ -234,6 +238,7 @@ impl Plan {
                 .collect(),
             view: None,
             basemap: None,
+            territory_box: None,
             values: l
                 .values
                 .as_ref()
@@ -271,6 +276,20 @@ pub struct Attributes {
 }
 
 impl Plan {
+    /// The camera a map of this plan starts from, when it is known before
+    /// any layer is read (the detailed level it needs then loads beside the
+    /// overview): the page's `view`, or the fit of a territory whose box
+    /// the manifest gives, as [`MapView::new`] fits it before the panels
+    /// are measured. `size` (CSS pixels) is asked only then: measuring the
+    /// element lays the page out.
+    pub fn early_camera(&self, size: impl FnOnce() -> [f64; 2]) -> Option<Camera> {
+        match (self.view, self.territory_box) {
+            (Some(v), _) => Some(v.camera(size())),
+            (None, Some(b)) => Some(home_camera(b, size())),
+            (None, None) => None,
+        }
+    }
+
     /// The plan for the element's attributes; a value that is not
     /// understood is an error naming the attribute, not a silent default.
     pub fn from_attributes(manifest: &Manifest, a: &Attributes) -> Result<(Plan, Lang), PlanError> {
@@ -314,6 +333,13 @@ impl Plan {
                     lang,
                 ))
             })?);
+            plan.territory_box = plan.territory.as_ref().and_then(|t| {
+                let l = manifest
+                    .layers
+                    .iter()
+                    .find(|l| overview(l).as_deref() == Some(plan.layer_path.as_str()))?;
+                super::scope::territory_box(&l.departement_boxes, t)
+            });
         }
         if let Some(v) = a.view.as_deref() {
             plan.view = Some(InitialView::parse(v, lang).map_err(|why| {
@@ -465,6 +491,18 @@ struct SavedField {
 /// Opacity of the choropleth's fills under the places' markers.
 pub const PLACES_FILL_OPACITY: f64 = 0.6;
 
+/// The camera that fits `fit` (a territory, or metropolitan France) in an
+/// element of `size` CSS pixels, before its panels are known.
+fn home_camera(fit: [f64; 4], size: [f64; 2]) -> Camera {
+    Camera::new(
+        [2.2, 46.6],
+        Zoom::clamped(5.0),
+        size[0].max(1.0),
+        size[1].max(1.0),
+    )
+    .fit_beside(fit, FIT_MARGIN, &[])
+}
+
 /// Free space around a fitted territory, CSS pixels.
 const FIT_MARGIN: f64 = 8.0;
 
@@ -540,16 +578,9 @@ impl MapView {
             short_unit,
             lang,
         )?;
-        let camera = match plan.view {
-            Some(v) => v.camera(size),
-            None => Camera::new(
-                [2.2, 46.6],
-                Zoom::clamped(5.0),
-                size[0].max(1.0),
-                size[1].max(1.0),
-            )
-            .fit_beside(fit, FIT_MARGIN, &[]),
-        };
+        let camera = plan
+            .view
+            .map_or_else(|| home_camera(fit, size), |v| v.camera(size));
         let visible = vec![true; choropleth.classification.classes()];
         let title = if plan.unit.is_empty() {
             plan.label.clone()
@@ -1321,6 +1352,7 @@ pub(crate) mod tests_support {
                 note: None,
                 table: None,
                 values: None,
+                departement_boxes: String::new(),
             }],
             sources: vec![],
         };
@@ -1399,6 +1431,7 @@ mod tests {
             note: None,
             table: None,
             values: None,
+            departement_boxes: String::new(),
         };
         Manifest {
             format: MANIFEST_FORMAT,

@@ -1334,17 +1334,17 @@ impl Inner {
         spawn_local(async move { pump(&task) });
     }
 
-    /// With a `view` attribute, the detailed level it needs starts loading
+    /// With a `view` attribute, or a territory whose box the manifest gives
+    /// (`Plan::early_camera`), the detailed level it needs starts loading
     /// now, beside the overview (which the classes need): the first
     /// complete paint waits for the slower of the two, not for both in turn.
     /// Returns the promise the overview's decoding waits for (see
     /// `early_gate`), if an early load started.
     fn start_early(&self, opened: &Opened) -> Option<js_sys::Promise> {
         *self.manifest_url.borrow_mut() = opened.manifest_url.clone();
-        let initial = opened.plan.view?;
-        let size = self.frame_size();
+        let camera = opened.plan.early_camera(|| self.frame_size())?;
         let mut loads = Loads::for_plan(&opened.manifest, &opened.plan, 0);
-        let view = loads.set_view(&initial.camera(size))?;
+        let view = loads.set_view(&camera)?;
         // At the overview level there is nothing to read ahead.
         loads.progress()?;
         *self.early.borrow_mut() = Some(loads);

@@ -53,6 +53,27 @@ describe('demo pages', () => {
     await page.close();
   });
 
+  test('a page scoped to départements reads its detail beside the overview', async () => {
+    // The manifest gives each département's box: the portal's maps know
+    // their view before the overview is in, and their detailed level's
+    // first reads leave with it, not after the map is built.
+    const page = await env.browser.context.newPage();
+    await page.addInitScript(() => {
+      window.__readyAt = {};
+      document.addEventListener('maillage:ready', (e) => { window.__readyAt[e.target.id] = performance.now(); }, true);
+    });
+    await page.goto(`${env.server.url}/portail-pas-de-calais.html`);
+    await page.waitForFunction(() => Object.keys(window.__readyAt).length === 2, null, { timeout: 30_000 });
+    const { readyAt, started } = await page.evaluate(() => {
+      const first = (file) => Math.min(...performance.getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname.endsWith(`/layers/${file}`)).map((e) => e.startTime));
+      return { readyAt: window.__readyAt, started: { epci: first('epci-medium.fgb'), communes: first('communes-medium.fgb') } };
+    });
+    assert.ok(started.epci < readyAt['carte-epci'], `EPCI detail at ${started.epci}, ready at ${readyAt['carte-epci']}`);
+    assert.ok(started.communes < readyAt['carte-communes'], `communes detail at ${started.communes}, ready at ${readyAt['carte-communes']}`);
+    await page.close();
+  });
+
   test('two maps on one page are independent', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/deux-cartes.html`);
     // Both maps report, each with its own field (in whichever order they finish).
