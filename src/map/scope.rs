@@ -82,10 +82,10 @@ impl Territory {
 }
 
 /// Bounding box (west, south, east, north) of shapes, if any has a position.
-pub fn bbox(shapes: &[Shape]) -> Option<[f64; 4]> {
+pub fn bbox<'a>(shapes: impl IntoIterator<Item = &'a Shape>) -> Option<[f64; 4]> {
     let mut b = crate::geom::EMPTY_BOX;
     for p in shapes
-        .iter()
+        .into_iter()
         .flat_map(|s| s.parts.iter().flatten().flatten())
     {
         crate::geom::grow_box(&mut b, p[0], p[1]);
@@ -114,15 +114,7 @@ pub fn departement_boxes(shapes: &[Shape]) -> String {
         let territory = Territory {
             codes: vec![code.to_ascii_uppercase()],
         };
-        let mut b = crate::geom::EMPTY_BOX;
-        for p in shapes
-            .iter()
-            .filter(|s| territory.contains(s))
-            .flat_map(|s| s.parts.iter().flatten().flatten())
-        {
-            crate::geom::grow_box(&mut b, p[0], p[1]);
-        }
-        if b[0] <= b[2] && b[1] <= b[3] {
+        if let Some(b) = bbox(shapes.iter().filter(|s| territory.contains(s))) {
             let out_to = |x: f64, up: bool| {
                 let k = x * 1e4;
                 (if up { k.ceil() } else { k.floor() }) / 1e4
@@ -199,14 +191,20 @@ mod tests {
         assert!(Territory::parse(&many, Lang::Fr).is_err());
     }
 
-    #[test]
-    fn keeps_the_territory_and_its_outlines() {
-        let shapes = vec![
+    /// Four EPCIs: one in the 62, one in the 59, one across both, one in
+    /// the 80 at longitude `x80`.
+    fn four_epcis(x80: f64) -> Vec<Shape> {
+        vec![
             epci("200033579", "62", 2.0),
             epci("245900410", "59", 3.0),
             epci("200040491", "59, 62", 2.5),
-            epci("200069037", "80", 1.0),
-        ];
+            epci("200069037", "80", x80),
+        ]
+    }
+
+    #[test]
+    fn keeps_the_territory_and_its_outlines() {
+        let shapes = four_epcis(1.0);
         let (kept, deps) = Territory::parse("62", Lang::Fr)
             .expect("62")
             .filter(shapes.clone());
@@ -228,12 +226,7 @@ mod tests {
 
     #[test]
     fn departement_boxes_are_the_fits_of_scoped_pages() {
-        let shapes = vec![
-            epci("200033579", "62", 2.0),
-            epci("245900410", "59", 3.0),
-            epci("200040491", "59, 62", 2.5),
-            epci("200069037", "80", -1.23456),
-        ];
+        let shapes = four_epcis(-1.23456);
         let boxes = departement_boxes(&shapes);
         assert_eq!(
             boxes, "59:2.5,50,4,51;62:2,50,3.5,51;80:-1.2346,50,-0.2345,51",
