@@ -406,19 +406,16 @@ impl Loads {
         if let Some(l) = plan.outline_path.as_deref().and_then(by_overview) {
             layers.push(StreamLayer::from_info(l, "code", "name", ""));
         }
-        let loads = Loads::new(layers, overview_features);
-        match plan.territory_box {
-            Some(b) => loads.with_scope(b),
-            None => loads,
-        }
+        Loads::new(layers, overview_features)
     }
 
     /// A scoped page draws only its territory (box `territory`): a view
     /// load covers a camera once it holds the part of the view within the
     /// territory, padded by half of [`MARGIN`] of its size (a shape at its
     /// edge reaches past the box of its overview's). The early load of a
-    /// scoped page, read for the fit of its box, then goes on when the map
-    /// fits the territory again beside its legend, a little farther out.
+    /// scoped page, read for the fit of the manifest's box (which holds the
+    /// territory's), then goes on when the map fits the territory again
+    /// beside its legend, a little farther out.
     pub fn with_scope(mut self, territory: [f64; 4]) -> Self {
         self.scope = Some(expand(territory, MARGIN / 2.0));
         self

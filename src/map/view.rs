@@ -401,6 +401,8 @@ pub struct MapView {
     pub title: String,
     /// The page's territory and the départements it touches.
     scope: Option<(Territory, Vec<String>)>,
+    /// The box of the territory's shapes, on a scoped page.
+    scope_box: Option<[f64; 4]>,
     /// Unit shown with values ("%", or none for indices).
     short_unit: String,
     /// Choropleth fields of the layer (name, label) and the drawn one.
@@ -560,10 +562,8 @@ impl MapView {
             }
             None => (shapes, outlines, None),
         };
-        let fit = scope
-            .as_ref()
-            .and_then(|_| bbox(&shapes))
-            .unwrap_or(METROPOLE);
+        let scope_box = scope.as_ref().and_then(|_| bbox(&shapes));
+        let fit = scope_box.unwrap_or(METROPOLE);
         // Class labels carry a short unit ("%"); the legend title the full one.
         let short_unit = if plan.unit.starts_with('%') { "%" } else { "" };
         let values = values.map_or_else(
@@ -615,6 +615,7 @@ impl MapView {
             field: plan.field.clone(),
             // A page's own `view` is kept: nothing to fit.
             home: plan.view.is_none().then_some(fit),
+            scope_box,
             panels: Vec::new(),
             text_scale: 1.0,
             fill_opacity: fill_opacity("", plan.basemap.is_some()),
@@ -685,6 +686,16 @@ impl MapView {
         let changed = kept != self.panels;
         self.panels = kept;
         changed
+    }
+
+    /// Takes the loads that stream the map's detail: on a scoped page they
+    /// read only what its territory needs ([`Loads::with_scope`], with the
+    /// box of its own shapes, whatever the manifest said).
+    pub fn set_stream(&mut self, loads: Option<Loads>) {
+        self.stream = match (loads, self.scope_box) {
+            (Some(l), Some(b)) => Some(l.with_scope(b)),
+            (loads, _) => loads,
+        };
     }
 
     /// Fits the territory (or metropolitan France) again, beside the panels.
@@ -1795,6 +1806,19 @@ mod tests {
             b[0] <= 1.0 && b[2] >= 4.5 && b[2] - b[0] < 6.0,
             "fitted to the territory: {b:?}"
         );
+        // Its detail is read for the territory only: a view that shows
+        // more of the 59 than the load holds starts no other load, as it
+        // would on a page not scoped.
+        let near = Camera::new([2.75, 50.25], Zoom::clamped(8.0), 800.0, 600.0);
+        let east = Camera::new([6.0, 50.25], Zoom::clamped(8.0), 800.0, 600.0);
+        let mut v = v;
+        v.set_stream(Some(Loads::for_plan(&m, &p, 3)));
+        let scoped = v.stream.as_mut().expect("stream");
+        assert_eq!(scoped.set_view(&near), Some(1));
+        assert_eq!(scoped.set_view(&east), None);
+        let mut plain = Loads::for_plan(&m, &p, 3);
+        assert_eq!(plain.set_view(&near), Some(1));
+        assert_eq!(plain.set_view(&east), Some(2));
         let bad = Attributes {
             territory: Some("62;abc".into()),
             ..Attributes::default()

@@ -896,10 +896,10 @@ impl Inner {
                 let preview = self.preview.borrow_mut().take();
                 preview.and_then(|p| p.stream)
             });
-            view.stream = match early {
+            view.set_stream(match early {
                 Some(early) => Some(early.with_overview_features(view.shapes.len())),
                 None => s.loads.take(),
-            };
+            });
             // The previous map's tiles are not this one's.
             self.forget_tiles();
             *self.manifest_url.borrow_mut() = s.manifest_url.clone();
