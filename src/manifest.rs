@@ -326,6 +326,14 @@ impl Manifest {
         self.layers.iter().find(|l| l.id == id)
     }
 
+    /// The layer whose first file (its overview) is `path`: how a map's
+    /// plan, which names its overview, finds its layer again.
+    pub fn layer_with_overview(&self, path: &str) -> Option<&LayerInfo> {
+        self.layers
+            .iter()
+            .find(|l| l.files.first().is_some_and(|f| f.path == path))
+    }
+
     /// The credits of layers `ids`: their sources' attributions, each once,
     /// in the manifest's order ("Sources : Contours © IGN … · IFN © La
     /// MedNum …"), as the licences ask next to a published map.

@@ -388,14 +388,8 @@ impl Loads {
     /// The plan's choropleth layer and its base outlines, found in the manifest
     /// by their overview files.
     pub fn for_plan(manifest: &Manifest, plan: &Plan, overview_features: usize) -> Self {
-        let by_overview = |path: &str| {
-            manifest
-                .layers
-                .iter()
-                .find(|l| l.files.first().is_some_and(|f| f.path == path))
-        };
         let mut layers = Vec::new();
-        if let Some(l) = by_overview(&plan.layer_path) {
+        if let Some(l) = manifest.layer_with_overview(&plan.layer_path) {
             layers.push(StreamLayer::from_info(
                 l,
                 &plan.code_field,
@@ -403,7 +397,11 @@ impl Loads {
                 &plan.field,
             ));
         }
-        if let Some(l) = plan.outline_path.as_deref().and_then(by_overview) {
+        if let Some(l) = plan
+            .outline_path
+            .as_deref()
+            .and_then(|p| manifest.layer_with_overview(p))
+        {
             layers.push(StreamLayer::from_info(l, "code", "name", ""));
         }
         Loads::new(layers, overview_features)

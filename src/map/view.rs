@@ -334,10 +334,7 @@ impl Plan {
                 ))
             })?);
             plan.territory_box = plan.territory.as_ref().and_then(|t| {
-                let l = manifest
-                    .layers
-                    .iter()
-                    .find(|l| overview(l).as_deref() == Some(plan.layer_path.as_str()))?;
+                let l = manifest.layer_with_overview(&plan.layer_path)?;
                 super::scope::territory_box(&l.departement_boxes, t)
             });
         }

@@ -1860,9 +1860,7 @@ async fn open(
     #[cfg(feature = "places")]
     let credits = {
         let choropleth = manifest
-            .layers
-            .iter()
-            .find(|l| l.files.first().is_some_and(|f| f.path == plan.layer_path))
+            .layer_with_overview(&plan.layer_path)
             .map_or("", |l| l.id.as_str());
         let mut ids = vec![choropleth, "departements"];
         ids.extend(zones.as_ref().map(|z| z.layer.id.as_str()));
