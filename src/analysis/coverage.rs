@@ -4,6 +4,7 @@
 
 use super::{hav_to_m, is_valid, Geo};
 use crate::geom::project::EARTH_RADIUS_M;
+use crate::geom::trig::{cos, sin};
 
 /// A commune as the coverage sees it: one representative point standing for
 /// all its inhabitants, and the EPCI its population is counted in.
@@ -135,9 +136,7 @@ impl ReachIndex {
         };
         let band_deg = dlat_deg.max(MIN_BAND_DEG);
         let sin_half = if usable {
-            (reach_m / (2.0 * EARTH_RADIUS_M))
-                .min(std::f64::consts::FRAC_PI_2)
-                .sin()
+            sin((reach_m / (2.0 * EARTH_RADIUS_M)).min(std::f64::consts::FRAC_PI_2))
         } else {
             0.0
         };
@@ -198,7 +197,7 @@ impl ReachIndex {
     /// for a reach of a quarter of the globe and more).
     fn lon_half_width(&self, lat: f64) -> Option<f64> {
         let poleward = (lat.abs() + self.dlat_deg).min(90.0);
-        let c = poleward.to_radians().cos();
+        let c = cos(poleward.to_radians());
         // cos(90°) is 6e-17 in f64, so c > 0 for every valid point; the
         // ratio then reaches 1 (or infinity) wherever the window would wrap.
         if c <= 0.0 {

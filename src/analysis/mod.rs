@@ -54,6 +54,7 @@ pub use coverage::{coverage, CommunePoint, Coverage, ReachIndex};
 pub use travel::{Mode, Travel};
 
 use crate::geom::project::EARTH_RADIUS_M;
+use crate::geom::trig::{cos, sin};
 use crate::num::ClampTo;
 
 /// Great-circle distance in metres between two lon/lat points in degrees, on
@@ -83,7 +84,7 @@ impl Geo {
         Geo {
             lon: p[0].to_radians(),
             lat,
-            cos_lat: lat.cos(),
+            cos_lat: cos(lat),
         }
     }
 
@@ -101,8 +102,8 @@ impl Geo {
     /// The clamp keeps rounding from pushing it past 1 (antipodes), where
     /// `asin` would give NaN.
     fn hav(&self, other: &Geo) -> f64 {
-        let s_lat = ((other.lat - self.lat) * 0.5).sin();
-        let s_lon = ((other.lon - self.lon) * 0.5).sin();
+        let s_lat = sin((other.lat - self.lat) * 0.5);
+        let s_lon = sin((other.lon - self.lon) * 0.5);
         (s_lat * s_lat + self.cos_lat * other.cos_lat * s_lon * s_lon).clamp_to(0.0, 1.0)
     }
 

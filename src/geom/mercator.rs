@@ -311,7 +311,8 @@ pub fn world_to_lon_lat(world: [f64; 2]) -> [f64; 2] {
 /// assert!((metres_per_pixel(60.0, Zoom::MIN) - 78_271.517).abs() < 1e-3);
 /// ```
 pub fn metres_per_pixel(lat: f64, zoom: Zoom) -> f64 {
-    2.0 * PI * EARTH_RADIUS_M * clamp_latitude(lat).to_radians().cos() / zoom.world_size_px()
+    2.0 * PI * EARTH_RADIUS_M * super::trig::cos(clamp_latitude(lat).to_radians())
+        / zoom.world_size_px()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod polylabel;
 pub mod project;
 pub mod simplify;
 pub mod tiles;
+pub mod trig;
 
 /// A box `[x0, y0, x1, y1]` holding nothing, which [`grow_box`] widens.
 pub const EMPTY_BOX: [f64; 4] = [

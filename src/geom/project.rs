@@ -19,7 +19,7 @@ pub fn local_metres(lonlat: &[[f64; 2]]) -> Vec<[f64; 2]> {
         hi = hi.max(p[1]);
     }
     let k = EARTH_RADIUS_M.to_radians();
-    let kx = k * ((lo + hi) / 2.0).to_radians().cos();
+    let kx = k * super::trig::cos(((lo + hi) / 2.0).to_radians());
     lonlat
         .iter()
         .map(|p| [(p[0] - first[0]) * kx, (p[1] - first[1]) * k])
