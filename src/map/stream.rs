@@ -750,11 +750,7 @@ impl Loads {
             file,
             bytes: self.bytes,
             requests: self.requests,
-            failed: self
-                .layers
-                .iter()
-                .filter_map(|l| l.load.as_ref())
-                .any(|l| matches!(l.phase, Phase::Done { failed: true })),
+            failed: self.any_failed(),
             error: self.layers.iter().find_map(|l| {
                 let load = l.load.as_ref()?;
                 Some(StreamError {
@@ -763,6 +759,28 @@ impl Loads {
                 })
             }),
         })
+    }
+
+    /// Whether a layer of the current view load failed (it keeps its
+    /// previous level).
+    fn any_failed(&self) -> bool {
+        self.layers
+            .iter()
+            .filter_map(|l| l.load.as_ref())
+            .any(|l| matches!(l.phase, Phase::Done { failed: true }))
+    }
+
+    /// The shapes layer `layer` read at a detailed level, once the current
+    /// view load is complete and nothing in it failed. A page scoped to
+    /// départements builds its first map from them
+    /// ([`super::view::MapView::scoped_preview`]): a range that failed
+    /// would pass for a territory without its features, so there are none
+    /// then (the overview is waited for).
+    pub fn complete_shapes(&self, layer: usize) -> Option<Vec<&Shape>> {
+        if self.progress().is_some() || self.any_failed() {
+            return None;
+        }
+        self.shapes_in(layer, [-180.0, -90.0, 180.0, 90.0], &[], &|_| None)
     }
 
     /// The level the first layer draws at now (`overview` before any view load).
@@ -1892,6 +1910,41 @@ pub(super) mod tests {
         let marseille = camera([5.4, 43.3], 8.0).bounds();
         let drawn = loads.shapes_in(0, marseille, &overview, &|_| None).unwrap();
         assert!(drawn.iter().any(|s| s.code == "c41-9"));
+    }
+
+    /// A scoped page's preview is built from a complete view load only:
+    /// none while it reads, every shape it read once it is over, none if
+    /// a range failed (the territory would miss features).
+    #[test]
+    fn complete_shapes_wait_for_a_whole_load_without_failure() {
+        let (mut loads, mut server, _) = setup();
+        assert!(loads.complete_shapes(0).is_none(), "no view load yet");
+        let cam = camera(ARRAS, 8.0);
+        loads.set_view(&cam);
+        let f = loads.next_fetch().unwrap();
+        assert!(loads.complete_shapes(0).is_none(), "under way");
+        let bytes = server.get(&f);
+        loads.feed(&f, &bytes).unwrap();
+        let r = server.drive(&mut loads);
+        let shapes = loads.complete_shapes(0).expect("complete");
+        // The features found, and those the merged ranges brought beside.
+        assert!(shapes.len() >= r.features && r.features > 20, "{r:?}");
+        assert!(
+            shapes.iter().all(|s| s.parts[0][0].len() > 8),
+            "medium level"
+        );
+        assert!(shapes.iter().any(|s| s.code == "c31-37"), "Arras' cell");
+        loads.set_view(&camera([5.4, 43.3], 8.0));
+        while let Some(f) = loads.next_fetch() {
+            if f.part == Part::Features {
+                loads.fail(&f);
+            } else {
+                let bytes = server.get(&f);
+                loads.feed(&f, &bytes).unwrap();
+            }
+        }
+        assert!(loads.progress().is_none());
+        assert!(loads.complete_shapes(0).is_none(), "a range failed");
     }
 
     #[test]

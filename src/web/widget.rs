@@ -210,6 +210,7 @@ impl Widget {
             early: RefCell::new(None),
             preview: RefCell::new(None),
             pending_preview: RefCell::new(None),
+            detail_preview: RefCell::new(None),
             dressed: Cell::new(false),
             early_gate: RefCell::new(None),
             preview_gate: RefCell::new(None),
@@ -391,6 +392,10 @@ struct Inner {
     /// load still searched its index: built once its feature ranges are
     /// on their way (building takes the main thread for a while).
     pending_preview: RefCell<Option<PendingPreview>>,
+    /// The plan and language of a page scoped to départements, whose
+    /// preview is built from its early load once that is complete
+    /// (`Plan::preview_from_detail`, `MapView::scoped_preview`).
+    detail_preview: RefCell<Option<(Plan, Lang)>>,
     /// Whether the current load's legend is shown: a preview's comes with
     /// its first drawing.
     dressed: Cell<bool>,
@@ -789,6 +794,7 @@ impl Inner {
         this.preview.borrow_mut().take();
         this.dressed.set(false);
         this.pending_preview.borrow_mut().take();
+        this.detail_preview.borrow_mut().take();
         this.preview_gate.borrow_mut().take();
         this.hold.set(false);
         this.base_error.borrow_mut().take();
@@ -1358,10 +1364,16 @@ impl Inner {
     /// overview: the early load is then classed and drawn without waiting
     /// for the national overview (1.4 MB for the communes). Without the
     /// file, or if it fails, the map waits for the overview as before.
+    /// A page scoped to départements needs no column: its classes come
+    /// from the early load itself (`show_detail_preview`).
     /// Returns the promise the overview's reading waits for (see
-    /// `preview_gate`), if the column is being read.
+    /// `preview_gate`), if a preview is coming.
     fn start_preview(&self, opened: &Opened, signal: &AbortSignal) -> Option<js_sys::Promise> {
         let plan = &opened.plan;
+        if plan.preview_from_detail() {
+            *self.detail_preview.borrow_mut() = Some((plan.clone(), opened.lang));
+            return Some(gate(&self.preview_gate));
+        }
         let (path, column) = plan.values.clone().filter(|_| plan.territory.is_none())?;
         let url = resolve(&path, Some(&opened.manifest_url)).ok()?;
         let (plan, lang, signal) = (plan.clone(), opened.lang, signal.clone());
@@ -1443,14 +1455,9 @@ impl Inner {
     fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
         let size = self.frame_size();
         let view = MapView::preview(plan, values, size, lang).ok();
-        let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
-        let (Some(mut view), Some(early)) = (view, early) else {
-            self.open_preview_gate();
+        let Some(view) = self.with_early(view, size) else {
             return;
         };
-        view.choropleth.patterns = self.patterns.get();
-        view.resize(size[0], size[1], self.pixel_ratio());
-        view.stream = Some(early);
         // No names, so no text calibration nor panels to avoid; the legend
         // comes with the first drawing (see `draw_map`), so that the page
         // lays nothing out while the detail is read.
@@ -1469,6 +1476,50 @@ impl Inner {
                 self.rendered(&r, self.load_started.get());
             }
             None => self.hold_first_drawing(),
+        }
+    }
+
+    /// Gives a new preview the early load, the page's patterns setting and
+    /// the element's `size`; without a preview (or an early load left),
+    /// lets the overview be read at once.
+    fn with_early(&self, view: Option<MapView>, size: [f64; 2]) -> Option<MapView> {
+        let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
+        let (Some(mut view), Some(early)) = (view, early) else {
+            self.open_preview_gate();
+            return None;
+        };
+        view.choropleth.patterns = self.patterns.get();
+        view.resize(size[0], size[1], self.pixel_ratio());
+        view.set_stream(Some(early));
+        Some(view)
+    }
+
+    /// Builds the preview of a page scoped to départements from its early
+    /// load, now complete, fitted beside its legend as the map will be,
+    /// and draws and reports it. If a range of that load failed, the
+    /// overview is read at once and the map is built from it, as before.
+    fn show_detail_preview(&self) {
+        let Some((plan, lang)) = self.detail_preview.borrow_mut().take() else {
+            return;
+        };
+        let size = self.frame_size();
+        let view = self.early.borrow().as_ref().and_then(|l| {
+            let shapes = l.complete_shapes(0)?;
+            MapView::scoped_preview(&plan, &shapes, size, lang).ok()
+        });
+        let Some(view) = self.with_early(view, size) else {
+            return;
+        };
+        self.dress(&view);
+        *self.preview.borrow_mut() = Some(view);
+        self.measure_panels();
+        let report = self.preview.borrow_mut().as_mut().and_then(|v| {
+            v.fit_home();
+            v.stream.as_mut().and_then(Loads::take_report)
+        });
+        self.request_redraw();
+        if let Some(r) = report {
+            self.rendered(&r, self.load_started.get());
         }
     }
 
@@ -1654,7 +1705,10 @@ fn pump(task: &Rc<Pump>) {
         inner.hold.set(false);
         inner.request_redraw();
         if inner.view.borrow().is_none() && inner.preview.borrow().is_none() {
-            // An early load: `finish` reports it once the map is built.
+            // An early load: the preview of a page scoped to départements
+            // is built from it; otherwise `finish` reports it once the map
+            // is built.
+            inner.show_detail_preview();
             return;
         }
         if let Some(r) = inner.with_stream(task, Loads::take_report).flatten() {

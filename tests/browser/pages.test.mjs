@@ -61,6 +61,11 @@ describe('demo pages', () => {
     await page.addInitScript(() => {
       window.__readyAt = {};
       document.addEventListener('maillage:ready', (e) => { window.__readyAt[e.target.id] = performance.now(); }, true);
+      window.__firstRender = {};
+      document.addEventListener('maillage:render', (e) => {
+        window.__firstRender[e.target.id] ??= { at: performance.now(), detail: e.detail,
+          legend: e.target.shadowRoot.querySelector('.legend').textContent };
+      }, true);
     });
     await page.goto(`${env.server.url}/portail-pas-de-calais.html`);
     await page.waitForFunction(() => Object.keys(window.__readyAt).length === 2, null, { timeout: 30_000 });
@@ -71,6 +76,19 @@ describe('demo pages', () => {
     });
     assert.ok(started.epci < readyAt['carte-epci'], `EPCI detail at ${started.epci}, ready at ${readyAt['carte-epci']}`);
     assert.ok(started.communes < readyAt['carte-communes'], `communes detail at ${started.communes}, ready at ${readyAt['carte-communes']}`);
+    // Their first map is drawn from that detail alone, classed among the
+    // territory's features: complete before the national overview is even
+    // asked for (the EPCI map: its detail takes a few hundred ms here, the
+    // overview's reading waits up to a second), with the legend the map
+    // built from the overview then has.
+    const first = await page.evaluate(() => window.__firstRender['carte-epci']);
+    const overviewAsked = await page.evaluate(() => Math.min(...performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.endsWith('/layers/epci-overview.fgb')).map((e) => e.startTime)));
+    assert.ok(first.at < readyAt['carte-epci'], `first drawn at ${first.at}, ready at ${readyAt['carte-epci']}`);
+    assert.ok(first.at < overviewAsked, `first drawn at ${first.at}, overview asked at ${overviewAsked}`);
+    assert.equal(first.detail.level, 'medium');
+    assert.match(first.legend, /\(4\)/);
+    assert.equal(first.legend, await page.evaluate(() => document.querySelector('#carte-epci').shadowRoot.querySelector('.legend').textContent));
     await page.close();
   });
 
