@@ -772,8 +772,8 @@ impl Loads {
 
     /// The shapes layer `layer` read at a detailed level, once the current
     /// view load is complete and nothing in it failed. A page scoped to
-    /// départements builds its first map from them
-    /// ([`super::view::MapView::scoped_preview`]): a range that failed
+    /// départements builds its map from them
+    /// ([`super::view::Plan::map_from_detail`]): a range that failed
     /// would pass for a territory without its features, so there are none
     /// then (the overview is waited for).
     pub fn complete_shapes(&self, layer: usize) -> Option<Vec<&Shape>> {
@@ -781,6 +781,22 @@ impl Loads {
             return None;
         }
         self.shapes_in(layer, [-180.0, -90.0, 180.0, 90.0], &[], &|_| None)
+    }
+
+    /// Requests of the current view load answered for layer `layer` (0,
+    /// the choropleth): a map built from its early load waits on for one
+    /// that answers, not for one whose first request is still being
+    /// tried again.
+    pub fn answered(&self, layer: usize) -> u32 {
+        self.layers
+            .get(layer)
+            .and_then(|l| l.load.as_ref())
+            .map_or(0, |load| load.done)
+    }
+
+    /// Body bytes the current view load read by range, all layers.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 
     /// The level the first layer draws at now (`overview` before any view load).
@@ -1912,9 +1928,9 @@ pub(super) mod tests {
         assert!(drawn.iter().any(|s| s.code == "c41-9"));
     }
 
-    /// A scoped page's preview is built from a complete view load only:
-    /// none while it reads, every shape it read once it is over, none if
-    /// a range failed (the territory would miss features).
+    /// A scoped page's map is built from a complete view load only: none
+    /// while it reads, every shape it read once it is over, none if a
+    /// range failed (the territory would miss features).
     #[test]
     fn complete_shapes_wait_for_a_whole_load_without_failure() {
         let (mut loads, mut server, _) = setup();
@@ -1923,9 +1939,15 @@ pub(super) mod tests {
         loads.set_view(&cam);
         let f = loads.next_fetch().unwrap();
         assert!(loads.complete_shapes(0).is_none(), "under way");
+        assert_eq!((f.layer, loads.answered(0)), (0, 0));
         let bytes = server.get(&f);
         loads.feed(&f, &bytes).unwrap();
+        assert_eq!(
+            (loads.answered(0), loads.answered(1), loads.answered(9)),
+            (1, 0, 0)
+        );
         let r = server.drive(&mut loads);
+        assert_eq!(loads.bytes(), r.bytes);
         let shapes = loads.complete_shapes(0).expect("complete");
         // The features found, and those the merged ranges brought beside.
         assert!(shapes.len() >= r.features && r.features > 20, "{r:?}");

@@ -290,13 +290,13 @@ impl Plan {
         }
     }
 
-    /// Whether the first map is built from the detail rather than the
-    /// overview ([`MapView::scoped_preview`]): on a page scoped to
-    /// départements without its own `view`, the early load reads the fit
-    /// of the territory's box, so it holds every feature of the territory,
-    /// and the classes are the territory's. The national overview (1.4 MB
-    /// for the communes) then comes after the first paint.
-    pub fn preview_from_detail(&self) -> bool {
+    /// Whether the map is built from its detailed level alone, without
+    /// the national overview (1.4 MB for the communes): on a page scoped
+    /// to départements without its own `view`, the early load reads the
+    /// fit of the territory's box, so it holds every feature of the
+    /// territory, with the columns the map keeps (the classes are the
+    /// territory's own).
+    pub fn map_from_detail(&self) -> bool {
         self.territory.is_some() && self.view.is_none() && self.territory_box.is_some()
     }
 
@@ -545,41 +545,6 @@ impl MapView {
     ) -> Result<MapView, ClassifyError> {
         let mut view = Self::classified(plan, Vec::new(), Vec::new(), size, lang, Some(values))?;
         view.preview = true;
-        Ok(view)
-    }
-
-    /// The map of a page scoped to départements before its overview is
-    /// read ([`Plan::preview_from_detail`]), from the shapes its early load
-    /// read at a detailed level (neighbours are kept out, as on the map):
-    /// classed among themselves in single precision as the overview stores
-    /// its values, so the map built from the overview next has the very
-    /// same classes; fitted to the manifest's box of the territory, which
-    /// is that map's own fit. Their geometry stays in the stream, which
-    /// draws them; no names, as any preview.
-    pub fn scoped_preview(
-        plan: &Plan,
-        detail: &[&Shape],
-        size: [f64; 2],
-        lang: Lang,
-    ) -> Result<MapView, ClassifyError> {
-        let shapes = detail
-            .iter()
-            .map(|s| Shape {
-                code: s.code.clone(),
-                name: s.name.clone(),
-                value: s.value.map(|v| f64::from(v as f32)),
-                departements: s.departements.clone(),
-                epci: s.epci.clone(),
-                ..Shape::default()
-            })
-            .collect();
-        let mut view = Self::classified(plan, shapes, Vec::new(), size, lang, None)?;
-        view.preview = true;
-        if let (Some(b), None) = (plan.territory_box, plan.view) {
-            view.home = Some(b);
-            view.scope_box = Some(b);
-            view.camera = home_camera(b, size);
-        }
         Ok(view)
     }
 
@@ -1871,86 +1836,28 @@ mod tests {
         ));
     }
 
-    /// A page scoped to départements opens on its early load's detail:
-    /// the classes, the legend and the fit of the map its overview gives
-    /// next (values in single precision, as the overview has them;
-    /// neighbours kept out), and no names yet.
+    /// Only a page scoped to départements, whose box the manifest gives,
+    /// without its own view, is built from its early load alone.
     #[test]
-    fn a_scoped_preview_has_the_classes_and_fit_of_the_map() {
+    fn a_map_from_its_detail_needs_the_territorys_box_and_no_view() {
         let m = manifest();
-        let a = Attributes {
+        let scoped = Attributes {
             territory: Some("62".into()),
             ..Attributes::default()
         };
-        let (mut p, _) = Plan::from_attributes(&m, &a).expect("plan");
-        assert!(!p.preview_from_detail(), "no box in the manifest");
-        let square = |x: f64, deps: &str, v: f64, extra: usize| Shape {
-            code: format!("{x}"),
-            name: format!("Territoire {x}"),
-            departements: deps.into(),
-            value: Some(v),
-            parts: vec![vec![(0..=4 + extra)
-                .map(|k| {
-                    let t = k as f64 / (4 + extra) as f64 * std::f64::consts::TAU;
-                    [x + 0.25 + 0.25 * t.cos(), 50.25 + 0.25 * t.sin()]
-                })
-                .collect()]],
-            ..Shape::default()
-        };
-        let values = [(1.0, "62", 0.1), (2.0, "59, 62", 0.25), (3.0, "62", 0.3)];
-        let values = [values.as_slice(), &[(4.0, "62", 0.72), (5.0, "62", 0.9)]].concat();
-        let overview: Vec<Shape> = values
-            .iter()
-            .map(|&(x, d, v)| square(x, d, f64::from(v as f32), 0))
-            .collect();
-        let mut detail: Vec<Shape> = values
-            .iter()
-            .map(|&(x, d, v)| square(x, d, v, 40))
-            .collect();
-        detail.push(square(6.0, "59", 100.0, 40));
-        detail.push(square(0.0, "80", 0.0, 40));
-        p.territory_box = crate::map::scope::bbox(&overview);
-        assert!(p.preview_from_detail());
-        let size = [800.0, 600.0];
-        let refs: Vec<&Shape> = detail.iter().collect();
-        let preview = MapView::scoped_preview(&p, &refs, size, Lang::Fr).expect("preview");
-        let map = MapView::new(&p, overview, vec![], size, Lang::Fr).expect("map");
-        assert_eq!(
-            preview.choropleth.classification,
-            map.choropleth.classification
-        );
-        assert_eq!(
-            preview
-                .choropleth
-                .classification
-                .counts
-                .iter()
-                .sum::<usize>(),
-            5
-        );
-        assert_eq!(preview.choropleth.legend, map.choropleth.legend);
-        assert_eq!(preview.camera.bounds(), map.camera.bounds());
-        assert_eq!((preview.home, preview.scope_box), (map.home, map.scope_box));
-        assert!(
-            preview.shapes.iter().all(|s| s.parts.is_empty()),
-            "drawn from the stream"
-        );
-        let labels = |v: &MapView| {
-            v.frame()
-                .items
-                .iter()
-                .filter(|i| matches!(i, crate::scene::Item::Label { .. }))
-                .count()
-        };
-        assert_eq!(labels(&preview), 0);
-        // With the page's own view, the early load need not hold the
-        // territory: the overview classes it.
+        let (mut p, _) = Plan::from_attributes(&m, &scoped).expect("plan");
+        assert!(!p.map_from_detail(), "no box in the manifest");
+        p.territory_box = Some([1.55, 50.02, 3.19, 51.0]);
+        assert!(p.map_from_detail());
         p.view = Some(InitialView {
             lon: 2.78,
             lat: 50.29,
             zoom: Zoom::clamped(9.0),
         });
-        assert!(!p.preview_from_detail());
+        assert!(!p.map_from_detail(), "the view need not hold the territory");
+        let (mut national, _) = Plan::from_attributes(&m, &Attributes::default()).expect("plan");
+        national.territory_box = Some([1.55, 50.02, 3.19, 51.0]);
+        assert!(!national.map_from_detail(), "classes of the whole layer");
     }
 
     #[test]

@@ -125,6 +125,23 @@ type PendingPreview = (Plan, Lang, Vec<Option<f64>>);
 /// has the overview read beside it, to show meanwhile.
 const PREVIEW_WAIT_MS: u32 = 1000;
 
+/// How long the overview's reading waits at most for the early load of a
+/// map built from its detail alone (`Plan::map_from_detail`), once that
+/// has answers: it ends, complete or failed, well before on any link (a
+/// request without an answer gives up after 20 s); the overview, read
+/// meanwhile on a slow link, would only share it.
+const DETAIL_WAIT_MS: u32 = 60_000;
+
+/// Where the early load of a map built from its detail alone is.
+enum Early {
+    /// Complete: the map's shapes and outlines, and the bytes it read.
+    Complete(Vec<Shape>, Vec<Shape>, usize),
+    /// Not over, the choropleth's first answers in.
+    Reading,
+    /// No answer yet, failed, or gone.
+    Stalled,
+}
+
 /// Dispatched after each completed view load: detail `{features, bytes,
 /// requests, ms, level, file}`.
 const RENDER: &str = "maillage:render";
@@ -210,7 +227,7 @@ impl Widget {
             early: RefCell::new(None),
             preview: RefCell::new(None),
             pending_preview: RefCell::new(None),
-            detail_preview: RefCell::new(None),
+            from_detail: Cell::new(false),
             dressed: Cell::new(false),
             early_gate: RefCell::new(None),
             preview_gate: RefCell::new(None),
@@ -392,10 +409,10 @@ struct Inner {
     /// load still searched its index: built once its feature ranges are
     /// on their way (building takes the main thread for a while).
     pending_preview: RefCell<Option<PendingPreview>>,
-    /// The plan and language of a page scoped to départements, whose
-    /// preview is built from its early load once that is complete
-    /// (`Plan::preview_from_detail`, `MapView::scoped_preview`).
-    detail_preview: RefCell<Option<(Plan, Lang)>>,
+    /// Whether the map is to be built from its early load alone, once
+    /// that is complete (`Plan::map_from_detail`): the overview's reading
+    /// waits for it (see `preview_gate`) and is then not needed.
+    from_detail: Cell<bool>,
     /// Whether the current load's legend is shown: a preview's comes with
     /// its first drawing.
     dressed: Cell<bool>,
@@ -794,7 +811,7 @@ impl Inner {
         this.preview.borrow_mut().take();
         this.dressed.set(false);
         this.pending_preview.borrow_mut().take();
-        this.detail_preview.borrow_mut().take();
+        this.from_detail.set(false);
         this.preview_gate.borrow_mut().take();
         this.hold.set(false);
         this.base_error.borrow_mut().take();
@@ -869,8 +886,32 @@ impl Inner {
                         .is_some()
                         .then(|| inner.start_preview(&opened, &signal))
                         .flatten();
+                    let from_detail = inner.from_detail.get();
                     drop(inner);
-                    read_layers(opened, preview, gate, &signal).await
+                    // A page scoped to départements: where its early load is.
+                    let detail = || {
+                        let inner = current();
+                        let early = inner.as_ref().map(|i| i.early.borrow());
+                        let Some(loads) = early.as_deref().and_then(Option::as_ref) else {
+                            return Early::Stalled;
+                        };
+                        let Some(shapes) = loads.complete_shapes(0) else {
+                            let reading = loads.progress().is_some() && loads.answered(0) > 0;
+                            return if reading {
+                                Early::Reading
+                            } else {
+                                Early::Stalled
+                            };
+                        };
+                        let outlines = loads.complete_shapes(1).unwrap_or_default();
+                        Early::Complete(
+                            shapes.into_iter().cloned().collect(),
+                            outlines.into_iter().cloned().collect(),
+                            loads.bytes() as usize,
+                        )
+                    };
+                    let detail = from_detail.then_some(&detail as &dyn Fn() -> Early);
+                    read_layers(opened, preview, gate, detail, &signal).await
                 }
                 Err(e) => Err(e),
             };
@@ -932,7 +973,7 @@ impl Inner {
                     .and_then(|v| v.stream.as_ref())
                     .map(|l| (l.progress().is_none(), l.level()));
                 match level {
-                    Some((true, level)) => self.show_level(&level),
+                    Some((true, level)) => self.settled_status(&level),
                     _ => self.set_status("ready", &self.ready_text.borrow()),
                 }
                 // Laid out now: fit the territory beside the legend and the
@@ -1364,14 +1405,21 @@ impl Inner {
     /// overview: the early load is then classed and drawn without waiting
     /// for the national overview (1.4 MB for the communes). Without the
     /// file, or if it fails, the map waits for the overview as before.
-    /// A page scoped to départements needs no column: its classes come
-    /// from the early load itself (`show_detail_preview`).
+    /// A page scoped to départements needs neither: its map is built from
+    /// the early load alone (`Plan::map_from_detail`), unless it shows
+    /// places with another field than the illectronism rate, which their
+    /// summaries read from the overview.
     /// Returns the promise the overview's reading waits for (see
-    /// `preview_gate`), if a preview is coming.
+    /// `preview_gate`), if the column is being read or the map is built
+    /// from its detail.
     fn start_preview(&self, opened: &Opened, signal: &AbortSignal) -> Option<js_sys::Promise> {
         let plan = &opened.plan;
-        if plan.preview_from_detail() {
-            *self.detail_preview.borrow_mut() = Some((plan.clone(), opened.lang));
+        #[cfg(feature = "places")]
+        let overview_needed = opened.places.is_some() && plan.field != ILLECTRONISM;
+        #[cfg(not(feature = "places"))]
+        let overview_needed = false;
+        if plan.map_from_detail() && !overview_needed {
+            self.from_detail.set(true);
             return Some(gate(&self.preview_gate));
         }
         let (path, column) = plan.values.clone().filter(|_| plan.territory.is_none())?;
@@ -1455,9 +1503,14 @@ impl Inner {
     fn show_preview(&self, plan: &Plan, lang: Lang, values: &[Option<f64>]) {
         let size = self.frame_size();
         let view = MapView::preview(plan, values, size, lang).ok();
-        let Some(view) = self.with_early(view, size) else {
+        let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
+        let (Some(mut view), Some(early)) = (view, early) else {
+            self.open_preview_gate();
             return;
         };
+        view.choropleth.patterns = self.patterns.get();
+        view.resize(size[0], size[1], self.pixel_ratio());
+        view.stream = Some(early);
         // No names, so no text calibration nor panels to avoid; the legend
         // comes with the first drawing (see `draw_map`), so that the page
         // lays nothing out while the detail is read.
@@ -1476,50 +1529,6 @@ impl Inner {
                 self.rendered(&r, self.load_started.get());
             }
             None => self.hold_first_drawing(),
-        }
-    }
-
-    /// Gives a new preview the early load, the page's patterns setting and
-    /// the element's `size`; without a preview (or an early load left),
-    /// lets the overview be read at once.
-    fn with_early(&self, view: Option<MapView>, size: [f64; 2]) -> Option<MapView> {
-        let early = view.as_ref().and_then(|_| self.early.borrow_mut().take());
-        let (Some(mut view), Some(early)) = (view, early) else {
-            self.open_preview_gate();
-            return None;
-        };
-        view.choropleth.patterns = self.patterns.get();
-        view.resize(size[0], size[1], self.pixel_ratio());
-        view.set_stream(Some(early));
-        Some(view)
-    }
-
-    /// Builds the preview of a page scoped to départements from its early
-    /// load, now complete, fitted beside its legend as the map will be,
-    /// and draws and reports it. If a range of that load failed, the
-    /// overview is read at once and the map is built from it, as before.
-    fn show_detail_preview(&self) {
-        let Some((plan, lang)) = self.detail_preview.borrow_mut().take() else {
-            return;
-        };
-        let size = self.frame_size();
-        let view = self.early.borrow().as_ref().and_then(|l| {
-            let shapes = l.complete_shapes(0)?;
-            MapView::scoped_preview(&plan, &shapes, size, lang).ok()
-        });
-        let Some(view) = self.with_early(view, size) else {
-            return;
-        };
-        self.dress(&view);
-        *self.preview.borrow_mut() = Some(view);
-        self.measure_panels();
-        let report = self.preview.borrow_mut().as_mut().and_then(|v| {
-            v.fit_home();
-            v.stream.as_mut().and_then(Loads::take_report)
-        });
-        self.request_redraw();
-        if let Some(r) = report {
-            self.rendered(&r, self.load_started.get());
         }
     }
 
@@ -1556,21 +1565,29 @@ impl Inner {
                 let text = i18n::progress(p.done, p.total, self.lang.get());
                 self.set_status("loading", &text);
             }
-            Some((None, _)) if self.stream_error.borrow().is_some() => {
-                let why = self.stream_error.borrow().clone().unwrap_or_default();
-                let prefix = i18n::text(Text::DetailUnavailable, self.lang.get());
-                self.set_status("error", &format!("{prefix}{why}"));
-            }
-            Some((None, _)) if self.base_error.borrow().is_some() => {
-                let why = self.base_error.borrow().clone().unwrap_or_default();
-                self.set_status("error", &why);
-            }
             // The detail of a `view` attribute is in, the map not built yet.
-            Some((None, _)) if self.view.borrow().is_none() => {
+            Some((None, _))
+                if self.view.borrow().is_none()
+                    && self.stream_error.borrow().is_none()
+                    && self.base_error.borrow().is_none() =>
+            {
                 self.set_status("loading", i18n::text(Text::Loading, self.lang.get()));
             }
-            Some((None, level)) => self.show_level(&level),
+            Some((None, level)) => self.settled_status(&level),
             None => {}
+        }
+    }
+
+    /// The status line once a view load is over: what failed, if anything
+    /// (the detail, else the base outlines), or what the map shows.
+    fn settled_status(&self, level: &str) {
+        if let Some(why) = self.stream_error.borrow().as_deref() {
+            let prefix = i18n::text(Text::DetailUnavailable, self.lang.get());
+            self.set_status("error", &format!("{prefix}{why}"));
+        } else if let Some(why) = self.base_error.borrow().as_deref() {
+            self.set_status("error", why);
+        } else {
+            self.show_level(level);
         }
     }
 
@@ -1705,10 +1722,11 @@ fn pump(task: &Rc<Pump>) {
         inner.hold.set(false);
         inner.request_redraw();
         if inner.view.borrow().is_none() && inner.preview.borrow().is_none() {
-            // An early load: the preview of a page scoped to départements
-            // is built from it; otherwise `finish` reports it once the map
-            // is built.
-            inner.show_detail_preview();
+            // An early load: `finish` reports it once the map is built,
+            // from it alone on a page scoped to départements.
+            if inner.from_detail.get() {
+                inner.open_preview_gate();
+            }
             return;
         }
         if let Some(r) = inner.with_stream(task, Loads::take_report).flatten() {
@@ -1813,6 +1831,37 @@ struct Summary {
     /// Each EPCI's illectronism rate, when another field is drawn.
     #[cfg(feature = "places")]
     illectronism: std::collections::HashMap<String, f64>,
+}
+
+impl Summary {
+    /// What the map of `o` is built from: these shapes and outlines (the
+    /// illectronism rates, when read beside, are set after).
+    fn of(
+        o: Opened,
+        range_bytes: usize,
+        shapes: Vec<Shape>,
+        outlines: Vec<Shape>,
+        outline_error: Option<LoadError>,
+    ) -> Summary {
+        Summary {
+            layers: o.manifest.layers.len(),
+            range_bytes,
+            lang: o.lang,
+            loads: Some(Loads::for_plan(&o.manifest, &o.plan, shapes.len())),
+            plan: o.plan,
+            shapes,
+            outlines,
+            outline_error,
+            manifest_url: o.manifest_url,
+            places: o.places,
+            #[cfg(feature = "places")]
+            zones: o.zones,
+            #[cfg(feature = "places")]
+            credits: o.credits,
+            #[cfg(feature = "places")]
+            illectronism: std::collections::HashMap::new(),
+        }
+    }
 }
 
 /// The manifest, read, and the plan made from it and the attributes.
@@ -1980,10 +2029,27 @@ async fn read_layers(
     o: Opened,
     preview: Option<js_sys::Promise>,
     gate: Option<js_sys::Promise>,
+    detail: Option<&dyn Fn() -> Early>,
     signal: &AbortSignal,
 ) -> Result<Summary, LoadError> {
     // A preview's detail goes first, then the overview (see `preview_gate`).
-    wait_at_most(preview, PREVIEW_WAIT_MS).await;
+    wait_at_most(preview.clone(), PREVIEW_WAIT_MS).await;
+    // Built from the early load's detail, the map needs no overview (nor
+    // the probe: those reads were range requests). A load still reading
+    // (a slow link) is waited for: the overview would only share the
+    // link. One whose choropleth has no answer yet may be failing (each
+    // request is tried four times over 7.5 s): the overview is read
+    // meanwhile.
+    if let Some(early) = detail {
+        let mut state = early();
+        if matches!(state, Early::Reading) {
+            wait_at_most(preview, DETAIL_WAIT_MS).await;
+            state = early();
+        }
+        if let Early::Complete(shapes, outlines, range_bytes) = state {
+            return Ok(Summary::of(o, range_bytes, shapes, outlines, None));
+        }
+    }
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
         let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
@@ -2076,25 +2142,13 @@ async fn read_layers(
         Err(e) if e.is_aborted() => return Err(e),
         Err(e) => (Vec::new(), Some(e)),
     };
-    let loads = Some(Loads::for_plan(&o.manifest, plan, shapes.len()));
-    Ok(Summary {
-        layers: o.manifest.layers.len(),
-        range_bytes,
-        lang: o.lang,
-        plan: o.plan,
-        shapes,
-        outlines,
-        outline_error,
-        loads,
-        manifest_url: o.manifest_url,
-        places: o.places,
-        #[cfg(feature = "places")]
-        zones: o.zones,
-        #[cfg(feature = "places")]
-        credits: o.credits,
-        #[cfg(feature = "places")]
-        illectronism,
-    })
+    #[cfg_attr(not(feature = "places"), allow(unused_mut))]
+    let mut summary = Summary::of(o, range_bytes, shapes, outlines, outline_error);
+    #[cfg(feature = "places")]
+    {
+        summary.illectronism = illectronism;
+    }
+    Ok(summary)
 }
 
 /// Runs three futures at once (the fetches they start overlap) and returns

@@ -122,6 +122,39 @@ describe('bad networks and servers', () => {
     }
   });
 
+  test('a page scoped to départements whose detail fails is built from the overview', async () => {
+    // Such a page builds its map from the detail alone when that comes
+    // whole; without it, from the national overview, as a page not scoped.
+    const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+      <script type="module" src="maillage.js"></script></head>
+      <body><maillage-map manifest="layers/manifest.json" territory="62"></maillage-map></body></html>`;
+    const context = env.browser.context;
+    await context.route('**/portail-sans-detail.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+    try {
+      await env.server.resetStats();
+      await env.server.fault('mode=reset&path=/layers/epci-medium.fgb');
+      const { page, consoleErrors } = await openPage(context, `${env.server.url}/portail-sans-detail.html`);
+      const events = () => page.evaluate(() => window.__maillageEvents.map((e) => [e.type, e.detail.kind ?? e.detail.features]));
+      await page.waitForFunction(() => window.__maillageEvents.some((e) => e.type === 'maillage:ready'), null, { timeout: 30_000 });
+      assert.deepEqual((await events()).find(([t]) => t === 'maillage:ready'), ['maillage:ready', 20]);
+      assert.ok((await seen('/layers/epci-overview.fgb')).requests >= 1, 'the overview was read');
+      // Built from it while the detail is still tried again (for seconds).
+      assert.equal(await page.evaluate(() => window.__maillageRenders.length), 0);
+      const failed = await nthRender(page, 1, 30_000);
+      assert.equal(failed.failed, true);
+      assert.match((await status(page)).text, /^Détail indisponible/);
+      await env.server.fault('mode=none');
+      await page.locator('maillage-map').locator('button.retry').click();
+      const again = await nthRender(page, 2, 30_000);
+      assert.deepEqual([again.level, again.failed], ['medium', false]);
+      assert.deepEqual(consoleErrors.filter((m) => !/ERR_EMPTY_RESPONSE|ERR_CONNECTION|Failed to load resource/.test(m)), []);
+      await page.close();
+    } finally {
+      await env.server.fault('mode=none');
+      await context.unroute('**/portail-sans-detail.html');
+    }
+  });
+
   test('outlines that cannot be read leave the choropleth drawn, and come back on retry', async () => {
     try {
       await env.server.fault('mode=status&code=404&path=/layers/departements-overview.fgb');
