@@ -896,8 +896,7 @@ impl Inner {
                             return Early::Stalled;
                         };
                         let Some(shapes) = loads.complete_shapes(0) else {
-                            let reading = loads.progress().is_some() && loads.answered(0) > 0;
-                            return if reading {
+                            return if loads.answering() {
                                 Early::Reading
                             } else {
                                 Early::Stalled
