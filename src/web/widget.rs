@@ -1549,9 +1549,13 @@ impl Inner {
         let mut view = self.view.borrow_mut();
         let mut preview = self.preview.borrow_mut();
         let mut early = self.early.borrow_mut();
-        let loads = match (view.as_mut(), preview.as_mut()) {
-            (Some(v), _) | (None, Some(v)) => v.stream.as_mut()?,
-            (None, None) => early.as_mut()?,
+        // The current load's early one, until its preview or its map takes
+        // it: an element loading again (a new field) still shows its
+        // previous map meanwhile, whose loads are not this task's.
+        let loads = match (early.as_mut(), preview.as_mut(), view.as_mut()) {
+            (Some(e), _, _) => e,
+            (None, Some(v), _) | (None, None, Some(v)) => v.stream.as_mut()?,
+            (None, None, None) => return None,
         };
         (loads.view() == task.view).then(|| f(loads))
     }
@@ -1566,7 +1570,7 @@ impl Inner {
             }
             // The detail of a `view` attribute is in, the map not built yet.
             Some((None, _))
-                if self.view.borrow().is_none()
+                if (self.view.borrow().is_none() || self.early.borrow().is_some())
                     && self.stream_error.borrow().is_none()
                     && self.base_error.borrow().is_none() =>
             {
@@ -1720,7 +1724,7 @@ fn pump(task: &Rc<Pump>) {
     if busy == 0 {
         inner.hold.set(false);
         inner.request_redraw();
-        if inner.view.borrow().is_none() && inner.preview.borrow().is_none() {
+        if inner.early.borrow().is_some() {
             // An early load: `finish` reports it once the map is built,
             // from it alone on a page scoped to départements.
             if inner.from_detail.get() {

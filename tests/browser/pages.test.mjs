@@ -89,6 +89,18 @@ describe('demo pages', () => {
     assert.deepEqual([first['carte-epci'].detail.level, first['carte-communes'].detail.level], ['medium', 'medium']);
     assert.match(first['carte-epci'].legend, /de 15,8\D+16,3\D+\(4\)/);
     assert.match(first['carte-communes'].legend, /\(181\)/);
+    // Another field loads the map again, from the detail again (the map
+    // shown meanwhile is not the one the new reads go to).
+    await page.evaluate(() => {
+      window.__again = null;
+      const el = document.querySelector('#carte-epci');
+      el.addEventListener('maillage:ready', (e) => { window.__again = e.detail.field; });
+      el.setAttribute('field', 'ifn_total');
+    });
+    await page.waitForFunction(() => window.__again === 'ifn_total', null, { timeout: 30_000 });
+    const overviewsAfter = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname).filter((p) => /-overview\.fgb$/.test(p)));
+    assert.deepEqual(overviewsAfter, []);
     await page.close();
   });
 
