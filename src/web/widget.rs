@@ -403,7 +403,8 @@ struct Inner {
     /// from the layer's values file (`MapView::preview`): it takes the
     /// early load and draws it as it arrives (after a progress interval, as
     /// the map does); the map built from the overview replaces it. It
-    /// takes no gestures.
+    /// takes no gestures. An element loading again (another field) draws
+    /// it rather than the map it still has.
     preview: RefCell<Option<MapView>>,
     /// The values a preview is built from, when they came while the early
     /// load still searched its index: built once its feature ranges are
@@ -1152,7 +1153,7 @@ impl Inner {
         else {
             return false;
         };
-        let Some(v) = view.as_mut().or(preview.as_mut()) else {
+        let Some(v) = preview.as_mut().or(view.as_mut()) else {
             return false;
         };
         let f = self.frame.get_bounding_client_rect();
@@ -1242,15 +1243,14 @@ impl Inner {
         // frame is on screen. Opened now, the overview's requests would be
         // set up between this drawing and its paint (the futures run at the
         // microtask checkpoint after this callback).
-        let complete = view.is_none()
-            && preview
-                .as_ref()
-                .and_then(|p| p.stream.as_ref())
-                .is_some_and(|l| l.progress().is_none());
+        let complete = preview
+            .as_ref()
+            .and_then(|p| p.stream.as_ref())
+            .is_some_and(|l| l.progress().is_none());
         if complete {
             self.open_preview_gate_after_paint();
         }
-        if let Some(v) = view.as_mut().or(preview.as_mut()) {
+        if let Some(v) = preview.as_mut().or(view.as_mut()) {
             if !self.dressed.get() {
                 self.dress(v);
             }
@@ -1465,7 +1465,7 @@ impl Inner {
     fn camera(&self) -> Option<Camera> {
         let view = self.view.borrow();
         let preview = self.preview.borrow();
-        view.as_ref().or(preview.as_ref()).map(|v| v.camera)
+        preview.as_ref().or(view.as_ref()).map(|v| v.camera)
     }
 
     /// Lets the overview be read (see `preview_gate`).

@@ -292,6 +292,32 @@ describe('detailed levels by range', () => {
     }
   });
 
+  test('another field on a page with a view attribute draws its region at once, then the map', async () => {
+    // The element loads again and keeps its previous map meanwhile: the new
+    // preview is drawn over it, and the overview read once it is complete
+    // (not after the preview's longest wait, a second).
+    const { page, consoleErrors } = await openOnArras();
+    await page.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
+    const asked = await page.evaluate(() => {
+      window.__ready = false;
+      window.__readyAt = null;
+      document.addEventListener('maillage:ready', () => { window.__readyAt ??= performance.now(); }, true);
+      document.querySelector('maillage-map').setAttribute('field', 'ifn_no_4g');
+      return performance.now();
+    });
+    await page.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
+    const { readyAt, renders, title } = await page.evaluate(() => ({
+      readyAt: window.__readyAt,
+      renders: window.__renders.length,
+      title: document.querySelector('maillage-map').shadowRoot.querySelector('.legend summary')?.textContent ?? '',
+    }));
+    assert.ok(readyAt - asked < 800, `ready ${Math.round(readyAt - asked)} ms after the switch`);
+    assert.equal(renders, 2, 'the new view load reported');
+    assert.match(title, /4G/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('without its values file a view attribute waits for the overview and says why', async () => {
     await server.fault('mode=status&code=404&path=/layers/epci-values.bin');
     try {
