@@ -1413,11 +1413,7 @@ impl Inner {
     /// from its detail.
     fn start_preview(&self, opened: &Opened, signal: &AbortSignal) -> Option<js_sys::Promise> {
         let plan = &opened.plan;
-        #[cfg(feature = "places")]
-        let overview_needed = opened.places.is_some() && plan.field != ILLECTRONISM;
-        #[cfg(not(feature = "places"))]
-        let overview_needed = false;
-        if plan.map_from_detail() && !overview_needed {
+        if plan.map_from_detail() && !opened.needs_illectronism() {
             self.from_detail.set(true);
             return Some(gate(&self.preview_gate));
         }
@@ -1880,6 +1876,18 @@ struct Opened {
     credits: String,
 }
 
+impl Opened {
+    /// Whether the places' summaries need each EPCI's illectronism rate
+    /// beside the drawn field: the overview's decoding reads it, so such a
+    /// map is not built from its detail alone.
+    fn needs_illectronism(&self) -> bool {
+        #[cfg(feature = "places")]
+        return self.places.is_some() && self.plan.field != ILLECTRONISM;
+        #[cfg(not(feature = "places"))]
+        false
+    }
+}
+
 /// Reads the manifest and makes the plan (a bad attribute fails here,
 /// before any layer is read).
 async fn open(
@@ -2094,7 +2102,7 @@ async fn read_layers(
     // drawn field: read in the same pass (absent outside the file's
     // columns: then nothing is said).
     #[cfg(feature = "places")]
-    if o.places.is_some() && plan.field != ILLECTRONISM {
+    if o.needs_illectronism() {
         decoder = decoder.also(ILLECTRONISM);
     }
     let layer = async {
