@@ -181,11 +181,15 @@ describe('demo pages', () => {
     await tip.waitFor({ state: 'visible', timeout: 5_000 });
     // IFN index, French decimal comma, class in words.
     assert.match(await tip.textContent(), /^Communauté urbaine d'Arras : \d+,\d \(classe \d sur 5\)$/);
-    const selected = page.evaluate(() => new Promise((resolve) => document.querySelector('maillage-map')
-      .addEventListener('maillage:select', (e) => resolve(e.detail), { once: true })));
+    // The listener is in place before the click (an evaluation left
+    // pending could be set up after it on a busy machine, and wait forever).
+    await page.evaluate(() => {
+      window.__selected = new Promise((resolve) => document.querySelector('maillage-map')
+        .addEventListener('maillage:select', (e) => resolve(e.detail), { once: true }));
+    });
     await page.mouse.down();
     await page.mouse.up();
-    const detail = await selected;
+    const detail = await page.evaluate(() => window.__selected);
     assert.equal(detail.code, '200033579');
     assert.equal(detail.name, "Communauté urbaine d'Arras");
     const panel = page.locator('maillage-map .detail');
