@@ -72,7 +72,11 @@ try {
       }
     }
     const [a, b] = [median(t.A), median(t.B)];
-    console.log(`${name}: A ${a} ms, B ${b} ms (B/A ${(b / a).toFixed(2)}), medians of ${N}`);
+    // Each run's B over the A run beside it: the machine's speed drifts
+    // over a series, and a pair shares its moment.
+    const pairs = t.B.map((x, i) => x / t.A[i]).sort((x, y) => x - y);
+    const q = (f) => pairs[Math.min(pairs.length - 1, Math.floor(f * pairs.length))].toFixed(2);
+    console.log(`${name}: A ${a} ms, B ${b} ms (B/A ${(b / a).toFixed(2)}), medians of ${N}; paired B/A ${q(0.5)} (quartiles ${q(0.25)} to ${q(0.75)})`);
     for (const side of ['A', 'B']) {
       console.log(`  ${side} ms: ${t[side].join(' ')}`);
       console.log(`  ${side} module in / first layer file request / last layer byte: ${net[side].join(' ')}`);
