@@ -429,6 +429,11 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         Some(d) => d.has_attribute("open"),
         None => view.legend_starts_open(),
     };
+    #[cfg(feature = "places")]
+    let kinds_open = match container.query_selector("details.kinds")? {
+        Some(d) => d.has_attribute("open"),
+        None => view.legend_starts_open(),
+    };
     container.set_text_content(None);
     if view.fields.len() > 1 {
         // The field switcher: a real, labelled select.
@@ -487,7 +492,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         zones_entry(&doc, container, z)?;
     }
     #[cfg(feature = "places")]
-    places_entries(&doc, container, view)?;
+    places_entries(&doc, container, view, kinds_open)?;
     Ok(())
 }
 
@@ -504,16 +509,27 @@ fn pattern_swatch(line: &HtmlElement, h: Hatch) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The places' legend: each shown kind's marker colour, name and count.
+/// The places' legend: each shown kind's marker colour, name and count,
+/// under a heading that folds them away as the classes fold (`open`): on a
+/// phone, eight kinds unfolded would cover most of the map.
 #[cfg(feature = "places")]
-fn places_entries(doc: &Document, container: &HtmlElement, view: &MapView) -> Result<(), JsValue> {
+fn places_entries(
+    doc: &Document,
+    container: &HtmlElement,
+    view: &MapView,
+    open: bool,
+) -> Result<(), JsValue> {
     let keys = view.place_keys(view.lang);
     if keys.is_empty() {
         return Ok(());
     }
-    let list = element(doc, "ul", "kinds-legend", None)?;
+    let fold = element(doc, "details", "kinds", None)?;
+    if open {
+        fold.set_attribute("open", "")?;
+    }
     let label = i18n::text(Text::PlacesShownByKind, view.lang);
-    list.set_attribute("aria-label", label)?;
+    fold.append_child(&element(doc, "summary", "kinds-title", Some(label))?.into())?;
+    let list = element(doc, "ul", "kinds-legend", None)?;
     for k in keys {
         let li = element(doc, "li", "", None)?;
         let dot = element(doc, "span", "dot", None)?;
@@ -523,7 +539,8 @@ fn places_entries(doc: &Document, container: &HtmlElement, view: &MapView) -> Re
         li.append_child(&element(doc, "span", "", Some(&k.label))?.into())?;
         list.append_child(&li)?;
     }
-    container.append_child(&list)?;
+    fold.append_child(&list)?;
+    container.append_child(&fold)?;
     Ok(())
 }
 

@@ -29,8 +29,9 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .legend { position: absolute; right: 8px; top: 8px; max-width: min(320px, calc(100% - 16px)); max-height: calc(100% - 60px); overflow: auto;
   margin: 0; padding: 6px 8px; background: var(--maillage-panel, rgb(255 255 255 / .92)); border-radius: 3px; box-shadow: 0 1px 3px rgb(0 0 0 / .2); }
 .legend:empty { display: none; }
-.legend .title { margin: 0 0 4px; min-height: 24px; font-weight: 600; cursor: pointer; }
-.legend .title:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); }
+.legend .title, .legend .kinds-title { margin: 0 0 4px; min-height: 24px; font-weight: 600; cursor: pointer; }
+.legend .kinds-title { margin: 6px 0 0; }
+.legend .title:focus-visible, .legend .kinds-title:focus-visible { outline: 3px solid var(--maillage-accent, #00758f); }
 .legend .field { display: block; margin: 0 0 6px; }
 .legend select { display: block; width: 100%; min-height: 32px; margin-top: 2px; font: inherit; }
 .legend button { display: flex; align-items: center; gap: 6px; width: 100%; min-height: 32px; margin: 0; padding: 2px 4px; border: 0;
@@ -73,7 +74,7 @@ canvas { display: block; width: 100%; height: 100%; touch-action: none; }
 .table-view tbody button { min-height: 32px; padding: 0; border: 0; background: none; color: inherit; font: inherit; text-align: left; text-decoration: underline; cursor: pointer; }
 .table-view tr[aria-current] { background: #e8f2f4; font-weight: 600; }
 :focus-visible { outline: 3px solid var(--maillage-accent, #00758f); outline-offset: 1px; }
-@media (pointer: coarse) { .legend button, .legend label.zones, .legend .zone-note summary, .table-view tbody button, .table-view button.sort { min-height: 44px; } }
+@media (pointer: coarse) { .legend .title, .legend .kinds-title, .legend button, .legend label.zones, .legend .zone-note summary, .table-view tbody button, .table-view button.sort { min-height: 44px; } }
 @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; transition: none !important; } }
 .bar .retry { pointer-events: auto; min-height: 44px; padding: 0 14px; font: inherit; font-weight: 600; cursor: pointer; border-radius: var(--maillage-radius, 4px);
   border: 2px solid var(--maillage-error, #b3261e); background: #fff; color: var(--maillage-error, #b3261e); }

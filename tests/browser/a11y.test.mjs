@@ -330,6 +330,25 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     await page.goto(`${env.server.url}/lieux.html`);
     await placesReady(page);
+    // The legend folds the classes and the places' kinds: the map stays in view.
+    const legend = () => page.evaluate(() => {
+      const r = document.querySelector('maillage-map').shadowRoot;
+      const height = (s) => r.querySelector(s).getBoundingClientRect().height;
+      return {
+        folds: [...r.querySelectorAll('.legend details')].map((d) => `${d.className} ${d.open}`),
+        kinds: r.querySelectorAll('.legend .kinds-legend li').length,
+        share: height('.legend') / height('.frame'),
+      };
+    });
+    const folded = await legend();
+    assert.deepEqual(folded.folds, ['classes false', 'kinds false']);
+    assert.equal(folded.kinds, 8);
+    assert.ok(folded.share < 0.45, `the legend covers ${folded.share} of the map's height`);
+    await page.locator('maillage-map').locator('.legend .kinds-title').click();
+    const unfolded = await legend();
+    assert.deepEqual(unfolded.folds, ['classes false', 'kinds true']);
+    assert.ok(unfolded.share > folded.share + 0.2, JSON.stringify([folded, unfolded]));
+    await page.locator('maillage-map').locator('.legend .kinds-title').click();
     await page.locator('maillage-map').locator('details.filters > summary').click();
     await page.locator('maillage-map').locator('.show-table').click();
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
