@@ -7,7 +7,7 @@ use super::table::{SiteTable, KINDS};
 use crate::geom::camera::Camera;
 use crate::geom::mercator::lon_lat_to_world;
 use crate::manifest::TableFile;
-use crate::map::cluster::{cluster, drawn_radius};
+use crate::map::cluster::{cluster, drawn_radius, merge_overlaps};
 use crate::scene::{Item, Rgba};
 
 /// Feature ids of single places in the display list: `SITE_IDS + index`
@@ -121,19 +121,21 @@ impl SitesView {
     pub fn groups(&self, camera: &Camera) -> Vec<Group> {
         let projector = camera.projector();
         let screen: Vec<[f64; 2]> = self.world.iter().map(|w| projector.project(*w)).collect();
-        let radius = if camera.zoom().get() < CLUSTER_UNTIL {
-            CLUSTER_RADIUS
-        } else {
-            0.5
-        };
+        let grouped = camera.zoom().get() < CLUSTER_UNTIL;
+        let radius = if grouped { CLUSTER_RADIUS } else { 0.5 };
         let view = [0.0, 0.0, camera.width(), camera.height()];
         let ids = self.shown().map(|i| i as u32);
-        let c = cluster(&screen, ids, radius, view, |i| {
+        let kind = |i: u32| {
             self.table
                 .sites
                 .get(i as usize)
                 .map_or(0, |s| s.main_kind() as u8)
-        });
+        };
+        let mut c = cluster(&screen, ids, radius, view, kind);
+        // Circles that overlap would print their counts over each other.
+        if grouped {
+            merge_overlaps(&mut c, kind);
+        }
         (0..c.list.len())
             .filter_map(|i| {
                 let g = c.list.get(i)?;
