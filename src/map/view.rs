@@ -419,6 +419,10 @@ pub struct MapView {
     /// What the map fits at start and beside the panels once measured: the
     /// territory, or metropolitan France; `None` with the page's own `view`.
     home: Option<[f64; 4]>,
+    /// The camera [`MapView::fit_home`] made, until the reader moves the
+    /// map: panels that change size then (the places' kinds join the
+    /// legend, a fold opens) fit the territory again beside them.
+    fitted: Option<Camera>,
     /// Screen boxes the page draws over the map (legend, status line), CSS
     /// pixels: fits keep the territory beside them, names avoid them.
     panels: Vec<[f64; 4]>,
@@ -622,6 +626,7 @@ impl MapView {
             field: plan.field.clone(),
             // A page's own `view` is kept: nothing to fit.
             home: plan.view.is_none().then_some(fit),
+            fitted: None,
             scope_box,
             panels: Vec::new(),
             text_scale: 1.0,
@@ -683,7 +688,8 @@ impl MapView {
     /// them out; non-finite or empty boxes are dropped. Returns whether the
     /// boxes kept changed: a page's resize observer reports panels already
     /// measured (the legend filled before the first drawing), which need
-    /// no drawing again.
+    /// no drawing again. Changed panels fit the territory again while the
+    /// camera is still the one [`MapView::fit_home`] made.
     pub fn set_panels(&mut self, panels: &[[f64; 4]]) -> bool {
         let kept: Vec<[f64; 4]> = panels
             .iter()
@@ -692,6 +698,9 @@ impl MapView {
             .collect();
         let changed = kept != self.panels;
         self.panels = kept;
+        if changed && self.fitted == Some(self.camera) {
+            self.fit_home();
+        }
         changed
     }
 
@@ -709,6 +718,7 @@ impl MapView {
     pub fn fit_home(&mut self) {
         if let Some(home) = self.home {
             self.camera = self.camera.fit_beside(home, FIT_MARGIN, &self.panels);
+            self.fitted = Some(self.camera);
         }
     }
 
@@ -2050,11 +2060,13 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn names_follow_the_legend_filter_the_territory_and_the_panels() {
+    /// A page scoped to the Pas-de-Calais (plus `extra` attributes) over
+    /// six half-degree squares in a row along 50° N, T0 to T5: T5 is in
+    /// the Nord, the others in the Pas-de-Calais; an 800 × 600 map.
+    fn row_of_squares(extra: Attributes) -> MapView {
         let a = Attributes {
             territory: Some("62".into()),
-            ..Attributes::default()
+            ..extra
         };
         let (p, _) = Plan::from_attributes(&manifest(), &a).expect("plan");
         let square = |i: usize, deps: &str| Shape {
@@ -2074,7 +2086,49 @@ mod tests {
         let shapes = (0..6)
             .map(|i| square(i, if i == 5 { "59" } else { "62" }))
             .collect();
-        let mut v = MapView::new(&p, shapes, vec![], [800.0, 600.0], Lang::Fr).expect("view");
+        MapView::new(&p, shapes, vec![], [800.0, 600.0], Lang::Fr).expect("view")
+    }
+
+    #[test]
+    fn panels_that_change_fit_the_territory_again_until_the_reader_moves_the_map() {
+        let mut v = row_of_squares(Attributes::default());
+        let legend = [500.0, 8.0, 792.0, 200.0];
+        v.set_panels(&[legend]);
+        v.fit_home();
+        let first = v.camera;
+        // The legend grows (the places' kinds come after the map): the
+        // territory fits again, clear of it.
+        let taller = [500.0, 8.0, 792.0, 420.0];
+        assert!(v.set_panels(&[taller]));
+        assert_ne!(v.camera, first);
+        for [lon, lat] in [[0.0, 50.0], [0.0, 50.5], [4.5, 50.0], [4.5, 50.5]] {
+            let [x, y] = v.camera.project(lon, lat);
+            let under = x >= taller[0] && x <= taller[2] && y >= taller[1] && y <= taller[3];
+            assert!(!under, "{lon},{lat} at {x},{y} under {taller:?}");
+        }
+        // Back to the first legend: the first fit.
+        assert!(v.set_panels(&[legend]));
+        assert_eq!(v.camera, first);
+        // Once the reader has moved the map, panels no longer move it.
+        v.set_view(2.0, 50.2, 9.0).expect("view");
+        let moved = v.camera;
+        assert!(v.set_panels(&[taller]));
+        assert_eq!(v.camera, moved);
+        // Nor a page's own view.
+        let mut own = row_of_squares(Attributes {
+            view: Some("2 50.2 8".into()),
+            ..Attributes::default()
+        });
+        own.set_panels(&[legend]);
+        own.fit_home();
+        let fixed = own.camera;
+        assert!(own.set_panels(&[taller]));
+        assert_eq!(own.camera, fixed);
+    }
+
+    #[test]
+    fn names_follow_the_legend_filter_the_territory_and_the_panels() {
+        let mut v = row_of_squares(Attributes::default());
         let names = |v: &MapView| -> Vec<String> {
             let mut n: Vec<String> = labels_of(v, &v.frame()).into_iter().map(|l| l.0).collect();
             n.sort();

@@ -1076,6 +1076,8 @@ impl Inner {
         let Some(entry) = frame else {
             // The first drawing's panels, reported after it: no second one.
             if panels_changed {
+                // Panels that changed may have fitted the territory again.
+                self.view_changed();
                 self.request_redraw();
             }
             return;
