@@ -420,8 +420,8 @@ pub struct MapView {
     /// territory, or metropolitan France; `None` with the page's own `view`.
     home: Option<[f64; 4]>,
     /// The camera [`MapView::fit_home`] made, until the reader moves the
-    /// map: panels that change size then (the places' kinds join the
-    /// legend, a fold opens) fit the territory again beside them.
+    /// map: panels that grow over the territory then (the places' kinds
+    /// join the legend, a fold opens) fit it again beside them.
     fitted: Option<Camera>,
     /// Screen boxes the page draws over the map (legend, status line), CSS
     /// pixels: fits keep the territory beside them, names avoid them.
@@ -688,8 +688,8 @@ impl MapView {
     /// them out; non-finite or empty boxes are dropped. Returns whether the
     /// boxes kept changed: a page's resize observer reports panels already
     /// measured (the legend filled before the first drawing), which need
-    /// no drawing again. Changed panels fit the territory again while the
-    /// camera is still the one [`MapView::fit_home`] made.
+    /// no drawing again. Panels that now cover the territory fit it again,
+    /// while the camera is still the one [`MapView::fit_home`] made.
     pub fn set_panels(&mut self, panels: &[[f64; 4]]) -> bool {
         let kept: Vec<[f64; 4]> = panels
             .iter()
@@ -698,10 +698,24 @@ impl MapView {
             .collect();
         let changed = kept != self.panels;
         self.panels = kept;
-        if changed && self.fitted == Some(self.camera) {
+        if changed && self.fitted == Some(self.camera) && self.home_covered() {
             self.fit_home();
         }
         changed
+    }
+
+    /// Whether a panel now covers part of the territory (or metropolitan
+    /// France) as drawn: a status line growing or a legend folding away
+    /// moves nothing, a legend growing over the territory fits it again.
+    fn home_covered(&self) -> bool {
+        let Some([w, s, e, n]) = self.home else {
+            return false;
+        };
+        let [x0, y1] = self.camera.project(w, s);
+        let [x1, y0] = self.camera.project(e, n);
+        self.panels
+            .iter()
+            .any(|p| p[0] < x1 && x0 < p[2] && p[1] < y1 && y0 < p[3])
     }
 
     /// Takes the loads that stream the map's detail: on a scoped page they
@@ -2106,9 +2120,19 @@ mod tests {
             let under = x >= taller[0] && x <= taller[2] && y >= taller[1] && y <= taller[3];
             assert!(!under, "{lon},{lat} at {x},{y} under {taller:?}");
         }
-        // Back to the first legend: the first fit.
+        // Back to the first legend, or a wider status line clear of the
+        // territory: nothing is covered, nothing moves.
+        let refit = v.camera;
         assert!(v.set_panels(&[legend]));
-        assert_eq!(v.camera, first);
+        assert_eq!(v.camera, refit);
+        let [_, bottom] = v.camera.project(0.0, 50.0);
+        let status = [8.0, bottom + 4.0, 300.0, bottom + 36.0];
+        assert!(v.set_panels(&[legend, status]));
+        assert_eq!(v.camera, refit, "{status:?}");
+        // Taller again: it covers the territory as now drawn, which fits
+        // again, as from the first fit.
+        assert!(v.set_panels(&[[500.0, 8.0, 792.0, 560.0]]));
+        assert_ne!(v.camera, refit);
         // Once the reader has moved the map, panels no longer move it.
         v.set_view(2.0, 50.2, 9.0).expect("view");
         let moved = v.camera;
