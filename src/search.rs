@@ -37,6 +37,8 @@
 
 use serde::Serialize;
 
+use crate::num::sort_indices;
+
 /// Characters of a query taken into account: beyond, the rest is ignored.
 /// French commune names have at most 45 characters; the cap bounds the work
 /// of a keystroke whatever is pasted into the field.
@@ -303,7 +305,7 @@ impl CommuneIndex {
 
         let mut by_code: Vec<usize> = (0..index.communes.len()).collect();
         let code = |i: usize| index.communes.get(i).map_or("", |c| c.code.as_str());
-        by_code.sort_unstable_by(|&a, &b| code(a).cmp(code(b)).then(a.cmp(&b)));
+        sort_indices(&mut by_code, &|a, b| code(a).cmp(code(b)).then(a.cmp(&b)));
         index.by_code = by_code;
         index
     }
@@ -366,7 +368,8 @@ impl CommuneIndex {
         let count = run.partition_point(|i| code(i).starts_with(query.as_str()));
         let mut found: Vec<usize> = run.get(..count).unwrap_or_default().to_vec();
         // Exact code first, then rank order (the indices are ranks).
-        found.sort_unstable_by_key(|i| (code(i) != query.as_str(), *i));
+        let exact = |i: usize| code(&i) != query.as_str();
+        sort_indices(&mut found, &|a, b| exact(a).cmp(&exact(b)).then(a.cmp(&b)));
         found.truncate(limit);
         ranks[0] = found;
     }

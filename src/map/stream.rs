@@ -43,6 +43,7 @@ use crate::fgb::{
 use crate::geom::camera::Camera;
 use crate::manifest::{LayerFile, LayerInfo, Manifest};
 use crate::net::ByteRange;
+use crate::num::sort_indices;
 use crate::num::ClampTo;
 
 /// Estimated bytes of decoded shapes kept across views (32 MiB): the whole
@@ -833,7 +834,8 @@ impl Loads {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         let mut order: Vec<usize> = (1..l.caches.len()).collect();
-        order.sort_unstable_by_key(|&f| (f != target, f.abs_diff(target), f));
+        let key = |f: usize| (f != target, f.abs_diff(target), f);
+        sort_indices(&mut order, &|a, b| key(a).cmp(&key(b)));
         for f in order {
             let Some(cache) = l.caches.get(f) else {
                 continue;

@@ -4,7 +4,7 @@
 
 use super::describe::describe;
 use super::view::MapView;
-use crate::num::ClampTo;
+use crate::num::{sort_indices, ClampTo};
 use crate::search::sort_key;
 use crate::style::legend::{format_number, with_unit, Lang};
 
@@ -43,13 +43,13 @@ impl MapView {
             SortKey::Name => {
                 let names: Vec<String> = self.shapes.iter().map(|s| sort_key(&s.name)).collect();
                 // Ties by position, as a stable sort would leave them.
-                order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
+                sort_indices(&mut order, &|a, b| names[a].cmp(&names[b]).then(a.cmp(&b)));
                 if descending {
                     order.reverse();
                 }
             }
             SortKey::Value => {
-                order.sort_unstable_by(|&a, &b| {
+                sort_indices(&mut order, &|a, b| {
                     let (x, y) = (self.shapes[a].value, self.shapes[b].value);
                     match (x, y) {
                         (Some(x), Some(y)) if descending => y.total_cmp(&x),
