@@ -147,13 +147,19 @@ pub fn nearest(
         .filter(|&(i, p)| is_valid(*p) && keep(i))
         .map(|(i, p)| (i, origin.distance_m(&Geo::raw(*p))))
         .collect();
+    keep_nearest(&mut found, k);
+    found
+}
+
+/// Keeps the `k` nearest of `found` (index, distance in any unit), nearest
+/// first, ties by index: a selection, then a sort of those kept only.
+pub fn keep_nearest(found: &mut Vec<(usize, f64)>, k: usize) {
     let order = |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
     if k < found.len() {
         found.select_nth_unstable_by(k, order);
         found.truncate(k);
     }
     found.sort_unstable_by(order);
-    found
 }
 
 #[cfg(test)]

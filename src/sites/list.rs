@@ -5,7 +5,7 @@
 
 use super::places::Places;
 use super::table::kind_labels;
-use crate::analysis::haversine_m;
+use crate::analysis::{haversine_m, keep_nearest};
 use crate::i18n::places::distance_text;
 use crate::map::describe::{cut, MAX_NAME_CHARS};
 use crate::style::legend::Lang;
@@ -46,26 +46,20 @@ impl Places {
         let from = self.origin.as_ref().map(|o| o.lon_lat);
         let point = from.unwrap_or(centre);
         let sites = &self.sites.table.sites;
-        let mut found: Vec<(f64, usize)> = self
+        let mut found: Vec<(usize, f64)> = self
             .sites
             .shown()
             .filter_map(|i| {
                 let [lon, lat] = sites.get(i)?.lon_lat;
                 ((west..=east).contains(&lon) && (south..=north).contains(&lat))
-                    .then(|| (haversine_m(point, [lon, lat]), i))
+                    .then(|| (i, haversine_m(point, [lon, lat])))
             })
             .collect();
         let total = found.len();
-        let by_distance =
-            |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-        if found.len() > limit && limit > 0 {
-            found.select_nth_unstable_by(limit - 1, by_distance);
-        }
-        found.truncate(limit);
-        found.sort_unstable_by(by_distance);
+        keep_nearest(&mut found, limit);
         let rows = found
             .into_iter()
-            .filter_map(|(metres, index)| {
+            .filter_map(|(index, metres)| {
                 let s = sites.get(index)?;
                 let kinds = kind_labels(s.packed.kinds, lang);
                 let commune = self
