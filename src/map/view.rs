@@ -421,7 +421,8 @@ pub struct MapView {
     home: Option<[f64; 4]>,
     /// The camera [`MapView::fit_home`] made, until the reader moves the
     /// map: panels that grow over the territory then (the places' kinds
-    /// join the legend, a fold opens) fit it again beside them.
+    /// join the legend, a fold opens) fit it again beside them, and so do
+    /// panels that shrink a lot (the fold closed).
     fitted: Option<Camera>,
     /// Screen boxes the page draws over the map (legend, status line), CSS
     /// pixels: fits keep the territory beside them, names avoid them.
@@ -518,6 +519,11 @@ fn home_camera(fit: [f64; 4], size: [f64; 2]) -> Camera {
 
 /// Free space around a fitted territory, CSS pixels.
 const FIT_MARGIN: f64 = 8.0;
+
+/// Zoom levels a fit must gain to replace an untouched fit when panels
+/// shrink (a fold closed): a quarter, so that a status line wrapping or
+/// unwrapping (a few pixels) does not move the map.
+const REFIT_GAIN: f64 = 0.25;
 
 /// Maps narrower than this (CSS pixels) start with the legend's classes
 /// folded under their title: open, the legend would cover most of a phone
@@ -688,8 +694,10 @@ impl MapView {
     /// them out; non-finite or empty boxes are dropped. Returns whether the
     /// boxes kept changed: a page's resize observer reports panels already
     /// measured (the legend filled before the first drawing), which need
-    /// no drawing again. Panels that now cover the territory fit it again,
-    /// while the camera is still the one [`MapView::fit_home`] made.
+    /// no drawing again. While the camera is still the one
+    /// [`MapView::fit_home`] made, panels that now cover the territory fit
+    /// it again, and panels that leave it much more room
+    /// ([`REFIT_GAIN`]) too.
     pub fn set_panels(&mut self, panels: &[[f64; 4]]) -> bool {
         let kept: Vec<[f64; 4]> = panels
             .iter()
@@ -698,15 +706,19 @@ impl MapView {
             .collect();
         let changed = kept != self.panels;
         self.panels = kept;
-        if changed && self.fitted == Some(self.camera) && self.home_covered() {
-            self.fit_home();
+        if let (true, Some(home)) = (changed && self.fitted == Some(self.camera), self.home) {
+            let fit = self.camera.fit_beside(home, FIT_MARGIN, &self.panels);
+            let roomier = fit.zoom().get() > self.camera.zoom().get() + REFIT_GAIN;
+            if roomier || self.home_covered() {
+                self.camera = fit;
+                self.fitted = Some(fit);
+            }
         }
         changed
     }
 
     /// Whether a panel now covers part of the territory (or metropolitan
-    /// France) as drawn: a status line growing or a legend folding away
-    /// moves nothing, a legend growing over the territory fits it again.
+    /// France) as drawn.
     fn home_covered(&self) -> bool {
         let Some([w, s, e, n]) = self.home else {
             return false;
@@ -2133,6 +2145,24 @@ mod tests {
         // again, as from the first fit.
         assert!(v.set_panels(&[[500.0, 8.0, 792.0, 560.0]]));
         assert_ne!(v.camera, refit);
+        // On a phone, an open legend leaves a strip of 14 px; folded, it
+        // leaves much more room, and the fit follows. A status line that
+        // unwraps (20 px) moves nothing.
+        let mut phone = row_of_squares(Attributes::default());
+        phone.resize(320.0, 420.0, 2.0);
+        let wrapped = [8.0, 360.0, 200.0, 412.0];
+        phone.set_panels(&[[8.0, 8.0, 312.0, 330.0], wrapped]);
+        phone.fit_home();
+        let open = phone.camera.zoom().get();
+        assert!(phone.set_panels(&[[8.0, 8.0, 312.0, 90.0], wrapped]));
+        let folded = phone.camera;
+        assert!(
+            folded.zoom().get() > open + 1.0,
+            "{open} → {:?}",
+            folded.zoom()
+        );
+        assert!(phone.set_panels(&[[8.0, 8.0, 312.0, 90.0], [8.0, 380.0, 200.0, 412.0]]));
+        assert_eq!(phone.camera, folded);
         // Once the reader has moved the map, panels no longer move it.
         v.set_view(2.0, 50.2, 9.0).expect("view");
         let moved = v.camera;
