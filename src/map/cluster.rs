@@ -216,16 +216,12 @@ impl Clusterer {
 
         // The grid covers the kept points only (finite), whatever the view.
         let grid = Grid::new(b, r, n);
-        let (cols, rows) = (grid.cols, grid.rows);
-        let cell_of = |x: f64, y: f64| grid.cell_of(x, y);
 
         // The kept points by cell, in visit order within a cell.
         self.cells.clear();
-        self.cells.extend(self.kept.iter().map(|&(_, x, y)| {
-            let (cx, cy) = cell_of(x, y);
-            cy * cols + cx
-        }));
-        buckets(&self.cells, cols * rows, &mut self.starts, &mut self.order);
+        self.cells
+            .extend(self.kept.iter().map(|&(_, x, y)| grid.index_of(x, y)));
+        buckets(&self.cells, grid.cells(), &mut self.starts, &mut self.order);
         self.live.clear();
         self.live
             .extend(self.starts.windows(2).map(|w| w[1] - w[0]));
@@ -253,49 +249,45 @@ impl Clusterer {
             let start = out.members.len();
             out.members.push(seed_id);
             let (mut sum_x, mut sum_y) = (sx, sy);
-            let (cx, cy) = cell_of(sx, sy);
-            for gy in cy.saturating_sub(1)..=(cy + 1).min(rows - 1) {
-                for gx in cx.saturating_sub(1)..=(cx + 1).min(cols - 1) {
-                    let c = gy * cols + gx;
-                    let (Some(live), Some(&lo), Some(&hi)) = (
-                        self.live.get_mut(c),
-                        self.starts.get(c),
-                        self.starts.get(c + 1),
-                    ) else {
-                        continue;
-                    };
-                    let Some(run) = self.sorted.get_mut(lo as usize..hi as usize) else {
-                        continue;
-                    };
-                    // Free points are `run[..end]`; one taken is swapped
-                    // to `end - 1`, and the scan stays at `j` to read the
-                    // one swapped in.
-                    let mut end = (*live as usize).min(run.len());
-                    let mut j = 0;
-                    while j < end {
-                        let (k, x, y) = run[j];
-                        let (dx, dy) = (x - sx, y - sy);
-                        if dx * dx + dy * dy <= r2 {
-                            // The seed itself (distance 0, taken) is
-                            // only removed.
-                            if let (Some(t), Some(&(id, _, _))) =
-                                (self.taken.get_mut(k as usize), self.kept.get(k as usize))
-                            {
-                                if !*t {
-                                    *t = true;
-                                    out.members.push(id);
-                                    sum_x += x;
-                                    sum_y += y;
-                                }
+            for c in grid.around(sx, sy) {
+                let (Some(live), Some(&lo), Some(&hi)) = (
+                    self.live.get_mut(c),
+                    self.starts.get(c),
+                    self.starts.get(c + 1),
+                ) else {
+                    continue;
+                };
+                let Some(run) = self.sorted.get_mut(lo as usize..hi as usize) else {
+                    continue;
+                };
+                // Free points are `run[..end]`; one taken is swapped
+                // to `end - 1`, and the scan stays at `j` to read the
+                // one swapped in.
+                let mut end = (*live as usize).min(run.len());
+                let mut j = 0;
+                while j < end {
+                    let (k, x, y) = run[j];
+                    let (dx, dy) = (x - sx, y - sy);
+                    if dx * dx + dy * dy <= r2 {
+                        // The seed itself (distance 0, taken) is
+                        // only removed.
+                        if let (Some(t), Some(&(id, _, _))) =
+                            (self.taken.get_mut(k as usize), self.kept.get(k as usize))
+                        {
+                            if !*t {
+                                *t = true;
+                                out.members.push(id);
+                                sum_x += x;
+                                sum_y += y;
                             }
-                            end -= 1;
-                            run.swap(j, end);
-                        } else {
-                            j += 1;
                         }
+                        end -= 1;
+                        run.swap(j, end);
+                    } else {
+                        j += 1;
                     }
-                    *live = end as u32;
                 }
+                *live = end as u32;
             }
             let members = out.members.get(start..).unwrap_or(&[]);
             let count = members.len();
@@ -367,12 +359,32 @@ impl Grid {
         }
     }
 
+    /// How many cells: indices run below it.
+    fn cells(&self) -> usize {
+        self.cols * self.rows
+    }
+
     /// The cell (column, row) of a point; points off the box go to the
     /// nearest edge cell.
     fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
         let cx = (((x - self.min_x) * self.inv) as usize).min(self.cols - 1);
         let cy = (((y - self.min_y) * self.inv) as usize).min(self.rows - 1);
         (cx, cy)
+    }
+
+    /// The index of a point's cell, row after row.
+    fn index_of(&self, x: f64, y: f64) -> usize {
+        let (cx, cy) = self.cell_of(x, y);
+        cy * self.cols + cx
+    }
+
+    /// The indices of a point's cell and of the (up to eight) cells around
+    /// it: everything within one cell's width of the point.
+    fn around(&self, x: f64, y: f64) -> impl Iterator<Item = usize> + '_ {
+        let (cx, cy) = self.cell_of(x, y);
+        let columns = cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1);
+        (cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1))
+            .flat_map(move |gy| columns.clone().map(move |gx| gy * self.cols + gx))
     }
 }
 
@@ -450,16 +462,9 @@ fn merge_round(c: &mut Clusters, kind: &impl Fn(u32) -> u8, tally: &mut [u32; 25
     // Two overlapping circles have their centres in neighbouring cells
     // (a centre that moves as its group grows is found next round).
     let grid = Grid::new(b, 2.0 * widest, k);
-    let keys: Vec<usize> = c
-        .list
-        .iter()
-        .map(|g| {
-            let (x, y) = grid.cell_of(g.x, g.y);
-            y * grid.cols + x
-        })
-        .collect();
+    let keys: Vec<usize> = c.list.iter().map(|g| grid.index_of(g.x, g.y)).collect();
     let (mut starts, mut order) = (Vec::new(), Vec::new());
-    buckets(&keys, grid.cols * grid.rows, &mut starts, &mut order);
+    buckets(&keys, grid.cells(), &mut starts, &mut order);
     // Each group's own run of members, before counts change; the groups a
     // group takes this round, as a list (`next`, ending at its `last`).
     let runs: Vec<(u32, u32)> = c.list.iter().map(|g| (g.start, g.count)).collect();
@@ -471,34 +476,30 @@ fn merge_round(c: &mut Clusters, kind: &impl Fn(u32) -> u8, tally: &mut [u32; 25
         if taken[i] {
             continue;
         }
-        let (cx, cy) = grid.cell_of(c.list[i].x, c.list[i].y);
-        for gy in cy.saturating_sub(1)..=(cy + 1).min(grid.rows - 1) {
-            for gx in cx.saturating_sub(1)..=(cx + 1).min(grid.cols - 1) {
-                let cell = gy * grid.cols + gx;
-                let run = order.get(starts[cell] as usize..starts[cell + 1] as usize);
-                for &j in run.unwrap_or(&[]) {
-                    let j = j as usize;
-                    let (a, o) = (c.list[i], c.list[j]);
-                    // A group that took others this round waits for the
-                    // next: each group's runs stay one list.
-                    if j == i || taken[j] || last[j] != j || (a.count < 2 && o.count < 2) {
-                        continue;
-                    }
-                    let reach = drawn_radius(a.count) + drawn_radius(o.count);
-                    // False for a NaN distance too.
-                    let overlap = (a.x - o.x).powi(2) + (a.y - o.y).powi(2) < reach * reach;
-                    if !overlap {
-                        continue;
-                    }
-                    let (na, no) = (f64::from(a.count), f64::from(o.count));
-                    c.list[i].x = (a.x * na + o.x * no) / (na + no);
-                    c.list[i].y = (a.y * na + o.y * no) / (na + no);
-                    c.list[i].count = a.count.saturating_add(o.count);
-                    taken[j] = true;
-                    next[last[i]] = j;
-                    last[i] = j;
-                    merged = true;
+        for cell in grid.around(c.list[i].x, c.list[i].y) {
+            let run = order.get(starts[cell] as usize..starts[cell + 1] as usize);
+            for &j in run.unwrap_or(&[]) {
+                let j = j as usize;
+                let (a, o) = (c.list[i], c.list[j]);
+                // A group that took others this round waits for the
+                // next: each group's runs stay one list.
+                if j == i || taken[j] || last[j] != j || (a.count < 2 && o.count < 2) {
+                    continue;
                 }
+                let reach = drawn_radius(a.count) + drawn_radius(o.count);
+                // False for a NaN distance too.
+                let overlap = (a.x - o.x).powi(2) + (a.y - o.y).powi(2) < reach * reach;
+                if !overlap {
+                    continue;
+                }
+                let (na, no) = (f64::from(a.count), f64::from(o.count));
+                c.list[i].x = (a.x * na + o.x * no) / (na + no);
+                c.list[i].y = (a.y * na + o.y * no) / (na + no);
+                c.list[i].count = a.count.saturating_add(o.count);
+                taken[j] = true;
+                next[last[i]] = j;
+                last[i] = j;
+                merged = true;
             }
         }
     }
