@@ -706,15 +706,28 @@ impl MapView {
             .collect();
         let changed = kept != self.panels;
         self.panels = kept;
-        if let (true, Some(home)) = (changed && self.fitted == Some(self.camera), self.home) {
-            let fit = self.camera.fit_beside(home, FIT_MARGIN, &self.panels);
-            let roomier = fit.zoom().get() > self.camera.zoom().get() + REFIT_GAIN;
-            if roomier || self.home_covered() {
-                self.camera = fit;
-                self.fitted = Some(fit);
+        if changed && self.fitted == Some(self.camera) {
+            let zoom = self.camera.zoom().get();
+            let covered = self.home_covered();
+            let fit = self.home_fit();
+            if let Some(fit) = fit.filter(|f| covered || f.zoom().get() > zoom + REFIT_GAIN) {
+                self.take_fit(fit);
             }
         }
         changed
+    }
+
+    /// The camera that fits the territory (or metropolitan France) beside
+    /// the panels; `None` with the page's own `view`.
+    fn home_fit(&self) -> Option<Camera> {
+        let home = self.home?;
+        Some(self.camera.fit_beside(home, FIT_MARGIN, &self.panels))
+    }
+
+    /// Moves to a fit of the territory, remembered as untouched.
+    fn take_fit(&mut self, fit: Camera) {
+        self.camera = fit;
+        self.fitted = Some(fit);
     }
 
     /// Whether a panel now covers part of the territory (or metropolitan
@@ -742,9 +755,8 @@ impl MapView {
 
     /// Fits the territory (or metropolitan France) again, beside the panels.
     pub fn fit_home(&mut self) {
-        if let Some(home) = self.home {
-            self.camera = self.camera.fit_beside(home, FIT_MARGIN, &self.panels);
-            self.fitted = Some(self.camera);
+        if let Some(fit) = self.home_fit() {
+            self.take_fit(fit);
         }
     }
 
