@@ -48,8 +48,8 @@
 //! clipped to a 1024×768 view; 4.1 ms with a radius of 8 px (6,824
 //! clusters). About 19 million instructions for the first (callgrind).
 //! [`merge_overlaps`] on the groups of radius 36 of the first: 430 groups
-//! to 249 in 0.24 to 0.36 ms; of the 40 cities, 403 to 276 in 0.38 to
-//! 0.58 ms (2026-12-07).
+//! to 249 in 0.24 to 0.36 ms; of the 40 cities, 403 to 274 in 0.38 to
+//! 0.60 ms (2026-12-07).
 
 /// At most this many grid cells per kept point (plus 64): a tiny radius on
 /// a wide view would otherwise ask for millions of cells. Cells grow
