@@ -108,8 +108,8 @@ const ATTRIBUTES: &[&str] = &[
 #[cfg(feature = "places")]
 const ILLECTRONISM: &str = "illectronism_rate";
 
-/// Bytes of the first layer file read after the manifest, to prove that the
-/// server answers range requests (the FlatGeobuf magic number and more).
+/// Bytes of a layer file read after the manifest, to prove that the server
+/// answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
 
 /// How long the overview's decoding waits for an early load's index search
@@ -2036,8 +2036,9 @@ async fn wait_at_most(gate: Option<js_sys::Promise>, ms: u32) {
 }
 
 /// Reads the overviews (choropleth and outlines) whole and, at the same
-/// time, the first bytes of the first layer file, which prove that the
-/// server answers range requests before any view needs them.
+/// time, the first bytes of the choropleth's next file
+/// ([`Manifest::range_probe`]), which prove that the server answers range
+/// requests before any view needs them.
 async fn read_layers(
     o: Opened,
     preview: Option<js_sys::Promise>,
@@ -2065,7 +2066,7 @@ async fn read_layers(
     }
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
-        let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
+        let Some(file) = o.manifest.range_probe(&o.plan.layer_path) else {
             return Ok(0);
         };
         let range = ByteRange {

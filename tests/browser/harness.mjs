@@ -159,15 +159,19 @@ export async function withoutCache(cdp) {
 /**
  * Opens `url` in a new page, HTTP cache off, that records every maillage:*
  * event (from before the page's own scripts run) and every console error.
+ * With `cache: true` the page keeps the HTTP cache, as a visitor's browser
+ * does, emptied first.
  */
-export async function openPage(context, url) {
+export async function openPage(context, url, { cache = false } = {}) {
   const page = await context.newPage();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   // Every page fetches from the server: the tests count requests and change
   // how the server answers, which a cached 206 would hide.
-  await withoutCache(await context.newCDPSession(page));
+  const cdp = await context.newCDPSession(page);
+  if (cache) await cdp.send('Network.clearBrowserCache');
+  else await withoutCache(cdp);
   await page.addInitScript(() => {
     window.__maillageEvents = [];
     for (const type of ['maillage:ready', 'maillage:error']) {
