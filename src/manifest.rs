@@ -334,20 +334,6 @@ impl Manifest {
             .find(|l| l.files.first().is_some_and(|f| f.path == path))
     }
 
-    /// The file whose first bytes prove, before any view needs them, that
-    /// the server answers range requests: the layer's first file after its
-    /// overview `overview`, which a map reads whole. Not the overview
-    /// itself: a browser cache that kept the probe's bytes of a file makes
-    /// its whole read a range request, which no server compresses (the
-    /// national view then downloaded its EPCI overview raw, 613 KB, instead
-    /// of its 166 KB gzip copy). `None` for a layer of one file.
-    pub fn range_probe(&self, overview: &str) -> Option<&LayerFile> {
-        self.layer_with_overview(overview)?
-            .files
-            .iter()
-            .find(|f| f.path != overview)
-    }
-
     /// The credits of layers `ids`: their sources' attributions, each once,
     /// in the manifest's order ("Sources : Contours © IGN … · IFN © La
     /// MedNum …"), as the licences ask next to a published map.
@@ -647,21 +633,6 @@ mod tests {
         assert_eq!(pick(12.0), Some("full.fgb"));
         assert_eq!(pick(30.0), Some("full.fgb"));
         assert_eq!(pick(-1.0), Some("overview.fgb"));
-    }
-
-    #[test]
-    fn the_range_probe_reads_a_file_read_by_range_never_an_overview() {
-        let m = Manifest::from_json(&synthetic()).expect("fixture");
-        let epci = &m.layers[0].files;
-        let probe = m.range_probe(&epci[0].path).map(|f| f.path.as_str());
-        assert_eq!(probe, Some(epci[1].path.as_str()));
-        assert_ne!(probe, Some(epci[0].path.as_str()));
-        // A layer of its overview alone: nothing to probe.
-        let mut one = m.clone();
-        one.layers[0].files.truncate(1);
-        assert_eq!(one.range_probe(&epci[0].path), None);
-        // Not an overview of the manifest.
-        assert_eq!(m.range_probe(&epci[1].path), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! when the server does not answer (`net::ANSWER_TIMEOUT_MS`). No
 //! dependency on an HTTP crate: the browser does the transport.
 
+use std::future::Future;
+
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,17 +19,41 @@ use crate::net::{
 /// `Range` (200) is tolerated for a small file (the slice is taken) and
 /// reported as `FetchError::ServerIgnoresRange` for a large one, without
 /// downloading it. `signal` cancels the request (`FetchError::Aborted`).
-pub async fn fetch_range(
+pub fn fetch_range<'a>(
+    url: &'a str,
+    range: ByteRange,
+    signal: &'a AbortSignal,
+) -> impl Future<Output = Result<Vec<u8>, FetchError>> + 'a {
+    read_range(url, range, signal, true)
+}
+
+/// [`fetch_range`] outside the browser's HTTP cache, for the first bytes
+/// of a file that is then read whole: a cache that kept them turns the
+/// whole read into a range request (`Range` with `If-Range`), which no
+/// server compresses (the national EPCI overview then came raw, 613 KB,
+/// instead of its 166 KB gzip copy).
+pub fn fetch_range_unstored<'a>(
+    url: &'a str,
+    range: ByteRange,
+    signal: &'a AbortSignal,
+) -> impl Future<Output = Result<Vec<u8>, FetchError>> + 'a {
+    read_range(url, range, signal, false)
+}
+
+/// Both functions above return this one future: an `async` wrapper each
+/// would compile its state machine twice (about 500 bytes of brotli).
+async fn read_range(
     url: &str,
     range: ByteRange,
     signal: &AbortSignal,
+    store: bool,
 ) -> Result<Vec<u8>, FetchError> {
     let range = check_request(range)?;
     let headers = Headers::new().map_err(network)?;
     headers
         .set("Range", &range.http_header())
         .map_err(network)?;
-    let response = send(url, Some(&headers), signal).await?;
+    let response = send(url, Some(&headers), signal, store).await?;
     let content_range = header(&response, "content-range");
     let content_length = header(&response, "content-length").and_then(|v| v.trim().parse().ok());
     let answer = match check_answer(
@@ -102,7 +128,7 @@ pub async fn fetch_bytes_as_they_come(
 /// [`send`] without a range, any status other than 2xx an error: a whole
 /// file or document.
 async fn send_ok(url: &str, signal: &AbortSignal) -> Result<Response, FetchError> {
-    let response = send(url, None, signal).await?;
+    let response = send(url, None, signal, true).await?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
@@ -111,16 +137,23 @@ async fn send_ok(url: &str, signal: &AbortSignal) -> Result<Response, FetchError
 
 /// Sends a GET and waits for the status line and headers, trying again
 /// after a network failure, a timeout or a 408, 429 or 5xx answer (which
-/// is returned as an error once the tries are used up).
+/// is returned as an error once the tries are used up). Without `store`
+/// the browser's HTTP cache is neither read nor written.
 async fn send(
     url: &str,
     headers: Option<&Headers>,
     signal: &AbortSignal,
+    store: bool,
 ) -> Result<Response, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_signal(Some(signal));
+    // `cache: "no-store"` set as a plain property: web-sys's `RequestCache`
+    // enum costs about 500 bytes of brotli in the module for one value.
+    if !store {
+        let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
+    }
     if let Some(h) = headers {
         init.set_headers(h);
     }

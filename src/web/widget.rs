@@ -108,8 +108,8 @@ const ATTRIBUTES: &[&str] = &[
 #[cfg(feature = "places")]
 const ILLECTRONISM: &str = "illectronism_rate";
 
-/// Bytes of a layer file read after the manifest, to prove that the server
-/// answers range requests (the FlatGeobuf magic number and more).
+/// Bytes of the first layer file read after the manifest, to prove that the
+/// server answers range requests (the FlatGeobuf magic number and more).
 const PROBE_BYTES: u64 = 12;
 
 /// How long the overview's decoding waits for an early load's index search
@@ -2036,9 +2036,8 @@ async fn wait_at_most(gate: Option<js_sys::Promise>, ms: u32) {
 }
 
 /// Reads the overviews (choropleth and outlines) whole and, at the same
-/// time, the first bytes of the choropleth's next file
-/// ([`Manifest::range_probe`]), which prove that the server answers range
-/// requests before any view needs them.
+/// time, the first bytes of the first layer file, which prove that the
+/// server answers range requests before any view needs them.
 async fn read_layers(
     o: Opened,
     preview: Option<js_sys::Promise>,
@@ -2066,14 +2065,14 @@ async fn read_layers(
     }
     let url_of = |path: &str| resolve(path, Some(&o.manifest_url));
     let probe = async {
-        let Some(file) = o.manifest.range_probe(&o.plan.layer_path) else {
+        let Some(file) = o.manifest.layers.first().and_then(|l| l.files.first()) else {
             return Ok(0);
         };
         let range = ByteRange {
             start: 0,
             end: Some(PROBE_BYTES),
         };
-        fetch::fetch_range(&url_of(&file.path)?, range, signal)
+        fetch::fetch_range_unstored(&url_of(&file.path)?, range, signal)
             .await
             .map(|b| b.len())
             .map_err(|error| LoadError::Layer {
