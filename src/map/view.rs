@@ -767,12 +767,20 @@ impl MapView {
     }
 
     /// Follows the element's size (CSS pixels) and the screen's density,
-    /// keeping the view's centre and zoom.
+    /// keeping the view's centre and zoom once the reader has moved the
+    /// map; a map still at its territory's fit fits it again at the new
+    /// size. A map built while hidden (in a closed `<details>`, a tab not
+    /// shown: 0 × 0) fits its territory when it is shown, instead of
+    /// keeping the fit of a 1-pixel map (zoom 0, a dot).
     pub fn resize(&mut self, w: f64, h: f64, device_pixel_ratio: f64) {
+        let untouched = self.fitted == Some(self.camera);
         self.camera = self
             .camera
             .with_size(w.max(1.0), h.max(1.0))
             .with_dpr(device_pixel_ratio);
+        if untouched {
+            self.fit_home();
+        }
     }
 
     /// Takes the page's `--maillage-fill-opacity` (empty when unset): see
@@ -2190,6 +2198,45 @@ mod tests {
         let fixed = own.camera;
         assert!(own.set_panels(&[taller]));
         assert_eq!(own.camera, fixed);
+    }
+
+    #[test]
+    fn a_map_built_hidden_fits_its_territory_when_shown_until_the_reader_moves_it() {
+        // Built in a closed <details>: the page measured 0 × 0.
+        let mut v = row_of_squares(Attributes::default());
+        v.resize(0.0, 0.0, 1.0);
+        v.fit_home();
+        assert_eq!(v.camera.zoom().get(), 0.0, "a 1-pixel map's fit");
+        // Shown at 800 × 600: the territory (T0 to T4, 0° to 4.5° E, 50°
+        // to 50.5° N) fills the map, as a map built visible does.
+        v.resize(800.0, 600.0, 2.0);
+        let mut visible = row_of_squares(Attributes::default());
+        visible.resize(800.0, 600.0, 2.0);
+        visible.fit_home();
+        assert_eq!(v.camera, visible.camera);
+        let [x0, _] = v.camera.project(0.0, 50.0);
+        let [x1, _] = v.camera.project(4.5, 50.0);
+        assert!(x0 > 0.0 && x1 < 800.0 && x1 - x0 > 600.0, "{x0} to {x1}");
+        // A phone turned sideways: fitted again.
+        v.resize(600.0, 800.0, 2.0);
+        let [x0, _] = v.camera.project(0.0, 50.0);
+        let [x1, _] = v.camera.project(4.5, 50.0);
+        assert!(x0 > 0.0 && x1 < 600.0 && x1 - x0 > 450.0, "{x0} to {x1}");
+        // Moved by the reader: a resize keeps the view's centre and zoom.
+        v.set_view(2.0, 50.2, 9.0).expect("view");
+        v.resize(800.0, 600.0, 2.0);
+        let [lon, lat] = v.camera.center();
+        assert!((lon - 2.0).abs() < 1e-9 && (lat - 50.2).abs() < 1e-9);
+        assert_eq!(v.camera.zoom().get(), 9.0);
+        // A page's own view is kept too.
+        let mut own = row_of_squares(Attributes {
+            view: Some("2 50.2 8".into()),
+            ..Attributes::default()
+        });
+        own.resize(0.0, 0.0, 1.0);
+        own.fit_home();
+        own.resize(800.0, 600.0, 1.0);
+        assert_eq!(own.camera.zoom().get(), 8.0);
     }
 
     #[test]

@@ -418,6 +418,77 @@ fn entry(
     Ok(button)
 }
 
+/// Marks a legend section (`details`) the reader folded or unfolded: it
+/// stays so whatever the map's width does (see [`refold`]).
+pub const READER_FOLD: &str = "data-reader";
+
+/// A legend section's fold, carried over when the legend is written again.
+#[derive(Clone, Copy)]
+struct Fold {
+    open: bool,
+    by_reader: bool,
+}
+
+impl Fold {
+    /// The fold of `container`'s section `selector`, or the one a new
+    /// legend starts with: narrow maps start folded.
+    fn of(container: &HtmlElement, selector: &str, view: &MapView) -> Result<Fold, JsValue> {
+        Ok(match container.query_selector(selector)? {
+            Some(d) => Fold {
+                open: d.has_attribute("open"),
+                by_reader: d.has_attribute(READER_FOLD),
+            },
+            None => Fold {
+                open: view.legend_starts_open(),
+                by_reader: false,
+            },
+        })
+    }
+
+    /// A `details` of class `class` folded so.
+    fn details(self, doc: &Document, class: &str) -> Result<HtmlElement, JsValue> {
+        let d = element(doc, "details", class, None)?;
+        if self.open {
+            d.set_attribute("open", "")?;
+        }
+        if self.by_reader {
+            d.set_attribute(READER_FOLD, "")?;
+        }
+        Ok(d)
+    }
+}
+
+/// Folds (`open` false) or unfolds the legend's sections the reader has
+/// not touched, as a map of its new width starts them: a map built hidden
+/// (0 px wide) and then shown gets its classes unfolded. Without
+/// `classes`, only the places' kinds (plain-language mode keeps the
+/// classes folded).
+pub fn refold(container: &HtmlElement, open: bool, classes: bool) -> Result<(), JsValue> {
+    let selector = if classes {
+        "details.classes, details.kinds"
+    } else {
+        "details.kinds"
+    };
+    let sections = container.query_selector_all(selector)?;
+    for i in 0..sections.length() {
+        let Some(d) = sections
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        else {
+            continue;
+        };
+        if d.has_attribute(READER_FOLD) {
+            continue;
+        }
+        if open {
+            d.set_attribute("open", "")?;
+        } else {
+            d.remove_attribute("open")?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the legend of `view` into `container`: title, one toggle per
 /// class (clicking filters the map to the classes left on), then no data.
 pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<(), JsValue> {
@@ -425,15 +496,9 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         .owner_document()
         .ok_or("maillage: pas de document")?;
     // The reader's fold or unfold stays; at first, narrow maps start folded.
-    let open = match container.query_selector("details.classes")? {
-        Some(d) => d.has_attribute("open"),
-        None => view.legend_starts_open(),
-    };
+    let classes_fold = Fold::of(container, "details.classes", view)?;
     #[cfg(feature = "places")]
-    let kinds_open = match container.query_selector("details.kinds")? {
-        Some(d) => d.has_attribute("open"),
-        None => view.legend_starts_open(),
-    };
+    let kinds_fold = Fold::of(container, "details.kinds", view)?;
     container.set_text_content(None);
     if view.fields.len() > 1 {
         // The field switcher: a real, labelled select.
@@ -456,10 +521,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         container.append_child(&label)?;
     }
     // The classes fold away under their title, to uncover a small map.
-    let classes = element(&doc, "details", "classes", None)?;
-    if open {
-        classes.set_attribute("open", "")?;
-    }
+    let classes = classes_fold.details(&doc, "classes")?;
     let heading = element(&doc, "summary", "title", Some(title))?;
     classes.append_child(&heading)?;
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {
@@ -492,7 +554,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
         zones_entry(&doc, container, z)?;
     }
     #[cfg(feature = "places")]
-    places_entries(&doc, container, view, kinds_open)?;
+    places_entries(&doc, container, view, kinds_fold)?;
     Ok(())
 }
 
@@ -510,23 +572,20 @@ fn pattern_swatch(line: &HtmlElement, h: Hatch) -> Result<(), JsValue> {
 }
 
 /// The places' legend: each shown kind's marker colour, name and count,
-/// under a heading that folds them away as the classes fold (`open`): on a
-/// phone, eight kinds unfolded would cover most of the map.
+/// under a heading that folds them away as the classes fold: on a phone,
+/// eight kinds unfolded would cover most of the map.
 #[cfg(feature = "places")]
 fn places_entries(
     doc: &Document,
     container: &HtmlElement,
     view: &MapView,
-    open: bool,
+    fold: Fold,
 ) -> Result<(), JsValue> {
     let keys = view.place_keys(view.lang);
     if keys.is_empty() {
         return Ok(());
     }
-    let fold = element(doc, "details", "kinds", None)?;
-    if open {
-        fold.set_attribute("open", "")?;
-    }
+    let fold = fold.details(doc, "kinds")?;
     let label = i18n::text(Text::PlacesShownByKind, view.lang);
     fold.append_child(&element(doc, "summary", "kinds-title", Some(label))?.into())?;
     let list = element(doc, "ul", "kinds-legend", None)?;

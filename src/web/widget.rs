@@ -780,9 +780,18 @@ impl Inner {
 
     /// A click on a legend class toggles it.
     fn legend_click(&self, e: &web_sys::Event) {
-        let class = e
+        let target = e
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        // A section folded or unfolded by the reader stays so.
+        if let Some(section) = target
+            .as_ref()
+            .and_then(|el| el.closest("summary").ok().flatten())
+            .and_then(|s| s.parent_element())
+        {
+            let _ = section.set_attribute(render::READER_FOLD, "");
+        }
+        let class = target
             .and_then(|el| el.closest("button[data-class]").ok().flatten())
             .and_then(|b| b.get_attribute("data-class"))
             .and_then(|k| k.parse::<usize>().ok());
@@ -1087,10 +1096,21 @@ impl Inner {
         let w = device_pixels(rect.width(), dpr);
         let h = device_pixels(rect.height(), dpr);
         self.device_size.set(Some((w, h)));
+        let mut refold = None;
         for map in [&self.view, &self.preview] {
             if let Some(v) = map.borrow_mut().as_mut() {
+                let before = v.legend_starts_open();
                 v.resize(rect.width(), rect.height(), dpr);
+                if v.legend_starts_open() != before {
+                    refold = Some(v.legend_starts_open());
+                }
             }
+        }
+        if let Some(open) = refold {
+            // Measured again by the observer, the legend's new size fits
+            // the territory again if the reader has not moved the map.
+            let classes = !self.host.has_attribute("simple");
+            let _ = render::refold(&self.legend, open, classes);
         }
         self.view_changed();
         if self.fit_canvas() {

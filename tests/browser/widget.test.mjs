@@ -183,6 +183,49 @@ describe('maillage-map', () => {
     }
   });
 
+  test('a map built hidden fits its territory and unfolds its legend when shown; the reader\'s fold stays', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    await page.setViewportSize({ width: 1000, height: 800 });
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+    // As a portal's tab not shown yet: the map starts at 0 × 0.
+    await page.evaluate(() => {
+      const tab = document.createElement('div');
+      tab.hidden = true;
+      tab.innerHTML = '<maillage-map id="tab-map" manifest="layers/manifest.json" territory="62"></maillage-map>';
+      document.body.append(tab);
+    });
+    const ready = await nthEvent(page, 2);
+    assert.deepEqual([ready.type, ready.id, ready.detail.features], ['maillage:ready', 'tab-map', 20]);
+    const state = () => page.evaluate(() => {
+      const map = document.getElementById('tab-map');
+      const d = map.shadowRoot.querySelector('details.classes');
+      const { width } = map.getBoundingClientRect();
+      const [x, y] = map.project(2.7785, 50.2931); // Arras
+      return { view: map.getView(), open: d.open, width, arras: [x, y] };
+    });
+    assert.equal((await state()).open, false, 'folded while 0 px wide');
+    await page.evaluate(() => { document.getElementById('tab-map').parentElement.hidden = false; });
+    await page.waitForFunction(() => document.getElementById('tab-map').getView().zoom > 7);
+    const shown = await state();
+    // Pas-de-Calais fitted beside the legend (zoom about 8.4 on 1,000 px),
+    // Arras on the map, the classes unfolded as on any wide map.
+    assert.ok(shown.view.zoom > 7.5 && shown.view.zoom < 9.5, JSON.stringify(shown));
+    assert.ok(shown.arras[0] > 0 && shown.arras[0] < shown.width && shown.arras[1] > 0 && shown.arras[1] < 480, JSON.stringify(shown));
+    assert.equal(shown.open, true);
+    // The reader folds the classes; a narrow then wide container does
+    // not unfold them again.
+    await page.locator('#tab-map').locator('details.classes > summary').click();
+    for (const width of ['400px', '']) {
+      await page.evaluate((w) => { document.getElementById('tab-map').style.width = w; }, width);
+      await page.waitForFunction(() => true, null, { polling: 'raf' });
+      await page.waitForFunction(() => true, null, { polling: 'raf' });
+      assert.equal((await state()).open, false, `folded by the reader, at width "${width}"`);
+    }
+    await screenshot(page, 'hidden-tab-shown');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('follows attribute changes, theme and size; removal stops it cleanly', async () => {
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
