@@ -9,7 +9,9 @@ use std::future::Future;
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+use web_sys::{
+    AbortSignal, Headers, ReadableStreamDefaultReader, RequestCache, RequestInit, Response,
+};
 
 use crate::net::{
     check_answer, check_request, retry_delay, take_bytes, ByteRange, FetchError, ANSWER_TIMEOUT_MS,
@@ -149,10 +151,8 @@ async fn send(
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_signal(Some(signal));
-    // `cache: "no-store"` set as a plain property: web-sys's `RequestCache`
-    // enum costs about 500 bytes of brotli in the module for one value.
     if !store {
-        let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
+        init.set_cache(RequestCache::NoStore);
     }
     if let Some(h) = headers {
         init.set_headers(h);
