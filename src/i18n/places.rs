@@ -89,6 +89,11 @@ texts! {
         ColDistance => ("Distance", "Distance"),
         /// Places panel while the table loads.
         PlacesLoading => ("Chargement des lieux…", "Loading places…"),
+        /// A search or a position given before the places are in.
+        AnswerOnLoad => (
+            "Les lieux se chargent : la réponse suit dans un instant.",
+            "Places are loading: the answer follows in a moment.",
+        ),
         /// Origin's name for a clicked point.
         ThisPoint => ("ce point", "this point"),
         /// Origin's name for the device's position.

@@ -125,6 +125,49 @@ describe('places', () => {
     await page.close();
   });
 
+  test('a search or a position given while the places load is answered once they are in', async () => {
+    // A slow phone: the search box is there seconds before the places'
+    // table. The table is held until the resident has asked.
+    const context = env.browser.context;
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ longitude: 2.7785, latitude: 50.2931 }); // Arras
+    const held = [];
+    await context.route('**/layers/sites-table.bin', (route) => new Promise((release) => held.push(() => release(route.continue()))));
+    try {
+      for (const ask of ['search', 'position']) {
+        held.length = 0;
+        const { page, consoleErrors } = await openPage(context, `${env.server.url}/aide.html`);
+        const map = page.locator('maillage-map');
+        await map.locator('#q').waitFor();
+        await page.waitForFunction(() => true, null, { polling: 'raf' });
+        if (ask === 'search') {
+          await map.locator('#q').fill('arras');
+          await map.locator('#q').press('Enter');
+        } else {
+          await map.locator('button.locate').click();
+        }
+        await page.waitForFunction(() => /la réponse suit/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .message').textContent));
+        assert.equal(await text(page, '.places .count'), 'Chargement des lieux…', ask);
+        assert.ok(held.length >= 1, `${ask}: the table was asked for`);
+        held.forEach((release) => release());
+        // Plain-language mode: the three nearest shown.
+        await page.waitForFunction(() => [...document.querySelector('maillage-map').shadowRoot.querySelectorAll('.nearest > li')]
+          .filter((li) => li.offsetParent !== null).length === 3, null, { timeout: 30_000 });
+        const title = await text(page, '.near h3');
+        assert.equal(title, ask === 'search' ? "Les lieux les plus proches d'Arras" : 'Les lieux les plus proches de votre position', ask);
+        assert.equal(await inShadow(page, (root) => root.activeElement?.textContent), title, `${ask}: the reader is brought to the answer`);
+        assert.equal(await text(page, '.places .message'), '', ask);
+        const { zoom } = await page.evaluate(() => document.querySelector('maillage-map').getView());
+        assert.ok(zoom >= 12, `${ask}: zoom ${zoom}`);
+        assert.deepEqual(consoleErrors, [], ask);
+        await page.close();
+      }
+    } finally {
+      await context.unroute('**/layers/sites-table.bin');
+      await context.clearPermissions();
+    }
+  });
+
   test('lang="en": filters, counts, nearest places, card and errors in English', async () => {
     const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
     await placesReady(page);

@@ -55,6 +55,19 @@ pub(super) struct PlacesUi {
     /// What the list of places shows (camera, selected place, filters,
     /// searched point): it is built again only when that changes.
     list_camera: std::cell::RefCell<Option<ListKey>>,
+    /// What the reader asked for before the places were in: answered once
+    /// they are, instead of lost (on a slow phone the search box comes
+    /// seconds before the places and communes it searches).
+    pending: std::cell::RefCell<Option<Pending>>,
+}
+
+/// See `PlacesUi::pending`.
+enum Pending {
+    /// Enter in the search box.
+    Search,
+    /// A position (the device's, an address): the origin of the nearest
+    /// places, with its name.
+    Origin([f64; 2], String),
 }
 
 /// See `PlacesUi::list_camera`.
@@ -83,6 +96,7 @@ impl PlacesUi {
             geocoder: Default::default(),
             failed: Default::default(),
             list_camera: Default::default(),
+            pending: Default::default(),
         })
     }
 }
@@ -430,10 +444,14 @@ impl Inner {
                             &i18n::places::rejected_places(rejected, lang),
                         );
                     }
+                    inner.answer_pending();
                     inner.request_redraw();
                 }
                 Err(None) => {}
                 Err(Some(e)) => {
+                    // No answer will follow: the panel says why.
+                    inner.places.pending.take();
+                    places::message(&inner.places.panel, "");
                     let prefix = i18n::text(i18n::Text::PlacesUnavailable, lang);
                     let text = format!("{prefix}{e}");
                     inner.places.panel.count.set_text_content(Some(&text));
@@ -450,12 +468,53 @@ impl Inner {
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
             .is_some_and(|t| t.id() == "q");
-        if !is_query {
-            return;
+        if is_query {
+            self.suggest();
         }
+    }
+
+    /// Whether the places (and the communes the search box finds) are in.
+    fn places_loaded(&self) -> bool {
+        self.view
+            .borrow()
+            .as_ref()
+            .is_some_and(|v| v.places.is_some())
+    }
+
+    /// Says that the reader's request is answered once the places are in.
+    fn answer_on_load(&self, pending: Pending) {
+        *self.places.pending.borrow_mut() = Some(pending);
+        places::message(
+            &self.places.panel,
+            place_text(PlaceText::AnswerOnLoad, self.lang.get()),
+        );
+    }
+
+    /// Answers what the reader asked for while the places loaded, or lists
+    /// the communes matching what they typed meanwhile.
+    fn answer_pending(&self) {
+        match self.places.pending.take() {
+            Some(Pending::Search) => {
+                self.suggest();
+                self.search_enter();
+            }
+            Some(Pending::Origin(lon_lat, label)) => self.set_origin_labelled(lon_lat, label),
+            None if !self.places.panel.query.value().trim().is_empty() => self.suggest(),
+            None => {}
+        }
+    }
+
+    /// Lists the communes matching the search box (before the places are
+    /// in: says they are loading).
+    fn suggest(&self) {
         let q = self.places.panel.query.value();
         let view = self.view.borrow();
         let Some(p) = view.as_ref().and_then(|v| v.places.as_ref()) else {
+            let loading = place_text(PlaceText::AnswerOnLoad, self.lang.get());
+            places::message(
+                &self.places.panel,
+                if q.trim().is_empty() { "" } else { loading },
+            );
             return;
         };
         let found = p.communes.search(&q, SUGGESTIONS);
@@ -498,26 +557,35 @@ impl Inner {
             }
             "Enter" => {
                 e.prevent_default();
-                let first = self
-                    .places
-                    .panel
-                    .results
-                    .query_selector("button[data-code]")
-                    .ok()
-                    .flatten()
-                    .and_then(|b| b.get_attribute("data-code"));
-                let query = self.places.panel.query.value();
-                let address = crate::geocode::wants_address(&query, first.is_some());
-                match (first, self.places.geocoder.borrow().clone()) {
-                    (_, Some(g)) if address => self.geocode(&g, &query),
-                    (Some(code), _) => self.go_to_commune(&code),
-                    (None, _) => {}
-                }
+                self.search_enter();
             }
             "Escape" => {
                 let _ = places::results(&self.places.panel, &[]);
             }
             _ => {}
+        }
+    }
+
+    /// Enter in the search box: the first suggestion, or the address
+    /// geocoder; before the places are in, once they are.
+    fn search_enter(&self) {
+        if !self.places_loaded() {
+            return self.answer_on_load(Pending::Search);
+        }
+        let first = self
+            .places
+            .panel
+            .results
+            .query_selector("button[data-code]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-code"));
+        let query = self.places.panel.query.value();
+        let address = crate::geocode::wants_address(&query, first.is_some());
+        match (first, self.places.geocoder.borrow().clone()) {
+            (_, Some(g)) if address => self.geocode(&g, &query),
+            (Some(code), _) => self.go_to_commune(&code),
+            (None, _) => {}
         }
     }
 
@@ -915,8 +983,12 @@ impl Inner {
         self.set_origin_labelled(lon_lat, label.to_owned());
     }
 
-    /// A point (a position, an address) becomes the origin of the nearest places.
+    /// A point (a position, an address) becomes the origin of the nearest
+    /// places (before the places are in, once they are).
     fn set_origin_labelled(&self, lon_lat: [f64; 2], label: String) {
+        if !self.places_loaded() {
+            return self.answer_on_load(Pending::Origin(lon_lat, label));
+        }
         let lang = self.lang.get();
         places::message(&self.places.panel, "");
         {
