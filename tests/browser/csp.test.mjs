@@ -27,7 +27,7 @@ const watchViolations = (page) => page.addInitScript(() => {
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 });
 
-/** Waits in `frame` for the places' count ("62 721 lieux"). */
+/** Waits in `frame` for the places' count ("62 733 lieux"). */
 const placesShown = (frame) => frame.waitForFunction(() => /\d lieux?\b/.test(
   document.querySelector('maillage-map')?.shadowRoot?.querySelector('.places .count')?.textContent ?? ''), null, { timeout: 30_000 });
 

@@ -71,7 +71,7 @@ describe('places', () => {
     await page.locator('maillage-map').locator('input[data-facet=kind][data-bit="0"]').check();
     const fs = gdalCount('is_france_services = 1');
     assert.equal(await text(page, '.places .count'),
-      `${fs.toLocaleString('fr-FR').replace(/\s/g, '\u202f')} lieux correspondent (sur 62\u202f721)`);
+      `${fs.toLocaleString('fr-FR').replace(/\s/g, '\u202f')} lieux correspondent (sur ${sites.feature_count.toLocaleString('fr-FR').replace(/\s/g, '\u202f')})`);
     const kinds = await inShadow(page, (root) => [...root.querySelectorAll('.nearest .meta')].map((m) => m.textContent.split(' · ')[0]));
     assert.ok(kinds.length > 0 && kinds.every((k) => k === 'France Services'), kinds.join(' | '));
     assert.deepEqual([...await distances(page)].sort((a, b) => a - b), await distances(page));
@@ -173,7 +173,8 @@ describe('places', () => {
     await placesReady(page);
     await page.evaluate(() => document.querySelector('maillage-map').setAttribute('lang', 'en'));
     await page.waitForFunction(() => /^[\d,]+ places$/.test(document.querySelector('maillage-map').shadowRoot.querySelector('.places .count')?.textContent ?? ''), null, { timeout: 60_000 });
-    assert.equal(await text(page, '.places .count'), '62,721 places');
+    const sites = (await manifest()).layers.find((l) => l.id === 'sites');
+    assert.equal(await text(page, '.places .count'), `${sites.feature_count.toLocaleString('en-US')} places`);
     assert.equal(await text(page, 'details.filters > summary'), 'Filter the places');
     const groups = await inShadow(page, (root) => [...root.querySelectorAll('.filters legend')].map((l) => l.textContent));
     assert.deepEqual(groups.slice(0, 2), ['Kind of place', 'Opening and access']);
