@@ -29,22 +29,14 @@ pub fn fetch_range<'a>(
     read_range(url, range, signal, true)
 }
 
-/// [`fetch_range`] outside the browser's HTTP cache, for the first bytes
-/// of a file that is then read whole: a cache that kept them turns the
-/// whole read into a range request (`Range` with `If-Range`), which no
-/// server compresses (the national EPCI overview then came raw, 613 KB,
-/// instead of its 166 KB gzip copy).
-pub fn fetch_range_unstored<'a>(
-    url: &'a str,
-    range: ByteRange,
-    signal: &'a AbortSignal,
-) -> impl Future<Output = Result<Vec<u8>, FetchError>> + 'a {
-    read_range(url, range, signal, false)
-}
-
-/// Both functions above return this one future: an `async` wrapper each
-/// would compile its state machine twice (about 500 bytes of brotli).
-async fn read_range(
+/// [`fetch_range`], outside the browser's HTTP cache without `store`: for
+/// the first bytes of a file that is then read whole, as a cache that kept
+/// them turns the whole read into a range request (`Range` with
+/// `If-Range`), which no server compresses (the national EPCI overview
+/// then came raw, 613 KB, instead of its 166 KB gzip copy). `fetch_range`
+/// returns this very future: an `async` wrapper would compile its state
+/// machine a second time (about 500 bytes of brotli).
+pub async fn read_range(
     url: &str,
     range: ByteRange,
     signal: &AbortSignal,

@@ -2092,7 +2092,7 @@ async fn read_layers(
             start: 0,
             end: Some(PROBE_BYTES),
         };
-        fetch::fetch_range_unstored(&url_of(&file.path)?, range, signal)
+        fetch::read_range(&url_of(&file.path)?, range, signal, false)
             .await
             .map(|b| b.len())
             .map_err(|error| LoadError::Layer {
