@@ -706,7 +706,7 @@ impl MapView {
             .collect();
         let changed = kept != self.panels;
         self.panels = kept;
-        if changed && self.fitted == Some(self.camera) {
+        if changed && self.untouched() {
             let zoom = self.camera.zoom().get();
             let covered = self.home_covered();
             let fit = self.home_fit();
@@ -722,6 +722,12 @@ impl MapView {
     fn home_fit(&self) -> Option<Camera> {
         let home = self.home?;
         Some(self.camera.fit_beside(home, FIT_MARGIN, &self.panels))
+    }
+
+    /// Whether the camera is still the fit [`MapView::fit_home`] made: the
+    /// reader has not moved the map.
+    fn untouched(&self) -> bool {
+        self.fitted == Some(self.camera)
     }
 
     /// Moves to a fit of the territory, remembered as untouched.
@@ -773,7 +779,7 @@ impl MapView {
     /// shown: 0 × 0) fits its territory when it is shown, instead of
     /// keeping the fit of a 1-pixel map (zoom 0, a dot).
     pub fn resize(&mut self, w: f64, h: f64, device_pixel_ratio: f64) {
-        let untouched = self.fitted == Some(self.camera);
+        let untouched = self.untouched();
         self.camera = self
             .camera
             .with_size(w.max(1.0), h.max(1.0))
