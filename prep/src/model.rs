@@ -45,6 +45,8 @@ pub struct Commune {
     pub geometry: MultiPolygon<f64>,
     /// Town hall.
     pub mairie: Option<Mairie>,
+    /// Postal codes (La Poste), sorted: residents search by them.
+    pub postal_codes: Vec<String>,
 }
 
 /// An EPCI of the current COG.
@@ -261,6 +263,7 @@ mod tests {
             population: 100,
             geometry: MultiPolygon(vec![square(x, 50.0, 1.0)]),
             mairie: None,
+            postal_codes: Vec::new(),
         }
     }
 

@@ -411,6 +411,12 @@ fn commune_data(
         field("epci_name", FieldKind::Text, "EPCI", "EPCI"),
         field("departement", FieldKind::Text, "Département", "Département"),
         population_field(),
+        field(
+            "postal_codes",
+            FieldKind::Text,
+            "Codes postaux",
+            "Postcodes",
+        ),
     ];
     fields.extend(ifn_fields(
         "décile national de la commune",
@@ -435,6 +441,7 @@ fn commune_data(
                 Value::text(epci_name),
                 Value::text(c.dep.clone()),
                 population_value(c.population),
+                Value::text(c.postal_codes.join(" ")),
             ];
             values.extend(ifn_values(ifn.get(&c.code)));
             Feature { geometry, values }
@@ -555,6 +562,7 @@ mod tests {
             population: pop,
             geometry: MultiPolygon(vec![square(0.0, 0.0, 1.0)]),
             mairie: None,
+            postal_codes: Vec::new(),
         };
         Territory::new(
             vec![

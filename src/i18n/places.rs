@@ -99,11 +99,14 @@ texts! {
         /// Origin's name for the device's position.
         YourPosition => ("votre position", "your position"),
         /// The search box's label when a geocoder is set.
-        CommuneOrAddress => ("Votre commune ou adresse", "Your commune or address"),
+        CommuneOrAddress => (
+            "Votre commune, code postal ou adresse",
+            "Your commune, postcode or address",
+        ),
         /// The search found no commune.
         NoCommune => (
-            "Aucune commune ne correspond. Vérifiez l'orthographe.",
-            "No commune matches. Check the spelling.",
+            "Aucune commune ne correspond. Vérifiez l'orthographe ou le code postal.",
+            "No commune matches. Check the spelling or the postcode.",
         ),
         /// The device's position is refused or unavailable (before asking).
         PositionUnavailable => (

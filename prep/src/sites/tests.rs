@@ -55,6 +55,7 @@ fn commune(
         population: 1000,
         geometry: MultiPolygon(vec![square(x, y, 0.1)]),
         mairie,
+        postal_codes: Vec::new(),
     }
 }
 
@@ -862,6 +863,7 @@ fn contour_territory(data: &Path) -> Option<Territory> {
             geometry,
             mairie: None,
             code,
+            postal_codes: Vec::new(),
         });
     }
     // Arrondissements of Paris, Lyon and Marseille, as the real territory has.

@@ -580,10 +580,11 @@ impl Inner {
             .ok()
             .flatten()
             .and_then(|b| b.get_attribute("data-code"));
+        // An address ("8 place Guy Mollet") matches no commune: the search
+        // reads its number as a code that narrows the names.
         let query = self.places.panel.query.value();
-        let address = crate::geocode::wants_address(&query, first.is_some());
         match (first, self.places.geocoder.borrow().clone()) {
-            (_, Some(g)) if address => self.geocode(&g, &query),
+            (None, Some(g)) => self.geocode(&g, &query),
             (Some(code), _) => self.go_to_commune(&code),
             (None, _) => {}
         }
