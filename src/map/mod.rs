@@ -541,6 +541,14 @@ pub fn marker_half_size(zoom: f64) -> f64 {
     (1.5 * (zoom - 5.5).exp2()).clamp_to(1.5, 4.0)
 }
 
+/// How much thinner outlines are drawn at zoom `zoom`: as drawn at zoom 5
+/// and above (a national view of 1,000 px), down to 0.3 at zoom 1. On a
+/// small map (France at zoom 2.7 on a 260 px card) full-width outlines of
+/// territories a few pixels across covered their colours.
+pub fn outline_scale(zoom: f64) -> f32 {
+    (((zoom - 1.0) / 4.0) as f32).clamp(0.3, 1.0)
+}
+
 /// Outline of class polygons, thin enough to keep small EPCIs readable.
 const BORDER: Rgba = Rgba([255, 255, 255, 200]);
 /// Département outlines drawn over the choropleth.
@@ -638,7 +646,7 @@ impl Choropleth {
         }
         let size = [camera.width(), camera.height()];
         let project = |p: [f64; 2]| camera.project(p[0], p[1]);
-        let style = if self.shows(value, visible) {
+        let mut style = if self.shows(value, visible) {
             self.style_of(value)
         } else {
             PolygonStyle {
@@ -647,6 +655,8 @@ impl Choropleth {
                 hatch: None,
             }
         };
+        let thin = outline_scale(camera.zoom().get());
+        style.stroke = style.stroke.map(|(c, w)| (c, w * thin));
         match s.point() {
             // Markers carry no border: at a national view 35,000
             // communes are a few pixels apart, and a border would grey them.
@@ -679,6 +689,7 @@ impl Choropleth {
             self.push_shape(&mut d, camera, i as u32, s, s.value, visible);
         }
         let projector = camera.projector();
+        let width = outline_scale(camera.zoom().get());
         for s in outlines.iter().filter(|s| s.on_screen(&projector)) {
             d.push_polygon(
                 u32::MAX,
@@ -687,7 +698,7 @@ impl Choropleth {
                 size,
                 PolygonStyle {
                     fill: None,
-                    stroke: Some((BASE_OUTLINE, 1.0)),
+                    stroke: Some((BASE_OUTLINE, width)),
                     hatch: None,
                 },
             );
@@ -865,6 +876,25 @@ mod tests {
             3 + 1,
             "three in the top class, plus the no-data shape"
         );
+        // Outlines as set at zoom 5 and above; thinner on a small map.
+        let widths = |zoom: f64| -> Vec<f32> {
+            let camera = Camera::new([5.0, 45.5], Zoom::clamped(zoom), 800.0, 600.0);
+            let mut w: Vec<f32> = c
+                .frame(&camera, &shapes, &shapes[..1], None)
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Polygon { style, .. } => style.stroke.map(|(_, w)| w),
+                    _ => None,
+                })
+                .collect();
+            w.dedup();
+            w
+        };
+        assert_eq!(widths(6.0), [0.5, 1.0]);
+        assert_eq!(widths(5.0), [0.5, 1.0]);
+        assert_eq!(widths(3.0), [0.25, 0.5]);
+        assert_eq!(widths(1.0), [0.15, 0.3]);
     }
 
     #[test]
