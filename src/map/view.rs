@@ -525,10 +525,23 @@ const FIT_MARGIN: f64 = 8.0;
 /// unwrapping (a few pixels) does not move the map.
 const REFIT_GAIN: f64 = 0.25;
 
+/// Zoom levels a fit beside panels that now cover the territory may lose
+/// (a third of its size and more): beyond, the panels leave it a strip
+/// (a legend unfolded on a small map), and the map stays as it was, partly
+/// under them, until they fold.
+const PANEL_FIT_LOSS: f64 = 1.5;
+
 /// Maps narrower than this (CSS pixels) start with the legend's classes
 /// folded under their title: open, the legend would cover most of a phone
 /// screen.
 pub const LEGEND_FOLD_BELOW: f64 = 560.0;
+
+/// Maps shorter than this (CSS pixels) are compact: the field switcher
+/// goes under the legend's folded title with the classes, and the classes
+/// start folded whatever the width. A card or sidebar map of 200 px had
+/// the switcher and the title over most of it, and the territory fitted
+/// into the strip left (France at zoom 0.6 on a 260 × 200 map).
+pub const COMPACT_BELOW: f64 = 360.0;
 
 impl MapView {
     /// Classifies the shapes and frames metropolitan France in a `w`×`h` CSS-pixel view.
@@ -684,9 +697,15 @@ impl MapView {
     }
 
     /// Whether the legend's classes start unfolded: not on a narrow map
-    /// ([`LEGEND_FOLD_BELOW`]).
+    /// ([`LEGEND_FOLD_BELOW`]) nor on a compact one.
     pub fn legend_starts_open(&self) -> bool {
-        self.camera.width() >= LEGEND_FOLD_BELOW
+        self.camera.width() >= LEGEND_FOLD_BELOW && !self.compact()
+    }
+
+    /// Whether the map is short enough for a compact legend
+    /// ([`COMPACT_BELOW`]).
+    pub fn compact(&self) -> bool {
+        self.camera.height() < COMPACT_BELOW
     }
 
     /// Takes the screen boxes (`[x0, y0, x1, y1]`, CSS pixels from the
@@ -696,8 +715,8 @@ impl MapView {
     /// measured (the legend filled before the first drawing), which need
     /// no drawing again. While the camera is still the one
     /// [`MapView::fit_home`] made, panels that now cover the territory fit
-    /// it again, and panels that leave it much more room
-    /// ([`REFIT_GAIN`]) too.
+    /// it again (unless that leaves it a strip, [`PANEL_FIT_LOSS`]), and
+    /// panels that leave it much more room ([`REFIT_GAIN`]) too.
     pub fn set_panels(&mut self, panels: &[[f64; 4]]) -> bool {
         let kept: Vec<[f64; 4]> = panels
             .iter()
@@ -710,7 +729,11 @@ impl MapView {
             let zoom = self.camera.zoom().get();
             let covered = self.home_covered();
             let fit = self.home_fit();
-            if let Some(fit) = fit.filter(|f| covered || f.zoom().get() > zoom + REFIT_GAIN) {
+            let worth = |f: &Camera| {
+                let z = f.zoom().get();
+                (covered && z >= zoom - PANEL_FIT_LOSS) || z > zoom + REFIT_GAIN
+            };
+            if let Some(fit) = fit.filter(worth) {
                 self.take_fit(fit);
             }
         }
@@ -2189,6 +2212,13 @@ mod tests {
         );
         assert!(phone.set_panels(&[[8.0, 8.0, 312.0, 90.0], [8.0, 380.0, 200.0, 412.0]]));
         assert_eq!(phone.camera, folded);
+        // The reader unfolds the legend again: fitted beside it, the row
+        // would shrink to its strip; it stays as it is, partly under it,
+        // and is still the fit (folding it again moves nothing).
+        assert!(phone.set_panels(&[[8.0, 8.0, 312.0, 330.0], wrapped]));
+        assert_eq!(phone.camera, folded);
+        assert!(phone.set_panels(&[[8.0, 8.0, 312.0, 90.0], wrapped]));
+        assert_eq!(phone.camera, folded);
         // Once the reader has moved the map, panels no longer move it.
         v.set_view(2.0, 50.2, 9.0).expect("view");
         let moved = v.camera;
@@ -2280,8 +2310,17 @@ mod tests {
         assert_eq!(names(&v), ["T0", "T1", "T2", "T3", "T4"]);
         // A narrow map starts with its legend folded.
         assert!(v.legend_starts_open());
+        assert!(!v.compact());
         v.resize(320.0, 420.0, 1.0);
         assert!(!v.legend_starts_open());
+        assert!(!v.compact());
+        // A short one too, however wide, and its legend is compact.
+        v.resize(800.0, 359.0, 1.0);
+        assert!(!v.legend_starts_open());
+        assert!(v.compact());
+        v.resize(800.0, 360.0, 1.0);
+        assert!(v.legend_starts_open());
+        assert!(!v.compact());
     }
 
     /// A preview classes a streamed shape by its value in single precision,

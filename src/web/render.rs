@@ -500,8 +500,13 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     #[cfg(feature = "places")]
     let kinds_fold = Fold::of(container, "details.kinds", view)?;
     container.set_text_content(None);
+    // The classes fold away under their title, to uncover a small map.
+    let classes = classes_fold.details(&doc, "classes")?;
+    let heading = element(&doc, "summary", "title", Some(title))?;
+    classes.append_child(&heading)?;
     if view.fields.len() > 1 {
-        // The field switcher: a real, labelled select.
+        // The field switcher: a real, labelled select; folded with the
+        // classes on a compact map.
         let label = element(
             &doc,
             "label",
@@ -518,12 +523,12 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
             select.append_child(&option)?;
         }
         label.append_child(&select)?;
-        container.append_child(&label)?;
+        if view.compact() {
+            classes.append_child(&label)?;
+        } else {
+            container.append_child(&label)?;
+        }
     }
-    // The classes fold away under their title, to uncover a small map.
-    let classes = classes_fold.details(&doc, "classes")?;
-    let heading = element(&doc, "summary", "title", Some(title))?;
-    classes.append_child(&heading)?;
     for (k, e) in view.choropleth.legend.classes.iter().enumerate() {
         let pressed = view.visible.get(k).copied().unwrap_or(true);
         let line = entry(&doc, e, Some(k), pressed)?;

@@ -1097,13 +1097,22 @@ impl Inner {
         let h = device_pixels(rect.height(), dpr);
         self.device_size.set(Some((w, h)));
         let mut refold = None;
+        let mut compact = false;
         for map in [&self.view, &self.preview] {
             if let Some(v) = map.borrow_mut().as_mut() {
-                let before = v.legend_starts_open();
+                let before = (v.legend_starts_open(), v.compact());
                 v.resize(rect.width(), rect.height(), dpr);
-                if v.legend_starts_open() != before {
+                if v.legend_starts_open() != before.0 {
                     refold = Some(v.legend_starts_open());
                 }
+                compact |= v.compact() != before.1;
+            }
+        }
+        if compact && self.dressed.get() {
+            // The field switcher moves in or out of the classes' fold.
+            let (preview, view) = (self.preview.borrow(), self.view.borrow());
+            if let Some(v) = preview.as_ref().or(view.as_ref()) {
+                let _ = render::legend(&self.legend, v, &v.title);
             }
         }
         if let Some(open) = refold {

@@ -226,6 +226,59 @@ describe('maillage-map', () => {
     await page.close();
   });
 
+  test('a short map (a card of 260 × 200) keeps its territory in view: the switcher folds with the classes', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    await page.setViewportSize({ width: 1000, height: 800 });
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+    await page.evaluate(() => {
+      const card = document.createElement('div');
+      card.style.width = '260px';
+      card.innerHTML = '<maillage-map id="card-map" manifest="layers/manifest.json" style="--maillage-height: 200px"></maillage-map>';
+      document.body.prepend(card);
+    });
+    assert.equal((await nthEvent(page, 2)).id, 'card-map');
+    const state = () => page.evaluate(() => {
+      const map = document.getElementById('card-map');
+      const root = map.shadowRoot;
+      const [x0, y0] = map.project(-4.8, 51.1); // France's north-west corner
+      const [x1, y1] = map.project(8.2, 42.3); // and south-east
+      return {
+        zoom: map.getView().zoom,
+        open: root.querySelector('details.classes').open,
+        folded: root.querySelector('details.classes label.field select') !== null,
+        legendBottom: root.querySelector('.legend').getBoundingClientRect().bottom - map.getBoundingClientRect().top,
+        france: [x0, y0, x1, y1],
+      };
+    });
+    await page.waitForFunction(() => document.getElementById('card-map').getView()?.zoom > 2);
+    const small = await state();
+    // Before, the switcher and the title covered 150 px of the 200 and
+    // France was fitted into the strip left (zoom 0.6, off to the north-west).
+    assert.equal(small.open, false);
+    assert.equal(small.folded, true, 'the switcher is inside the folded classes');
+    assert.ok(small.legendBottom < 100, JSON.stringify(small));
+    assert.ok(small.zoom > 2.3 && small.zoom < 3.2, JSON.stringify(small));
+    const [x0, y0, x1, y1] = small.france;
+    assert.ok(x0 >= 0 && x1 <= 260 && y0 >= small.legendBottom - 1 && y1 <= 200, JSON.stringify(small));
+    // Unfolded by the reader, the legend covers the map; the map stays, and
+    // is the same once folded again.
+    const summary = page.locator('#card-map').locator('details.classes > summary');
+    await summary.click();
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    const opened = await state();
+    assert.equal(opened.open, true);
+    assert.equal(opened.zoom, small.zoom);
+    await summary.click();
+    await page.waitForFunction(() => true, null, { polling: 'raf' });
+    assert.equal((await state()).zoom, small.zoom);
+    await screenshot(page, 'short-card-map');
+    // Taller (a card that grows): the switcher leaves the fold.
+    await page.evaluate(() => { document.getElementById('card-map').style.setProperty('--maillage-height', '480px'); });
+    await page.waitForFunction(() => !document.getElementById('card-map').shadowRoot.querySelector('details.classes label.field'));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('follows attribute changes, theme and size; removal stops it cleanly', async () => {
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
