@@ -175,9 +175,11 @@ pub struct LayerInfo {
     /// Read in the browser only by the module with places (the zones' legend).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub note: Option<Label>,
-    /// Sites only: the compact table of every place (see
+    /// Sites: the compact table of every place (see
     /// [`crate::sites::table`]), read whole for filters, counts, the
-    /// nearest places and the coverage.
+    /// nearest places and the coverage. Communes: the table of every
+    /// commune's point, codes and population ([`crate::sites::communes`]),
+    /// read whole by pages with places for the search and the coverage.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub table: Option<TableFile>,
     /// Choropleth layers: every feature's value of each choropleth field
@@ -239,7 +241,8 @@ pub struct ValueList {
     pub values: Vec<String>,
 }
 
-/// The sites table file and the lists its bitmasks refer to.
+/// A table file (the places', the communes') and the lists its bitmasks
+/// refer to (none for the communes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(Deserialize))]
 pub struct TableFile {

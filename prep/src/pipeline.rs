@@ -4,7 +4,7 @@
 use crate::fgbout::{write_fgb, FgbOptions};
 use crate::indicators::Ifn;
 use crate::indicators::{read_ifn, read_insee_illectronism, IfnLevel};
-use crate::layer::LayerData;
+use crate::layer::{LayerData, Value};
 use crate::model::Territory;
 use crate::report::{Action, Report};
 use crate::sites::{self, SiteInputs};
@@ -16,8 +16,9 @@ use flatgeobuf::GeometryType;
 use geo_types::{Geometry, MultiPolygon};
 use maillage::manifest::{
     DefaultStyle, Label, LayerFile, LayerInfo, LayerKind, Manifest, SourceInfo, TableFile,
-    ValuesFile, MANIFEST_FORMAT,
+    ValueList, ValuesFile, MANIFEST_FORMAT,
 };
+use maillage::sites::communes::{self, CommuneRow};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -339,6 +340,9 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
             } else {
                 territories::commune_layer(&territory, &levels[li].communes, &ifn_communes)
             };
+            if level.overview {
+                commune.table = Some(communes_table(o, &data)?);
+            }
             commune.write(level, &data)?;
         }
         out.extend([epci.finish(), commune.finish(), deps.finish(), zone.finish()]);
@@ -533,7 +537,7 @@ struct Writer<'a> {
     overview_also: &'static [&'static str],
     files: Vec<LayerFile>,
     last: Option<LayerData>,
-    /// Sites only: the compact table.
+    /// Sites and communes: the compact table read by pages with places.
     table: Option<TableFile>,
     /// Choropleth layers: the values file, from the overview.
     values: Option<ValuesFile>,
@@ -705,21 +709,72 @@ fn site_table(
     sites: &[crate::sites::Site],
     weak_4g: &[String],
 ) -> Result<TableFile, BuildError> {
-    use std::io::Write;
     let full = std::fs::read(o.out_dir.join("sites.fgb")).map_err(err)?;
     let (table, lists) = sites::table(sites, &full, weak_4g).map_err(err)?;
-    let path = "sites-table.bin";
-    let bytes = table.encode();
-    std::fs::write(o.out_dir.join(path), &bytes).map_err(err)?;
+    write_table(o, "sites-table.bin", &table.encode(), lists)
+}
+
+/// Writes `communes-table.bin` (and its gzip copy): what pages with places
+/// read of every commune (see [`maillage::sites::communes`]), from the
+/// overview's points, in INSEE code order.
+fn communes_table(o: &Options, overview: &LayerData) -> Result<TableFile, BuildError> {
+    let column = |name: &str| overview.fields.iter().position(|f| f.name == name);
+    let [code, name, epci, dep, population, postal] = [
+        "code",
+        "name",
+        "epci",
+        "departement",
+        "population",
+        "postal_codes",
+    ]
+    .map(column);
+    let text = |f: &crate::layer::Feature, i: Option<usize>| match i.and_then(|i| f.values.get(i)) {
+        Some(Value::Str(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let mut rows: Vec<CommuneRow> = overview
+        .features
+        .iter()
+        .filter_map(|f| {
+            let Geometry::Point(p) = &f.geometry else {
+                return None;
+            };
+            Some(CommuneRow {
+                code: text(f, code),
+                name: text(f, name),
+                epci: text(f, epci),
+                departement: text(f, dep),
+                population: match population.and_then(|i| f.values.get(i)) {
+                    Some(Value::Int(n)) => *n as f64,
+                    _ => 0.0,
+                },
+                postal_codes: text(f, postal),
+                lon_lat: [p.x(), p.y()],
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    write_table(o, "communes-table.bin", &communes::encode(&rows), vec![])
+}
+
+/// Writes a table file and its gzip copy, and describes them.
+fn write_table(
+    o: &Options,
+    path: &str,
+    bytes: &[u8],
+    lists: Vec<ValueList>,
+) -> Result<TableFile, BuildError> {
+    use std::io::Write;
+    std::fs::write(o.out_dir.join(path), bytes).map_err(err)?;
     // The gzip header's time stays 0, so copies are reproducible.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&bytes).map_err(err)?;
+    gz.write_all(bytes).map_err(err)?;
     let gz = gz.finish().map_err(err)?;
     std::fs::write(o.out_dir.join(format!("{path}.gz")), &gz).map_err(err)?;
     Ok(TableFile {
         path: path.into(),
         bytes: bytes.len() as u64,
-        sha256: crate::sources::sha256_hex(&bytes),
+        sha256: crate::sources::sha256_hex(bytes),
         gzip_bytes: Some(gz.len() as u64),
         lists,
     })

@@ -455,12 +455,52 @@ fn same_inputs_give_identical_files() {
         "sites.fgb",
         "zones-overview.fgb",
         "communes-values.bin",
+        "communes-table.bin",
     ] {
         let x = std::fs::read(a.dir.join(name)).expect("first");
         let y = std::fs::read(o.out_dir.join(name)).expect("second");
         assert!(x == y, "{name} differs between two builds");
     }
     let _ = std::fs::remove_dir_all(&o.out_dir);
+}
+
+/// The communes' table holds every commune of the overview with its
+/// postal codes (Arras 62000, Paris's twenty arrondissements and 75116),
+/// at its overview point, in a third of the overview's gzip bytes.
+#[test]
+fn communes_table_holds_every_commune_with_its_postal_codes() {
+    let b = built();
+    let info = manifest().layer("communes").expect("communes");
+    let t = info.table.as_ref().expect("table");
+    assert_eq!(t.path, "communes-table.bin");
+    let rows =
+        maillage::sites::communes::decode(&std::fs::read(b.dir.join(&t.path)).expect("file"))
+            .expect("table reads");
+    assert_eq!(rows.len() as u64, info.feature_count);
+    let row = |code: &str| rows.iter().find(|r| r.code == code).expect(code);
+    let arras = row("62041");
+    assert_eq!(
+        (arras.name.as_str(), arras.epci.as_str()),
+        ("Arras", "200033579")
+    );
+    assert_eq!(
+        (arras.departement.as_str(), arras.postal_codes.as_str()),
+        ("62", "62000")
+    );
+    assert!(
+        arras.population > 40_000.0 && arras.population < 43_000.0,
+        "{arras:?}"
+    );
+    let paris = row("75056").postal_codes.split(' ').count();
+    assert_eq!(paris, 21);
+    assert_eq!(rows.iter().filter(|r| r.postal_codes.is_empty()).count(), 1);
+    let overview = info
+        .files
+        .first()
+        .and_then(|f| f.gzip_bytes)
+        .expect("gzip copy");
+    let table = t.gzip_bytes.expect("gzip copy");
+    assert!(table * 2 < overview, "{table} against {overview}");
 }
 
 /// The sites table holds every place with the range of its full record:

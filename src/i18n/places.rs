@@ -129,10 +129,11 @@ texts! {
         ),
         /// The places layer has no file.
         NoPlacesFile => ("la couche des lieux n'a pas de fichier", "the places layer has no file"),
-        /// The manifest has no communes layer (search, coverage).
-        NoCommunesLayer => (
-            "le manifeste n'a pas de couche des communes",
-            "the manifest has no communes layer",
+        /// The manifest has no communes table (search, coverage): layers
+        /// built before it (2026-12-07) are built again.
+        NoCommunesTable => (
+            "le manifeste n'a pas de table des communes",
+            "the manifest has no communes table",
         ),
         /// `mode`: the two values.
         CarOrFoot => ("« voiture » ou « pied »", "“voiture” (car) or “pied” (on foot)"),

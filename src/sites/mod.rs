@@ -2,6 +2,7 @@
 //! help place, and what residents and hubs ask of them.
 //!
 //! - `table`: every place in a few bytes (kinds, labels, hours…), read whole;
+//! - `communes`: every commune's point, codes and population, read whole;
 //! - `filter`: a hub's network and the visitor's filters, with counts;
 //! - `hours`: weekly opening hours, "ouvert maintenant" in the place's time;
 //! - `detail`: one place's full record, for its card;
@@ -10,6 +11,7 @@
 //! - `places`: the panel's state: search, nearest places, coverage;
 //! - `words`: counts, distances and times in plain French or English.
 
+pub mod communes;
 pub mod detail;
 pub mod export;
 pub mod filter;

@@ -12,10 +12,10 @@ use super::view::SitesView;
 use crate::analysis::{nearest, CommunePoint, Coverage, Mode, ReachIndex, Travel};
 use crate::i18n::places::coverage_text;
 use crate::manifest::{LayerKind, Manifest, TableFile};
-use crate::map::Shape;
 use crate::num::ClampTo;
 use crate::search::{Commune, CommuneIndex};
 use crate::share::fragment::State;
+use crate::sites::communes::CommuneRow;
 use crate::sites::table::KINDS;
 use crate::style::legend::Lang;
 
@@ -84,9 +84,9 @@ pub struct Places {
 }
 
 impl Places {
-    /// Builds the state from the places and the communes' points (the
-    /// communes overview: code, name, EPCI, département, population).
-    pub fn new(sites: SitesView, communes: &[Shape]) -> Places {
+    /// Builds the state from the places and the communes ([`CommuneRow`]:
+    /// point, codes, EPCI, département, population).
+    pub fn new(sites: SitesView, communes: &[CommuneRow]) -> Places {
         let mut epcis: Vec<String> = communes
             .iter()
             .map(|c| c.epci.clone())
@@ -102,25 +102,23 @@ impl Places {
             .iter()
             .filter_map(|c| {
                 let point = CommunePoint {
-                    lon_lat: c.point()?,
-                    population: c.population.unwrap_or(0.0),
+                    lon_lat: c.lon_lat,
+                    population: c.population,
                     epci: epcis.binary_search(&c.epci).ok()? as u32,
                 };
-                Some((point, c.departements.clone()))
+                Some((point, c.departement.clone()))
             })
             .unzip();
         let index = CommuneIndex::new(
             communes
                 .iter()
-                .filter_map(|c| {
-                    Some(Commune {
-                        code: c.code.clone(),
-                        name: c.name.clone(),
-                        departement: c.departements.clone(),
-                        population: c.population.unwrap_or(0.0),
-                        lon_lat: c.point()?,
-                        postal_codes: c.postal_codes.clone(),
-                    })
+                .map(|c| Commune {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    departement: c.departement.clone(),
+                    population: c.population,
+                    lon_lat: c.lon_lat,
+                    postal_codes: c.postal_codes.clone(),
                 })
                 .collect(),
         );
@@ -398,7 +396,7 @@ pub struct PlacesPlan {
     pub table_path: String,
     /// The full sites file (one range per card).
     pub full_path: String,
-    /// The communes' points (read whole: search and coverage).
+    /// The communes' table (read whole: search and coverage).
     pub communes_path: String,
     /// The table's lists.
     pub table: TableFile,
@@ -486,9 +484,8 @@ impl PlacesPlan {
             .ok_or(t(PlaceText::NoPlacesFile))?;
         let communes_path = manifest
             .layer("communes")
-            .and_then(|l| l.file_for_zoom(0.0))
-            .map(|f| f.path.clone())
-            .ok_or(t(PlaceText::NoCommunesLayer))?;
+            .and_then(|l| Some(l.table.as_ref()?.path.clone()))
+            .ok_or(t(PlaceText::NoCommunesTable))?;
         let bits = |attr: &str, list: &str, v: &Option<String>| -> Result<u32, String> {
             let values = table.list(list);
             let mut m = 0u32;
@@ -580,17 +577,25 @@ impl PlacesPlan {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::map::Shape;
     use crate::sites::table::{Packed, Site, SiteTable};
 
-    fn commune(code: &str, name: &str, epci: &str, population: f64, lon_lat: [f64; 2]) -> Shape {
-        let mut c = Shape::default();
-        c.code = code.into();
-        c.name = name.into();
-        c.epci = epci.into();
-        c.departements = code[..2].into();
-        c.population = Some(population);
-        c.parts = vec![vec![vec![lon_lat]]];
-        c
+    fn commune(
+        code: &str,
+        name: &str,
+        epci: &str,
+        population: f64,
+        lon_lat: [f64; 2],
+    ) -> CommuneRow {
+        CommuneRow {
+            code: code.into(),
+            name: name.into(),
+            epci: epci.into(),
+            departement: code[..2].into(),
+            population,
+            postal_codes: String::new(),
+            lon_lat,
+        }
     }
 
     fn site(id: &str, kinds: u16, lon_lat: [f64; 2]) -> Site {
@@ -808,17 +813,21 @@ pub(crate) mod tests {
     }
 
     fn manifest_with_table() -> Manifest {
+        Manifest::from_json(&manifest_json()).expect("manifest")
+    }
+
+    fn manifest_json() -> String {
         let json = r#"{"format":1,"build_date":"","generator":"","sources":[],"layers":[
           {"id":"communes","kind":"rates","title":{"fr":"c","en":"c"},"geometry":"Point","feature_count":1,
            "bbox":[0,0,1,1],"files":[{"path":"communes-overview.fgb","min_zoom":0,"max_zoom":7,"tolerance_m":0,"bytes":1,"sha256":"","indexed":false}],
-           "fields":[],"sources":[]},
+           "fields":[],"sources":[],"table":{"path":"communes-table.bin","bytes":1,"sha256":"","lists":[]}},
           {"id":"sites","kind":"sites","title":{"fr":"s","en":"s"},"geometry":"Point","feature_count":1,
            "bbox":[0,0,1,1],"files":[{"path":"sites.fgb","min_zoom":0,"max_zoom":24,"tolerance_m":0,"bytes":1,"sha256":"","indexed":true}],
            "fields":[],"sources":[],
            "table":{"path":"sites-table.bin","bytes":1,"sha256":"","lists":[
              {"field":"labels","values":["Conseiller numérique","Aidants Connect","France Services"]},
              {"field":"sources","values":["mairies","france-services-2024"]}]}}]}"#;
-        Manifest::from_json(json).expect("manifest")
+        json.to_owned()
     }
 
     /// A hub's own manifest gives the places (its table, its sources for
@@ -849,7 +858,7 @@ pub(crate) mod tests {
                 p.full_path.as_str(),
                 p.communes_path.as_str()
             ),
-            ("reseau-table.bin", "reseau.fgb", "communes-overview.fgb")
+            ("reseau-table.bin", "reseau.fgb", "communes-table.bin")
         );
         assert_eq!(p.network.sources, 0b1);
         // The national sources are not the hub's.
@@ -878,7 +887,17 @@ pub(crate) mod tests {
             (p.table_path.as_str(), p.full_path.as_str()),
             ("sites-table.bin", "sites.fgb")
         );
-        assert_eq!(p.communes_path, "communes-overview.fgb");
+        assert_eq!(p.communes_path, "communes-table.bin");
+        // Layers built before the communes' table: said, with what to do.
+        let without = Manifest::from_json(&manifest_json().replace(
+            r#","table":{"path":"communes-table.bin","bytes":1,"sha256":"","lists":[]}"#,
+            "",
+        ))
+        .expect("manifest");
+        assert_eq!(
+            PlacesPlan::new(&without, None, &a, Lang::Fr),
+            Err("le manifeste n'a pas de table des communes".into())
+        );
         assert_eq!((p.network.sources, p.network.labels), (0b10, 0b110));
         assert_eq!(p.network.ids, ["a", "b"]);
         assert_eq!((p.minutes, p.mode), (20.0, Mode::Walk));

@@ -161,6 +161,8 @@ pub struct SiteTable {
 pub enum TableError {
     /// Not a sites table (wrong magic or version).
     NotATable,
+    /// Not a communes table (wrong magic or version).
+    NotACommunesTable,
     /// The file ends inside the named column.
     Truncated(&'static str),
     /// A value is impossible (the named column).
@@ -171,10 +173,11 @@ impl std::fmt::Display for TableError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TableError::NotATable => write!(f, "ce n'est pas une table des lieux (MLST 1)"),
-            TableError::Truncated(c) => write!(f, "table des lieux tronquée (colonne {c})"),
-            TableError::Bad(c) => {
-                write!(f, "valeur impossible dans la table des lieux (colonne {c})")
+            TableError::NotACommunesTable => {
+                write!(f, "ce n'est pas une table des communes (MLCT 1)")
             }
+            TableError::Truncated(c) => write!(f, "table tronquée (colonne {c})"),
+            TableError::Bad(c) => write!(f, "valeur impossible dans la table (colonne {c})"),
         }
     }
 }
@@ -187,7 +190,7 @@ pub const MAX_PLACES: usize = 2_000_000;
 /// Coordinates are stored in 1e-5 degree steps (about a metre).
 const STEP: f64 = 1e-5;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -195,18 +198,31 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Positions as zigzag varint deltas in [`STEP`]s, each from the previous
+/// one: neighbours in the file's order take a byte or two each.
+pub(crate) fn put_positions(out: &mut Vec<u8>, positions: impl Iterator<Item = [f64; 2]>) {
+    let mut prev = [0i64; 2];
+    for lon_lat in positions {
+        for (k, p) in prev.iter_mut().enumerate() {
+            let q = (lon_lat[k] / STEP).round() as i64;
+            put_varint(out, zigzag(q - *p));
+            *p = q;
+        }
+    }
+}
+
 fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
 /// A bounds-checked reader of the columns.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl Reader<'_> {
-    fn varint(&mut self, column: &'static str) -> Result<u64, TableError> {
+    pub(crate) fn varint(&mut self, column: &'static str) -> Result<u64, TableError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = *self
@@ -222,7 +238,23 @@ impl Reader<'_> {
         Err(TableError::Bad(column))
     }
 
-    fn small<T: TryFrom<u64>>(&mut self, column: &'static str) -> Result<T, TableError> {
+    /// The next position of [`put_positions`], from the previous one
+    /// (`prev`, in steps): within ±180° and ±90°, or an error.
+    pub(crate) fn position(&mut self, prev: &mut [i64; 2]) -> Result<[f64; 2], TableError> {
+        let mut lon_lat = [0.0; 2];
+        for (k, p) in prev.iter_mut().enumerate() {
+            let z = self.varint("xy")?;
+            let d = ((z >> 1) as i64) ^ -((z & 1) as i64);
+            *p = p.checked_add(d).ok_or(TableError::Bad("xy"))?;
+            lon_lat[k] = *p as f64 * STEP;
+        }
+        if !(lon_lat[0].abs() <= 180.0 && lon_lat[1].abs() <= 90.0) {
+            return Err(TableError::Bad("xy"));
+        }
+        Ok(lon_lat)
+    }
+
+    pub(crate) fn small<T: TryFrom<u64>>(&mut self, column: &'static str) -> Result<T, TableError> {
         T::try_from(self.varint(column)?).map_err(|_| TableError::Bad(column))
     }
 
@@ -236,7 +268,7 @@ impl Reader<'_> {
         Ok(b)
     }
 
-    fn text(&mut self, column: &'static str) -> Result<String, TableError> {
+    pub(crate) fn text(&mut self, column: &'static str) -> Result<String, TableError> {
         let n = self.small::<usize>(column)?;
         Ok(String::from_utf8_lossy(self.take(n, column)?).into_owned())
     }
@@ -257,14 +289,7 @@ impl SiteTable {
         let mut out = MAGIC.to_vec();
         put_varint(&mut out, self.sites.len() as u64);
         put_varint(&mut out, self.sites.first().map_or(0, |s| s.packed.offset));
-        let mut prev = [0i64; 2];
-        for s in &self.sites {
-            for (k, p) in prev.iter_mut().enumerate() {
-                let q = (s.lon_lat[k] / STEP).round() as i64;
-                put_varint(&mut out, zigzag(q - *p));
-                *p = q;
-            }
-        }
+        put_positions(&mut out, self.sites.iter().map(|s| s.lon_lat));
         let ints: [fn(&Packed) -> u64; 7] = [
             |p| u64::from(p.len),
             |p| u64::from(p.kinds),
@@ -319,15 +344,7 @@ impl SiteTable {
         ];
         let mut prev = [0i64; 2];
         for s in &mut sites {
-            for (k, p) in prev.iter_mut().enumerate() {
-                let z = r.varint("xy")?;
-                let d = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                *p = p.checked_add(d).ok_or(TableError::Bad("xy"))?;
-                s.lon_lat[k] = *p as f64 * STEP;
-            }
-            if !(s.lon_lat[0].abs() <= 180.0 && s.lon_lat[1].abs() <= 90.0) {
-                return Err(TableError::Bad("xy"));
-            }
+            s.lon_lat = r.position(&mut prev)?;
         }
         for s in &mut sites {
             s.packed.len = r.small("len")?;

@@ -3,7 +3,8 @@
 // most 150 KiB (150 × 1024 = 153,600 bytes) compressed with brotli (quality
 // 11). Pages whose maps show the places load the module with places
 // instead (search, filters, nearest places, coverage, cards): at most
-// 220 KiB (PLACES_BUDGET_BROTLI). Prints raw / gzip -9 / brotli sizes of
+// 222 KiB (PLACES_BUDGET_BROTLI; 220 until the communes' table, whose
+// reader took 800 bytes and spares those pages 906 KB of data). Prints raw / gzip -9 / brotli sizes of
 // both; exits 1 when either is over its budget.
 // Run: node tests/browser/size-budget.mjs   (scripts/test runs it after
 // building the widget; tests/browser/bench.mjs reuses moduleSizes()).
@@ -15,7 +16,7 @@ import { ROOT } from './harness.mjs';
 
 export const BUDGET_BROTLI = 150 * 1024;
 export const FILES = ['www/pkg/maillage_bg.wasm', 'www/pkg/maillage.js', 'www/maillage.js'];
-export const PLACES_BUDGET_BROTLI = 220 * 1024;
+export const PLACES_BUDGET_BROTLI = 222 * 1024;
 export const PLACES_FILES = ['www/pkg/maillage_places_bg.wasm', 'www/pkg/maillage_places.js', 'www/maillage.js'];
 
 /** {files: [{file, raw, gzip, brotli}], total: {raw, gzip, brotli}} of `list` (the map module's by default). */

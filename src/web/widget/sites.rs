@@ -19,6 +19,7 @@ use crate::map::shapes_from_file;
 use crate::map::zones::{Zones, ZonesPlan};
 use crate::net::ByteRange;
 use crate::share::fragment::State;
+use crate::sites::communes;
 use crate::sites::detail::SiteDetail;
 use crate::sites::filter::Filter;
 use crate::sites::places::{Origin, Places, PlacesPlan};
@@ -347,10 +348,10 @@ impl Inner {
                 let table = SiteTable::decode(&t)
                     .map_err(|e| Some(i18n::about_file(&plan.table_path, &e.to_string(), lang)))?;
                 let communes = communes?;
-                let (_, communes) = shapes_from_file(&communes, "code", "name", "population")
-                    .map_err(|e| {
-                        Some(i18n::about_file(&plan.communes_path, &e.to_string(), lang))
-                    })?;
+                let why = |e: &dyn std::fmt::Display| {
+                    Some(i18n::about_file(&plan.communes_path, &e.to_string(), lang))
+                };
+                let communes = communes::decode(&communes).map_err(|e| why(&e))?;
                 let now = js_sys::Date::now();
                 let sites =
                     SitesView::new(table, Some(plan.table.clone()), plan.network.clone(), now);
