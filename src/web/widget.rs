@@ -1919,6 +1919,10 @@ impl Opened {
     }
 }
 
+/// How long a map without a `manifest` waits for one before saying it is
+/// missing, milliseconds.
+const MANIFEST_GRACE_MS: u32 = 100;
+
 /// Reads the manifest and makes the plan (a bad attribute fails here,
 /// before any layer is read).
 async fn open(
@@ -1929,9 +1933,15 @@ async fn open(
     prefetched: Option<js_sys::Function>,
     signal: &AbortSignal,
 ) -> Result<Opened, LoadError> {
-    let attr = manifest_attr
-        .filter(|s| !s.trim().is_empty())
-        .ok_or(LoadError::MissingManifest)?;
+    let Some(attr) = manifest_attr.filter(|s| !s.trim().is_empty()) else {
+        // A page's script or framework may give it just after inserting
+        // the element (a microtask, a timer, the next frame): the load
+        // that starts then replaces this one, and no error shows.
+        if let Some(window) = web_sys::window() {
+            let _ = JsFuture::from(fetch::timer(&window, MANIFEST_GRACE_MS)).await;
+        }
+        return Err(LoadError::MissingManifest);
+    };
     let manifest_url = resolve(&attr, base.as_deref())?;
     let early = prefetched
         .and_then(|f| {

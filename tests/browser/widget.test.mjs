@@ -226,6 +226,35 @@ describe('maillage-map', () => {
     await page.close();
   });
 
+  test('a manifest given just after insertion (a framework) starts the map without an error; none at all is said', async () => {
+    const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
+    assert.equal((await nthEvent(page, 1)).type, 'maillage:ready');
+    // Inserted bare, its manifest given in a microtask, then after a timer.
+    await page.evaluate(() => {
+      for (const [id, later] of [['micro', (f) => queueMicrotask(f)], ['timer', (f) => setTimeout(f, 0)]]) {
+        const el = document.createElement('maillage-map');
+        el.id = id;
+        document.body.append(el);
+        later(() => el.setAttribute('manifest', 'layers/manifest.json'));
+      }
+    });
+    const events = [await nthEvent(page, 2), await nthEvent(page, 3)];
+    assert.deepEqual(events.map((e) => e.type), ['maillage:ready', 'maillage:ready']);
+    assert.deepEqual(events.map((e) => e.id).sort(), ['micro', 'timer']);
+    // Never given: said, on the element and in its status line.
+    await page.evaluate(() => {
+      const el = document.createElement('maillage-map');
+      el.id = 'bare';
+      document.body.append(el);
+    });
+    const bare = await nthEvent(page, 4);
+    assert.deepEqual([bare.type, bare.id, bare.detail.kind], ['maillage:error', 'bare', 'missing-manifest']);
+    assert.match(await page.evaluate(() => document.getElementById('bare').shadowRoot.querySelector('.status').textContent),
+      /attribut manifest absent : indiquez l'adresse de manifest\.json/);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('a short map (a card of 260 × 200) keeps its territory in view: the switcher folds with the classes', async () => {
     const { page, consoleErrors } = await openPage(browser.context, `${server.url}/carte.html`);
     await page.setViewportSize({ width: 1000, height: 800 });
