@@ -289,10 +289,10 @@ describe('maillage-map', () => {
     assert.ok(small.zoom > 2.3 && small.zoom < 3.2, JSON.stringify(small));
     const [x0, y0, x1, y1] = small.france;
     assert.ok(x0 >= 0 && x1 <= 260 && y0 >= small.legendBottom - 1 && y1 <= 200, JSON.stringify(small));
-    // Unfolded by the reader, the legend covers the map; the map stays, and
-    // is the same once folded again.
+    // Unfolded by the reader (here with the keyboard), the legend covers
+    // the map; the map stays, and is the same once folded again.
     const summary = page.locator('#card-map').locator('details.classes > summary');
-    await summary.click();
+    await summary.press('Enter');
     await page.waitForFunction(() => true, null, { polling: 'raf' });
     const opened = await state();
     assert.equal(opened.open, true);
