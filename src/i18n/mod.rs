@@ -95,10 +95,7 @@ texts! {
         /// Plain-language mode's question.
         WhereAreYou => ("Où êtes-vous ?", "Where are you?"),
         /// Plain-language mode's example.
-        WhereExample => (
-            "Commune ou code postal, par exemple Arras",
-            "Commune or postcode, for example Arras",
-        ),
+        WhereExample => ("Commune ou code postal", "Commune or postcode"),
         /// Before an error's message in the status line.
         ErrorPrefix => ("Erreur : ", "Error: "),
         /// A detailed level could not be read (then the reason).

@@ -506,7 +506,7 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
     classes.append_child(&heading)?;
     if view.fields.len() > 1 {
         // The field switcher: a real, labelled select; folded with the
-        // classes on a compact map.
+        // classes on a compact map and in plain-language mode.
         let label = element(
             &doc,
             "label",
@@ -523,7 +523,15 @@ pub fn legend(container: &HtmlElement, view: &MapView, title: &str) -> Result<()
             select.append_child(&option)?;
         }
         label.append_child(&select)?;
-        if view.compact() {
+        // Plain-language mode (pages with places) asks one question: the
+        // switcher waits in the fold too.
+        #[cfg(feature = "places")]
+        let plain =
+            wasm_bindgen::JsCast::dyn_into::<web_sys::ShadowRoot>(container.get_root_node())
+                .is_ok_and(|root| root.host().has_attribute("simple"));
+        #[cfg(not(feature = "places"))]
+        let plain = false;
+        if view.compact() || plain {
             classes.append_child(&label)?;
         } else {
             container.append_child(&label)?;

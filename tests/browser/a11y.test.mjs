@@ -302,6 +302,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     // The question, and nothing else to decide.
     assert.equal(await map.locator('label.q').textContent(), 'Où êtes-vous ?');
     for (const s of ['details.filters', '.places .export', '.show-table']) assert.equal(await shown(s), false, s);
+    // The field switcher waits in the legend's folded classes.
+    assert.equal(await inMap((r) => r.querySelector('select.field-select').checkVisibility()), false);
     const heights = await inMap((r) => ['#q', 'button.locate'].map((s) => r.querySelector(s).getBoundingClientRect().height));
     assert.ok(heights.every((h) => h >= 56), heights.join(' '));
     assert.deepEqual(await violations(page), []);
