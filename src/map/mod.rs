@@ -73,14 +73,7 @@ pub struct Shape {
     pub epci: String,
     /// Inhabitants, when the file says: the most populated names are placed first.
     pub population: Option<f64>,
-    /// Its postal codes, separated by spaces (communes): residents search
-    /// by them.
-    pub postal_codes: String,
 }
-
-/// Columns a shape takes from a file: code, name, field, départements,
-/// EPCI, population, postal codes.
-const SLOTS: usize = 7;
 
 impl Shape {
     /// The position of a point feature (the communes' overview), which is
@@ -434,16 +427,16 @@ pub fn shapes_from_features(
 /// EPCI and population, by column position.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    at: [Option<usize>; SLOTS],
+    at: [Option<usize>; 6],
     /// Whether each is asked for once: its value is then moved out of the
     /// decoded feature, not copied (a national overview is 35,000
     /// features), but for a column asked for twice (the zones' id is both
     /// code and name).
-    once: [bool; SLOTS],
+    once: [bool; 6],
     /// A second numeric column read beside them ([`FileShapes::also`]).
     #[cfg(feature = "places")]
     also: Option<usize>,
-    /// The columns to decode, by position: these (and that one), not
+    /// The columns to decode, by position: these six (and that one), not
     /// the file's every indicator.
     keep: Vec<bool>,
 }
@@ -461,10 +454,6 @@ impl Columns {
             departements,
             header.column_index("epci"),
             header.column_index("population"),
-            // Read for the places' search; map-only pages leave them.
-            cfg!(feature = "places")
-                .then(|| header.column_index("postal_codes"))
-                .flatten(),
         ];
         let once = std::array::from_fn(|k| at.iter().filter(|c| **c == at[k]).count() == 1);
         let also = also.and_then(|c| header.column_index(c));
@@ -499,7 +488,6 @@ impl Columns {
         let (code, name, value) = (text(take(0)), text(take(1)), numeric(take(2).as_ref()));
         let (departements, epci, population) =
             (text(take(3)), text(take(4)), numeric(take(5).as_ref()));
-        let postal_codes = text(take(6));
         let parts = match f.geometry.take() {
             Some(Geometry::Polygons(parts)) => parts,
             // One marker per feature (see `Shape::point`).
@@ -514,7 +502,6 @@ impl Columns {
             departements,
             epci,
             population,
-            postal_codes,
             ..Shape::default()
         })
     }

@@ -348,10 +348,9 @@ impl Inner {
                 let table = SiteTable::decode(&t)
                     .map_err(|e| Some(i18n::about_file(&plan.table_path, &e.to_string(), lang)))?;
                 let communes = communes?;
-                let why = |e: &dyn std::fmt::Display| {
+                let communes = communes::decode(&communes).map_err(|e| {
                     Some(i18n::about_file(&plan.communes_path, &e.to_string(), lang))
-                };
-                let communes = communes::decode(&communes).map_err(|e| why(&e))?;
+                })?;
                 let now = js_sys::Date::now();
                 let sites =
                     SitesView::new(table, Some(plan.table.clone()), plan.network.clone(), now);
